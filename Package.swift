@@ -1,0 +1,56 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Release-grade optimisation for the numeric hot loops even in debug builds would hide bugs;
+// bounds checks stay on in debug and go away with `-c release`.
+let package = Package(
+    name: "fae-t2i",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "fae-t2i", targets: ["FaeCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+    ],
+    targets: [
+        // C shims over system libraries.
+        .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas"),
+
+        // Libraries, bottom to top.
+        .target(name: "FaeResources"),
+        .target(name: "ImageCodec", dependencies: ["CJPEG"]),
+        .target(name: "ShapesWorld", dependencies: ["ImageCodec"]),
+        .target(name: "TensorEngine", dependencies: ["CBLAS"]),
+        .target(name: "Models", dependencies: ["TensorEngine"]),
+        .target(name: "JobQueue", dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "Worker", dependencies: [
+            "JobQueue", "ShapesWorld", "ImageCodec",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .executableTarget(name: "FaeCLI", dependencies: [
+            "FaeResources", "JobQueue", "Worker", "ShapesWorld", "ImageCodec", "TensorEngine", "Models",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+
+        // Tests.
+        .target(name: "TestSupport", dependencies: ["FaeResources"], path: "Tests/TestSupport"),
+        .testTarget(name: "ImageCodecTests", dependencies: ["ImageCodec", "TestSupport"]),
+        .testTarget(name: "ShapesWorldTests", dependencies: ["ShapesWorld", "ImageCodec", "TestSupport"]),
+        .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "TestSupport"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "TensorEngine", "TestSupport"]),
+        .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "TestSupport"]),
+        .testTarget(name: "WorkerTests", dependencies: ["Worker", "JobQueue", "ShapesWorld", "ImageCodec", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

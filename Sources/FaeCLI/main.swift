@@ -1,0 +1,1 @@
+print("fae-t2i")

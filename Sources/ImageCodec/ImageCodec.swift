@@ -1,0 +1,1 @@
+// The ImageCodec module. (placeholder until its first file lands)

@@ -1,0 +1,1 @@
+// The JobQueue module. (placeholder until its first file lands)

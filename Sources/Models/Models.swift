@@ -1,0 +1,1 @@
+// The Models module. (placeholder until its first file lands)

@@ -1,0 +1,1 @@
+// The ShapesWorld module. (placeholder until its first file lands)

@@ -1,0 +1,1 @@
+// The TensorEngine module. (placeholder until its first file lands)

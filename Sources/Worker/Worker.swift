@@ -1,0 +1,1 @@
+// The Worker module. (placeholder until its first file lands)

@@ -1,0 +1,4 @@
+import Testing
+@testable import ImageCodec
+
+@Test func ImageCodecModuleLoads() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import JobQueue
+
+@Test func JobQueueModuleLoads() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import ShapesWorld
+
+@Test func ShapesWorldModuleLoads() { #expect(Bool(true)) }

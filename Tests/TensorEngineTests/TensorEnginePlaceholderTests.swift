@@ -1,0 +1,4 @@
+import Testing
+@testable import TensorEngine
+
+@Test func TensorEngineModuleLoads() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import Worker
+
+@Test func WorkerModuleLoads() { #expect(Bool(true)) }
