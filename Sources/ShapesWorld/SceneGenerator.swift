@@ -20,7 +20,7 @@ public struct SceneGenerator: Sendable {
         while true {
             let spec = randomSpec(using: &rng)
             // Random cells can contradict the relation ("top left" below something); draw again.
-            guard (try? spec.validate()) != nil, let scene = try? spec.resolve(using: &rng) else { continue }
+            guard let scene = try? spec.resolve(using: &rng) else { continue }
             let caption = spec.caption(paraphrasingWith: &rng, prefixProbability: prefixProbability)
             return GeneratedSample(caption: caption, spec: spec, scene: scene)
         }
