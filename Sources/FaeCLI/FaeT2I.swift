@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @main
 struct FaeT2I: AsyncParsableCommand {
@@ -18,7 +21,7 @@ struct FaeT2I: AsyncParsableCommand {
         for index in 1..<Int(CommandLine.argc) {
             guard let raw = CommandLine.unsafeArgv[index], String(validatingCString: raw) != nil else {
                 FileHandle.standardError.write(Data("Error: argument \(index) is not valid UTF-8\n".utf8))
-                exit(EXIT_FAILURE)
+                Glibc.exit(EXIT_FAILURE)
             }
         }
         // Pipes closed by the reader (e.g. `| head`) should end us quietly, not kill us mid-write.

@@ -61,7 +61,7 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         let worker = QueueWorker(queue: queue, renderer: imageRenderer, configuration: configuration, logger: logger)
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: WorkerService(worker: worker))],
+            services: [.init(service: WorkerService(worker: worker), successTerminationBehavior: .gracefullyShutdownGroup)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
