@@ -2,8 +2,9 @@ extension SceneParser {
     /// The shape whose exact row-width profile (width of the shape at each row, as a fraction of its box)
     /// is closest in squared error to the measured one. The profiles differ a lot: square flat, circle
     /// rounded, triangle growing linearly downwards, diamond peaked in the middle, cross narrow-wide-narrow.
-    /// `rowWidths` are coverage sums per row divided by the box width.
-    static func classifyShape(rowWidths: [Double]) -> ShapeKind {
+    /// `rowWidths` are coverage sums per row divided by the box width. The error is the mean squared
+    /// difference per row, so fits over boxes of different heights compare fairly.
+    static func classifyShape(rowWidths: [Double]) -> (shape: ShapeKind, error: Double) {
         let rows = rowWidths.count
         var best = ShapeKind.square, bestError = Double.infinity
         for shape in ShapeKind.allCases {
@@ -18,7 +19,7 @@ extension SceneParser {
                 best = shape
             }
         }
-        return best
+        return (best, bestError / Double(max(1, rows)))
     }
 
     /// Width of `shape` at height `v` (0 = top, 1 = bottom) of its unit box, matching `ReferenceRenderer`.

@@ -3,8 +3,9 @@ import ImageCodec
 /// The evaluator's eyes: finds the background and the objects of a shapes-world image.
 ///
 /// 1. Background: the palette background nearest to most border pixels (objects keep off the border).
-/// 2. Foreground: pixels farther than `foregroundThreshold` from the background colour; this keeps
-///    edge pixels more than about a third covered and drops JPEG ringing.
+/// 2. Foreground: pixels farther from the background colour than `foregroundFraction` of the distance to
+///    the closest object colour (at least `foregroundThreshold`): edge pixels about half covered stay,
+///    JPEG ringing and the gaps between neighbouring objects drop out.
 /// 3. Objects: 8-connected components of at least `minimumArea` pixels.
 /// 4. Colour: nearest palette colour to the mean of the component's interior (pixels whose 4 neighbours
 ///    are all in it), so antialiased edges (e.g. red on white looks pink) do not vote.
@@ -16,10 +17,18 @@ public struct SceneParser: Sendable {
     public let grammar: ShapesGrammar
     /// Minimum RGB distance from the background for a pixel to count as foreground.
     public var foregroundThreshold = 30
+    /// Fraction of the smallest background-to-object-colour distance that makes a pixel foreground.
+    public var foregroundFraction = 0.4
     /// Components smaller than this are noise (the smallest real object covers about 60 pixels).
     public var minimumArea = 12
-    /// Coverage from which a pixel counts for the bounding box (catches the tips of diamonds and triangles).
-    public var boxCoverage = 0.2
+    /// Coverage (in pixels) a row or column needs to count for the bounding box; low enough to keep the
+    /// tips of triangles and diamonds (about half a pixel), high enough to drop lone ringing pixels.
+    public var lineCoverage = 0.35
+    /// ...and at least this fraction of the fullest line: JPEG blocks next to a corner can leave a faint
+    /// line of almost a pixel's worth, which would make squares look round.
+    public var lineFraction = 0.12
+    /// Pixels covered less than this count for area and centroid but not for the box and the shape profile.
+    public var edgeCoverage = 0.25
 
     public init(grammar: ShapesGrammar) {
         self.grammar = grammar
@@ -32,7 +41,7 @@ public struct SceneParser: Sendable {
         var objects: [ParsedObject] = []
         image.pixels.withUnsafeBufferPointer { pixels in
             labels.withUnsafeMutableBufferPointer { labels in
-                let threshold = foregroundThreshold * foregroundThreshold
+                let threshold = foregroundThresholdSquared(for: background)
                 let bg = background.rgb
                 // 0 = background, -1 = foreground not yet labelled, >0 = component id.
                 for index in 0..<(width * height) {
@@ -71,6 +80,12 @@ public struct SceneParser: Sendable {
         }
         objects.sort { ($0.cell.row, $0.cell.column, $0.centroidX) < ($1.cell.row, $1.cell.column, $1.centroidX) }
         return ParsedScene(background: background, objects: objects)
+    }
+
+    private func foregroundThresholdSquared(for background: NamedColor) -> Int {
+        let closest = grammar.colors.map { Double($0.rgb.squaredDistance(to: background.rgb)).squareRoot() }.min() ?? 0
+        let threshold = max(Double(foregroundThreshold), foregroundFraction * closest)
+        return Int(threshold * threshold)
     }
 
     private func detectBackground(_ image: RGBImage) -> NamedColor {
@@ -120,7 +135,7 @@ public struct SceneParser: Sendable {
         let axis = (Double(color.rgb.red) - bg.0, Double(color.rgb.green) - bg.1, Double(color.rgb.blue) - bg.2)
         let axisLength = max(1, axis.0 * axis.0 + axis.1 * axis.1 + axis.2 * axis.2)
         var coverage = [Double](repeating: 0, count: members.count)
-        var minX = width, minY = height, maxX = -1, maxY = -1
+        var rowSums = [Double](repeating: 0, count: height), columnSums = [Double](repeating: 0, count: width)
         var area = 0.0, sumX = 0.0, sumY = 0.0
         for (slot, index) in members.enumerated() {
             let d = (Double(pixels[index * 3]) - bg.0, Double(pixels[index * 3 + 1]) - bg.1, Double(pixels[index * 3 + 2]) - bg.2)
@@ -130,24 +145,42 @@ public struct SceneParser: Sendable {
             area += alpha
             sumX += alpha * Double(x)
             sumY += alpha * Double(y)
-            if alpha >= boxCoverage {
-                minX = min(minX, x); maxX = max(maxX, x)
-                minY = min(minY, y); maxY = max(maxY, y)
+            // Faint pixels (JPEG ringing next to high-contrast corners) stay out of the box and the profile.
+            if alpha >= edgeCoverage {
+                rowSums[y] += alpha
+                columnSums[x] += alpha
             }
         }
-        if maxX < 0 {  // nothing clearly covered: fall back to the whole component
-            for index in members {
-                minX = min(minX, index % width); maxX = max(maxX, index % width)
-                minY = min(minY, index / width); maxY = max(maxY, index / width)
+        // Bounding box: the rows and columns that hold at least `lineCoverage` pixels' worth of the object
+        // (loose), or also `lineFraction` of the fullest line (tight). JPEG blocks can leave a faint line
+        // next to a square's corner (loose box too big: the square looks round), while the tips of diamonds
+        // and triangles are faint lines too (tight box too small). So fit every shape to each candidate box
+        // and keep the best fit.
+        func span(_ sums: [Double], fraction: Double) -> ClosedRange<Int> {
+            let needed = max(lineCoverage, fraction * (sums.max() ?? 0))
+            let first = sums.firstIndex { $0 >= needed } ?? sums.firstIndex { $0 > 0 } ?? 0
+            let last = sums.lastIndex { $0 >= needed } ?? sums.lastIndex { $0 > 0 } ?? 0
+            return first...max(first, last)
+        }
+        let columnSpans = Set([span(columnSums, fraction: 0), span(columnSums, fraction: lineFraction)])
+        let rowSpans = Set([span(rowSums, fraction: 0), span(rowSums, fraction: lineFraction)])
+        var best = (shape: ShapeKind.square, error: Double.infinity, columns: 0...0, rows: 0...0)
+        for columns in columnSpans {
+            for rows in rowSpans {
+                var rowWidths = [Double](repeating: 0, count: rows.count)
+                for (slot, index) in members.enumerated() {
+                    let x = index % width, y = index / width
+                    if columns.contains(x) && rows.contains(y) && coverage[slot] >= edgeCoverage {
+                        rowWidths[y - rows.lowerBound] += coverage[slot]
+                    }
+                }
+                let fit = Self.classifyShape(rowWidths: rowWidths.map { $0 / Double(columns.count) })
+                if fit.error < best.error { best = (fit.shape, fit.error, columns, rows) }
             }
         }
-        let boxWidth = maxX - minX + 1, boxHeight = maxY - minY + 1
-        var rowWidths = [Double](repeating: 0, count: boxHeight)
-        for (slot, index) in members.enumerated() {
-            let x = index % width, y = index / width
-            if x >= minX && x <= maxX && y >= minY && y <= maxY { rowWidths[y - minY] += coverage[slot] }
-        }
-        let shape = Self.classifyShape(rowWidths: rowWidths.map { $0 / Double(boxWidth) })
+        let shape = best.shape
+        let (minX, maxX, minY, maxY) = (best.columns.lowerBound, best.columns.upperBound, best.rows.lowerBound, best.rows.upperBound)
+        let boxWidth = best.columns.count, boxHeight = best.rows.count
 
         let side = max(boxWidth, boxHeight)
         let size = grammar.sizes.min { abs($0.pixels - side) < abs($1.pixels - side) } ?? grammar.sizes[0]
