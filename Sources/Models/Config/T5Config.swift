@@ -54,15 +54,21 @@ public struct T5Config: Codable, Equatable, Sendable {
         dropoutRate = try c.decodeIfPresent(Double.self, forKey: .dropoutRate) ?? d.dropoutRate
         layerNormEpsilon = try c.decodeIfPresent(Double.self, forKey: .layerNormEpsilon) ?? d.layerNormEpsilon
         feedForwardProj = try c.decodeIfPresent(String.self, forKey: .feedForwardProj) ?? d.feedForwardProj
-        // eos_token_id may be a list in some configs; only the scalar form is kept.
-        padTokenId = (try? c.decodeIfPresent(Int.self, forKey: .padTokenId)) ?? nil
-        eosTokenId = (try? c.decodeIfPresent(Int.self, forKey: .eosTokenId)) ?? nil
+        padTokenId = Self.tokenId(c, .padTokenId, default: d.padTokenId)
+        eosTokenId = Self.tokenId(c, .eosTokenId, default: d.eosTokenId)
         modelType = try c.decodeIfPresent(String.self, forKey: .modelType) ?? d.modelType
         let parts = feedForwardProj.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 1 || (parts.count == 2 && parts[0] == "gated") else {
             throw DecodingError.dataCorrupted(.init(codingPath: [CodingKeys.feedForwardProj],
                 debugDescription: "feed_forward_proj '\(feedForwardProj)' must be 'ACT' or 'gated-ACT', e.g. 'relu' or 'gated-gelu'"))
         }
+    }
+
+    /// A token id that may be absent (default), null, an integer, or a list (the first is kept).
+    private static func tokenId(_ c: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys, default value: Int?) -> Int? {
+        guard c.contains(key) else { return value }
+        if let id = try? c.decode(Int.self, forKey: key) { return id }
+        return (try? c.decode([Int].self, forKey: key))?.first
     }
 
     /// Whether the FFN is gated (`wi_0`, `wi_1`, `wo`) rather than `wi`, `wo`.
