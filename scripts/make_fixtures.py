@@ -17,6 +17,7 @@ What is written:
                  Python library writes for tensors the Swift writer must reproduce byte for byte
   conversions/   float32 -> float16 / bfloat16 (and back) as torch rounds them
   interpolation/ F.interpolate(mode="bicubic", antialias=False) on small grids, size and scale paths
+  t5_buckets/    T5 relative-position bucket indices for distances -300 ... 300
   dinov2/, dinov2_swiglu/, t5_relu/, t5_gated_gelu/
                  config.json + model.safetensors exactly as save_pretrained writes them,
                  inputs.safetensors, outputs.safetensors (last_hidden_state and intermediates),
@@ -366,6 +367,21 @@ def make_t5(out, folder, feed_forward_proj, seed):
               os.path.join(d, "block_io.safetensors"), metadata=meta(block="encoder.block.0"))
 
 
+def write_t5_bucket_fixture(out):
+    """T5's relative-position buckets over a wide range of distances, for exact-integer checks."""
+    from transformers.models.t5.modeling_t5 import T5Attention
+    d = os.path.join(out, "t5_buckets")
+    os.makedirs(d, exist_ok=True)
+    rp = torch.arange(-300, 301, dtype=torch.int64)
+    tensors = {"relative_position": rp}
+    for bidirectional, nb, md in [(True, 32, 128), (True, 32, 20), (True, 16, 64), (False, 32, 128)]:
+        kind = "bidirectional" if bidirectional else "unidirectional"
+        tensors[f"{kind}_{nb}_{md}"] = T5Attention._relative_position_bucket(rp, bidirectional, nb, md)
+    save_file(contiguous(tensors), os.path.join(d, "buckets.safetensors"),
+              metadata=meta(relative_position="memory_position - query_position",
+                            names="{bidirectional|unidirectional}_{num_buckets}_{max_distance}"))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -382,6 +398,7 @@ def main():
     make_dinov2(args.out, "dinov2_swiglu", swiglu=True, seed=11)
     make_t5(args.out, "t5_relu", "relu", seed=20)
     make_t5(args.out, "t5_gated_gelu", "gated-gelu", seed=21)
+    write_t5_bucket_fixture(args.out)
 
     total = 0
     for dirpath, _, files in os.walk(args.out):
