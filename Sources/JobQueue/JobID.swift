@@ -4,7 +4,7 @@ import Foundation
 public enum JobID {
     public static func generate() -> String {
         var generator = SystemRandomNumberGenerator()
-        return String(format: "%016llx", generator.next() as UInt64)
+        return Hex.encode(generator.next() as UInt64)
     }
 
     /// Throws `malformedJobID` unless `text` looks like an id this queue issues.

@@ -12,15 +12,15 @@ extension JobQueue {
         return try immediate { db in
             let now = clock()
             try reapExpiredLeases(db, now: now)
-            guard let row = try Row.fetchOne(db, sql: """
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
                 UPDATE jobs
                 SET state = 'running', attempts = attempts + 1, lease_token = ?, lease_expires_at = ?,
                     worker = ?, started_at = ?, updated_at = ?, progress_step = 0, progress_total = 0
-                WHERE id = (SELECT id FROM jobs
+                WHERE id = (SELECT id FROM jobs INDEXED BY jobs_claim_order
                             WHERE state = 'queued' AND run_after <= ?
                             ORDER BY priority DESC, created_at, rowid LIMIT 1)
                 RETURNING \(Self.jobColumns)
-                """, arguments: [token, now + leaseSeconds, worker, now, now, now])
+                """), arguments: [token, now + leaseSeconds, worker, now, now, now])
             else { return nil }
             return ClaimedJob(job: try Self.decodeJob(row), leaseToken: token)
         }
@@ -29,7 +29,7 @@ extension JobQueue {
     /// A job whose lease ran out lost its worker: it goes back to the queue, or ends `failed` when
     /// it has used all its attempts, or `canceled` if a cancel was waiting for it.
     func reapExpiredLeases(_ db: Database, now: Double) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE jobs
             SET state = CASE WHEN cancel_requested THEN 'canceled'
                              WHEN attempts >= max_attempts THEN 'failed'
@@ -38,19 +38,20 @@ extension JobQueue {
                              ELSE 'worker ' || coalesce(worker, '?') || ' lost its lease on attempt ' || attempts END,
                 finished_at = CASE WHEN cancel_requested OR attempts >= max_attempts THEN ? ELSE NULL END,
                 run_after = ?, lease_token = NULL, lease_expires_at = NULL, updated_at = ?
-            WHERE state = 'running' AND lease_expires_at < ?
-            """, arguments: [now, now, now, now])
+            WHERE rowid IN (SELECT rowid FROM jobs INDEXED BY jobs_running_leases
+                            WHERE state = 'running' AND lease_expires_at < ?)
+            """).execute(arguments: [now, now, now, now])
     }
 
     /// Extends the lease and records progress. Tells the worker to stop if the user canceled.
     public func heartbeat(_ claim: ClaimedJob, step: Int, total: Int, leaseSeconds: TimeInterval) throws -> HeartbeatReply {
         try immediate { db in
             let now = clock()
-            guard let cancelRequested = try Bool.fetchOne(db, sql: """
+            guard let cancelRequested = try Bool.fetchOne(db.cachedStatement(sql: """
                 UPDATE jobs SET lease_expires_at = ?, progress_step = ?, progress_total = ?, updated_at = ?
                 WHERE id = ? AND lease_token = ? AND state = 'running'
                 RETURNING cancel_requested
-                """, arguments: [now + leaseSeconds, step, total, now, claim.job.id, claim.leaseToken])
+                """), arguments: [now + leaseSeconds, step, total, now, claim.job.id, claim.leaseToken])
             else { throw Self.leaseLost(claim) }
             return cancelRequested ? .cancelRequested : .keepGoing
         }
@@ -67,25 +68,25 @@ extension JobQueue {
         let digests = images.map { ImageDigest.sha256Hex($0.jpeg) }
         return try immediate { db in
             let now = clock()
-            guard let cancelRequested = try Bool.fetchOne(db, sql: """
+            guard let cancelRequested = try Bool.fetchOne(db.cachedStatement(sql: """
                 SELECT cancel_requested FROM jobs WHERE id = ? AND lease_token = ? AND state = 'running'
-                """, arguments: [claim.job.id, claim.leaseToken])
+                """), arguments: [claim.job.id, claim.leaseToken])
             else { throw Self.leaseLost(claim) }
             if cancelRequested {
                 try finishCanceled(db, claim: claim, now: now)
                 return .canceled
             }
             for (image, digest) in zip(images, digests) {
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO images (job_id, image_index, seed, width, height, sha256, jpeg)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [claim.job.id, image.index, image.seed, image.width, image.height, digest, image.jpeg])
+                    """).execute(arguments: [claim.job.id, image.index, image.seed, image.width, image.height, digest, image.jpeg])
             }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE jobs SET state = 'succeeded', model_id = ?, weights_hash = ?, finished_at = ?, updated_at = ?,
                     lease_token = NULL, lease_expires_at = NULL, error = NULL, progress_step = progress_total
                 WHERE id = ? AND lease_token = ?
-                """, arguments: [modelID, weightsHash, now, now, claim.job.id, claim.leaseToken])
+                """).execute(arguments: [modelID, weightsHash, now, now, claim.job.id, claim.leaseToken])
             return .succeeded
         }
     }
@@ -96,26 +97,26 @@ extension JobQueue {
     public func fail(_ claim: ClaimedJob, error message: String, retryable: Bool = true) throws -> FailureOutcome {
         try immediate { db in
             let now = clock()
-            guard let row = try Row.fetchOne(db, sql: """
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT attempts, max_attempts FROM jobs WHERE id = ? AND lease_token = ? AND state = 'running'
-                """, arguments: [claim.job.id, claim.leaseToken])
+                """), arguments: [claim.job.id, claim.leaseToken])
             else { throw Self.leaseLost(claim) }
             let attempts: Int = row["attempts"]
             let maxAttempts: Int = row["max_attempts"]
             if retryable && attempts < maxAttempts {
                 let delay = min(retryBackoffCap, retryBackoffBase * pow(2, Double(attempts - 1)))
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     UPDATE jobs SET state = 'queued', run_after = ?, error = ?, updated_at = ?,
                         lease_token = NULL, lease_expires_at = NULL
                     WHERE id = ?
-                    """, arguments: [now + delay, message, now, claim.job.id])
+                    """).execute(arguments: [now + delay, message, now, claim.job.id])
                 return .retryScheduled(after: delay)
             }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE jobs SET state = 'failed', error = ?, finished_at = ?, updated_at = ?,
                     lease_token = NULL, lease_expires_at = NULL
                 WHERE id = ?
-                """, arguments: [message, now, now, claim.job.id])
+                """).execute(arguments: [message, now, now, claim.job.id])
             return .failed
         }
     }
@@ -125,13 +126,13 @@ extension JobQueue {
     public func release(_ claim: ClaimedJob) throws {
         try immediate { db in
             let now = clock()
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE jobs SET state = CASE WHEN cancel_requested THEN 'canceled' ELSE 'queued' END,
                     finished_at = CASE WHEN cancel_requested THEN ? ELSE NULL END,
                     attempts = attempts - 1, run_after = ?, updated_at = ?, lease_token = NULL, lease_expires_at = NULL,
                     progress_step = 0, progress_total = 0
                 WHERE id = ? AND lease_token = ? AND state = 'running'
-                """, arguments: [now, now, now, claim.job.id, claim.leaseToken])
+                """).execute(arguments: [now, now, now, claim.job.id, claim.leaseToken])
             guard db.changesCount == 1 else { throw Self.leaseLost(claim) }
         }
     }
@@ -140,7 +141,7 @@ extension JobQueue {
     public func acknowledgeCancel(_ claim: ClaimedJob) throws {
         try immediate { db in
             let now = clock()
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM jobs WHERE id = ? AND lease_token = ? AND state = 'running'",
+            guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM jobs WHERE id = ? AND lease_token = ? AND state = 'running'"),
                                     arguments: [claim.job.id, claim.leaseToken]) != nil
             else { throw Self.leaseLost(claim) }
             try finishCanceled(db, claim: claim, now: now)
@@ -148,10 +149,10 @@ extension JobQueue {
     }
 
     func finishCanceled(_ db: Database, claim: ClaimedJob, now: Double) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE jobs SET state = 'canceled', finished_at = ?, updated_at = ?, lease_token = NULL, lease_expires_at = NULL
             WHERE id = ?
-            """, arguments: [now, now, claim.job.id])
+            """).execute(arguments: [now, now, claim.job.id])
     }
 
     static func leaseLost(_ claim: ClaimedJob) -> QueueError {
@@ -160,6 +161,6 @@ extension JobQueue {
 
     static func newLeaseToken() -> String {
         var generator = SystemRandomNumberGenerator()
-        return String(format: "%016llx%016llx", generator.next() as UInt64, generator.next() as UInt64)
+        return Hex.encode(generator.next() as UInt64) + Hex.encode(generator.next() as UInt64)
     }
 }
