@@ -50,7 +50,9 @@ let package = Package(
         .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TensorEngine", "TestSupport"]),
         .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "TestSupport"]),
-        .testTarget(name: "WorkerTests", dependencies: ["Worker", "JobQueue", "ShapesWorld", "ImageCodec", "TestSupport"]),
+        .testTarget(name: "WorkerTests", dependencies: [
+            "Worker", "JobQueue", "ShapesWorld", "ImageCodec", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
     ],
     swiftLanguageModes: [.v5]
 )
