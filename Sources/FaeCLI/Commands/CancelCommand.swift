@@ -5,14 +5,11 @@ struct CancelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cancel", abstract: "Cancel a job: at once if queued, at its next heartbeat if running.")
 
-    @Argument(help: "Job id.") var job: String
+    @OptionGroup var target: JobArgument
     @OptionGroup var queueOptions: QueueOptions
 
-    func validate() throws {
-        do { _ = try JobID.validate(job) } catch let error as QueueError { throw CLIError(error.message) }
-    }
-
     func run() throws {
+        let job = target.job
         let canceled = try queueOptions.openQueue().cancel(job)
         if queueOptions.json {
             try JSONOutput.print(canceled)

@@ -6,15 +6,12 @@ struct FetchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fetch", abstract: "Write a succeeded job's images as DIR/<job>-<index>.jpg and print their paths.")
 
-    @Argument(help: "Job id.") var job: String
+    @OptionGroup var target: JobArgument
     @Option(help: "Folder to write into (created if missing).") var out: String
     @OptionGroup var queueOptions: QueueOptions
 
-    func validate() throws {
-        do { _ = try JobID.validate(job) } catch let error as QueueError { throw CLIError(error.message) }
-    }
-
     func run() throws {
+        let job = target.job
         let images = try queueOptions.openQueue().images(job)
         let folder = URL(fileURLWithPath: out, isDirectory: true)
         do {

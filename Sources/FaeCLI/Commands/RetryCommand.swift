@@ -5,14 +5,11 @@ struct RetryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retry", abstract: "Put a failed or canceled job back in the queue.")
 
-    @Argument(help: "Job id.") var job: String
+    @OptionGroup var target: JobArgument
     @OptionGroup var queueOptions: QueueOptions
 
-    func validate() throws {
-        do { _ = try JobID.validate(job) } catch let error as QueueError { throw CLIError(error.message) }
-    }
-
     func run() throws {
+        let job = target.job
         let retried = try queueOptions.openQueue().retry(job)
         if queueOptions.json { try JSONOutput.print(retried) } else { print("\(job): queued") }
     }
