@@ -12,7 +12,7 @@ as libsentencepiece-dev) and, for a cross-check only, the Python `sentencepiece`
 
 Writes Tests/Fixtures/tokenizer/:
   mixed_corpus.txt  a small corpus: 1,500 shapes captions plus multilingual and emoji lines
-  mixed.model       trained on it by spm_train itself (unigram, vocab 400, T5 ids, nmt_nfkc: cased)
+  mixed.model       trained on it by spm_train itself (unigram, vocab 200, T5 ids, nmt_nfkc: cased)
   default.model     a copy of models/default/spiece.model (the fixture must not move when it is retrained)
   parity.json       for each model and each of the texts below: the pieces and ids spm_encode prints,
                     and the text spm_decode gives back for those ids
@@ -139,7 +139,7 @@ def main():
     with open(f"{OUT}/mixed_corpus.txt", "w", encoding="utf-8") as f:
         f.write("".join(line + "\n" for line in captions + MIXED_EXTRA * 3))
     with tempfile.TemporaryDirectory() as scratch:
-        run(["spm_train", f"--input={OUT}/mixed_corpus.txt", f"--model_prefix={scratch}/mixed", "--vocab_size=400",
+        run(["spm_train", f"--input={OUT}/mixed_corpus.txt", f"--model_prefix={scratch}/mixed", "--vocab_size=200",
              "--model_type=unigram", "--character_coverage=1.0", "--normalization_rule_name=nmt_nfkc",
              "--pad_id=0", "--eos_id=1", "--unk_id=2", "--bos_id=-1", "--num_threads=1", "--minloglevel=2"])
         shutil.copy(f"{scratch}/mixed.model", f"{OUT}/mixed.model")

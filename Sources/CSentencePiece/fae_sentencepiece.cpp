@@ -263,6 +263,16 @@ int fae_spm_is_control(const fae_spm_processor *processor, int32_t id) {
     }
 }
 
+float fae_spm_score(const fae_spm_processor *processor, int32_t id) {
+    if (processor == nullptr) return 0;
+    try {
+        if (id < 0 || id >= processor->sp.GetPieceSize()) return 0;
+        return processor->sp.GetScore(id);
+    } catch (...) {
+        return 0;
+    }
+}
+
 #define FAE_SPM_SPECIAL_ID(name)                                      \
     int32_t fae_spm_##name(const fae_spm_processor *processor) {      \
         if (processor == nullptr) return -1;                          \
@@ -278,10 +288,16 @@ FAE_SPM_SPECIAL_ID(eos_id)
 FAE_SPM_SPECIAL_ID(pad_id)
 #undef FAE_SPM_SPECIAL_ID
 
-int fae_spm_train(const fae_spm_train_options *options, char *message, size_t message_capacity) {
+int fae_spm_train(const fae_spm_train_options *options, char **out_model, size_t *out_length,
+                  char *message, size_t message_capacity) {
+    if (out_model == nullptr || out_length == nullptr) {
+        return fail(message, message_capacity, FAE_SPM_INVALID_ARGUMENT, "no output");
+    }
+    *out_model = nullptr;
+    *out_length = 0;
     return guarded(message, message_capacity, [&]() -> int {
-        if (options == nullptr || options->corpus_path == nullptr || options->model_prefix == nullptr) {
-            return fail(message, message_capacity, FAE_SPM_INVALID_ARGUMENT, "corpus path and model prefix are required");
+        if (options == nullptr || options->corpus_path == nullptr) {
+            return fail(message, message_capacity, FAE_SPM_INVALID_ARGUMENT, "a corpus path is required");
         }
         if (options->vocab_size <= 0) {
             return fail(message, message_capacity, FAE_SPM_INVALID_ARGUMENT, "vocabulary size must be positive");
@@ -292,7 +308,6 @@ int fae_spm_train(const fae_spm_train_options *options, char *message, size_t me
         char coverage[64];
         std::snprintf(coverage, sizeof coverage, "%.17g", options->character_coverage);
         std::unordered_map<std::string, std::string> kwargs = {
-            {"model_prefix", options->model_prefix},
             {"model_type", options->model_type != nullptr ? options->model_type : "unigram"},
             {"vocab_size", std::to_string(options->vocab_size)},
             {"character_coverage", coverage},
@@ -316,8 +331,14 @@ int fae_spm_train(const fae_spm_train_options *options, char *message, size_t me
         if (!sentences.status().ok()) {
             return fail(message, message_capacity, FAE_SPM_TRAIN_FAILED, sentences.status().ToString());
         }
-        auto status = sentencepiece::SentencePieceTrainer::Train(kwargs, &sentences);
+        std::string serialized;
+        auto status = sentencepiece::SentencePieceTrainer::Train(kwargs, &sentences, &serialized);
         if (!status.ok()) return fail(message, message_capacity, FAE_SPM_TRAIN_FAILED, status.ToString());
+        if (serialized.empty()) return fail(message, message_capacity, FAE_SPM_TRAIN_FAILED, "SentencePiece returned no model");
+        char *buffer = copy_bytes(serialized);
+        if (buffer == nullptr) return fail(message, message_capacity, FAE_SPM_OUT_OF_MEMORY, "out of memory");
+        *out_model = buffer;
+        *out_length = serialized.size();
         return FAE_SPM_OK;
     });
 }

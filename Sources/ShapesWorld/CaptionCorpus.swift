@@ -2,9 +2,11 @@
 ///
 /// Deterministic for a seed, so `fae-t2i tokenizer corpus` reproduces the committed file byte for byte.
 /// It holds (1) `count` generated captions with the generator's paraphrases and prefixes, in the
-/// proportions training will see them; (2) every ShapeBench prompt, which are captions of the same world;
-/// (3) lines that use each grammar phrase the generator never emits (numbers above `max_objects`,
-/// "on an"), so that every vocabulary word has been seen by the tokenizer.
+/// proportions training will see them; (2) every ShapeBench prompt except the `novel` ones: they are
+/// captions of the same world, but held-out colour-shape pairs stay out of every training text (the
+/// tokenizer loses nothing, since pieces never span words and each word occurs elsewhere);
+/// (3) lines that use the number words the generator never emits (above `max_objects`); (4) every
+/// vocabulary word alone on a line, then all of them on one line (see below).
 public enum CaptionCorpus {
     /// Path of the corpus inside the prompts directory.
     public static let relativePath = "corpus.txt"
@@ -15,13 +17,14 @@ public enum CaptionCorpus {
         var rng = SeededGenerator(seed: seed)
         let generator = SceneGenerator(grammar: grammar)
         var lines = (0..<max(0, count)).map { _ in generator.sample(using: &rng).caption }
-        lines += ShapeBench.prompts(grammar: grammar).map(\.prompt)
+        lines += ShapeBench.prompts(grammar: grammar).filter { $0.category != .novel }.map(\.prompt)
 
-        // Every number phrase with every plural shape wording, colours cycled.
-        let colors = grammar.colors.flatMap { grammar.colorPhrases.phrases(for: $0) }
+        // Every number phrase with every plural shape wording, colour wordings cycled (never a held-out pair).
         var colorIndex = 0
         for number in grammar.numberPhrases.entries {
             for shape in ShapeKind.allCases {
+                let colors = grammar.colors.filter { !grammar.isHeldOut(color: $0, shape: shape) }
+                    .flatMap { grammar.colorPhrases.phrases(for: $0) }
                 for plural in grammar.pluralShapePhrases.phrases(for: shape) {
                     let color = colors.isEmpty ? "" : colors[colorIndex % colors.count] + " "
                     colorIndex += 1
@@ -29,9 +32,13 @@ public enum CaptionCorpus {
                 }
             }
         }
-        // Any word still unseen (e.g. an opener that fits no background name) gets a line of its own.
-        let seen = Set(lines.flatMap { CaptionTokenizer.words(of: $0) })
-        lines += grammar.vocabulary.subtracting(seen).sorted()
+        // Every word alone on a line, and all words on one line. SentencePiece's unigram trainer seeds its
+        // vocabulary with maximal repeats (strings followed by more than one distinct character), so a
+        // word always followed by a space ("blue") or always ending a line ("background") would only get
+        // fragments: "▁b lu e". Seen in both positions, each word becomes a seed and EM keeps it whole.
+        let words = grammar.vocabulary.sorted()
+        lines += words
+        lines.append(words.joined(separator: " "))
         return lines
     }
 

@@ -32,6 +32,7 @@ public final class SentencePieceTokenizer: @unchecked Sendable {
         guard let handle else {
             throw TokenizerError(.invalidModel, "\(modelFile.path) is not a readable SentencePiece model", cause: message.text)
         }
+        try Self.rejectEmpty(handle, source: modelFile.path)
         self.init(handle: handle)
     }
 
@@ -45,7 +46,16 @@ public final class SentencePieceTokenizer: @unchecked Sendable {
             throw TokenizerError(.invalidModel, "the data (\(modelData.count) bytes) is not a SentencePiece model",
                                  cause: message.text)
         }
+        try Self.rejectEmpty(handle, source: "the data (\(modelData.count) bytes)")
         self.init(handle: handle)
+    }
+
+    /// An empty file parses as an empty model proto; without pieces nothing can be encoded.
+    private static func rejectEmpty(_ handle: OpaquePointer, source: String) throws {
+        guard fae_spm_vocab_size(handle) > 0 else {
+            fae_spm_free(handle)
+            throw TokenizerError(.invalidModel, "\(source) is not a SentencePiece model (it has no pieces)")
+        }
     }
 
     private init(handle: OpaquePointer) {
@@ -145,6 +155,11 @@ public final class SentencePieceTokenizer: @unchecked Sendable {
         defer { fae_spm_free_buffer(piece) }
         guard status == Int32(FAE_SPM_OK.rawValue), let piece else { return nil }
         return String(decoding: UnsafeRawBufferPointer(start: piece, count: length), as: UTF8.self)
+    }
+
+    /// The piece's score (its log probability in a unigram model); 0 outside the vocabulary.
+    public func score(ofID id: Int32) -> Float {
+        fae_spm_score(handle, id)
     }
 
     /// Whether `id` is a control symbol (pad, eos, bos, or one given at training time).

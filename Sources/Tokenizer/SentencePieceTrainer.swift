@@ -5,38 +5,37 @@ import Foundation
 public enum SentencePieceTrainer {
     /// Trains a model on `corpus` (one sentence per line) and writes it to `modelURL`, plus the
     /// `.vocab` listing beside it (`spiece.model` -> `spiece.vocab`) unless the options say not to.
-    /// The files appear only when training succeeded: an old model is never left half-overwritten.
+    /// The files are written only when training succeeded, each atomically: an old model is never left
+    /// half-overwritten. Identical corpus and options give a byte-identical model.
     /// Returns the new model, loaded.
     @discardableResult
     public static func train(corpus: URL, vocabularySize: Int, modelURL: URL,
                              options: SentencePieceTrainingOptions = SentencePieceTrainingOptions()) throws -> SentencePieceTokenizer {
         try checkArguments(vocabularySize: vocabularySize, options: options)
         try checkCorpus(corpus)
-
+        // Before training, so that a bad --out fails at once.
         let folder = modelURL.deletingLastPathComponent()
-        let fileManager = FileManager.default
         do {
-            try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
             throw TokenizerError(.output, "cannot create the folder \(folder.path) for the model: \(error.localizedDescription)")
         }
-        // Train into a scratch folder beside the target so that the final moves stay on one file system.
-        let scratch = folder.appendingPathComponent(".spiece-train-\(UUID().uuidString)", isDirectory: true)
-        do {
-            try fileManager.createDirectory(at: scratch, withIntermediateDirectories: false)
-        } catch {
-            throw TokenizerError(.output, "cannot write in \(folder.path): \(error.localizedDescription)")
-        }
-        defer { try? fileManager.removeItem(at: scratch) }
-        let prefix = scratch.appendingPathComponent("model").path
 
-        try runTrainer(corpus: corpus, prefix: prefix, vocabularySize: vocabularySize, options: options)
+        let model = try runTrainer(corpus: corpus, vocabularySize: vocabularySize, options: options)
+        let tokenizer = try SentencePieceTokenizer(modelData: model)
 
-        try replace(modelURL, with: URL(fileURLWithPath: prefix + ".model"))
+        try write(model, to: modelURL)
         if options.writesVocabularyFile {
-            try replace(vocabularyURL(forModel: modelURL), with: URL(fileURLWithPath: prefix + ".vocab"))
+            try write(Data(vocabularyListing(tokenizer).utf8), to: vocabularyURL(forModel: modelURL))
         }
-        return try SentencePieceTokenizer(modelFile: modelURL)
+        return tokenizer
+    }
+
+    /// spm_train's `.vocab` format: piece, tab, score (C++ stream formatting, 6 significant digits).
+    public static func vocabularyListing(_ tokenizer: SentencePieceTokenizer) -> String {
+        (0..<Int32(tokenizer.vocabularySize)).map { id in
+            "\(tokenizer.piece(ofID: id) ?? "")\t\(String(format: "%g", Double(tokenizer.score(ofID: id))))\n"
+        }.joined()
     }
 
     /// Where `train` puts the `.vocab` listing for a model file: `x.model` -> `x.vocab`, else `<name>.vocab`.
@@ -79,8 +78,7 @@ public enum SentencePieceTrainer {
         }
     }
 
-    private static func runTrainer(corpus: URL, prefix: String, vocabularySize: Int,
-                                   options: SentencePieceTrainingOptions) throws {
+    private static func runTrainer(corpus: URL, vocabularySize: Int, options: SentencePieceTrainingOptions) throws -> Data {
         // strdup'ed copies stay valid for the whole call, however many strings there are.
         var owned: [UnsafeMutablePointer<CChar>?] = []
         defer { owned.forEach { free($0) } }
@@ -91,7 +89,6 @@ public enum SentencePieceTrainer {
         }
         var raw = fae_spm_train_options()
         raw.corpus_path = c(corpus.path)
-        raw.model_prefix = c(prefix)
         raw.model_type = c(options.modelType.rawValue)
         raw.normalization_rule = c(options.normalizationRule)
         raw.user_defined_symbols = c(options.userDefinedSymbols.joined(separator: ","))
@@ -109,9 +106,14 @@ public enum SentencePieceTrainer {
         }
 
         var message = CMessage()
-        let status = message.withBuffer { fae_spm_train(&raw, $0, $1) }
-        guard status != Int32(FAE_SPM_OK.rawValue) else { return }
-        throw explain(message.text, vocabularySize: vocabularySize, corpus: corpus)
+        var model: UnsafeMutablePointer<CChar>?
+        var length = 0
+        let status = message.withBuffer { fae_spm_train(&raw, &model, &length, $0, $1) }
+        defer { fae_spm_free_buffer(model) }
+        guard status == Int32(FAE_SPM_OK.rawValue), let model else {
+            throw explain(message.text, vocabularySize: vocabularySize, corpus: corpus)
+        }
+        return Data(bytes: model, count: length)
     }
 
     /// Turns SentencePiece's check-failure text into advice about what to change.
@@ -137,15 +139,12 @@ public enum SentencePieceTrainer {
         return runs.last.flatMap { Int($0) }
     }
 
-    private static func replace(_ destination: URL, with source: URL) throws {
+    /// Atomic (temporary file + rename), so a reader never sees half a model.
+    private static func write(_ data: Data, to url: URL) throws {
         do {
-            if FileManager.default.fileExists(atPath: destination.path) {
-                _ = try FileManager.default.replaceItemAt(destination, withItemAt: source)
-            } else {
-                try FileManager.default.moveItem(at: source, to: destination)
-            }
+            try data.write(to: url, options: .atomic)
         } catch {
-            throw TokenizerError(.output, "cannot write \(destination.path): \(error.localizedDescription)")
+            throw TokenizerError(.output, "cannot write \(url.path): \(error.localizedDescription)")
         }
     }
 }

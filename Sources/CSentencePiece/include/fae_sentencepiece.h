@@ -77,6 +77,9 @@ int fae_spm_id_to_piece(const fae_spm_processor *processor, int32_t id, char **o
 /// Whether an id is a control symbol (pad, eos, bos or a user's control symbol). False when out of range.
 int fae_spm_is_control(const fae_spm_processor *processor, int32_t id);
 
+/// The score of a piece (log probability for unigram models); 0 when the id is out of range.
+float fae_spm_score(const fae_spm_processor *processor, int32_t id);
+
 /// Special ids; -1 when the model has none.
 int32_t fae_spm_unk_id(const fae_spm_processor *processor);
 int32_t fae_spm_bos_id(const fae_spm_processor *processor);
@@ -86,7 +89,6 @@ int32_t fae_spm_pad_id(const fae_spm_processor *processor);
 /// Options of fae_spm_train. String fields may be NULL (the SentencePiece default).
 typedef struct {
     const char *corpus_path;          // one sentence per line
-    const char *model_prefix;         // writes <prefix>.model and <prefix>.vocab
     const char *model_type;           // "unigram" (default), "bpe", "char" or "word"
     const char *normalization_rule;   // e.g. "nmt_nfkc" (default), "nmt_nfkc_cf" (also case-folds), "identity"
     const char *user_defined_symbols; // comma-separated; always one piece each, in the input too
@@ -98,8 +100,12 @@ typedef struct {
     int32_t hard_vocab_limit;         // nonzero: fail unless exactly vocab_size pieces can be made
 } fae_spm_train_options;
 
-/// Trains a model, quietly (SentencePiece's progress logging is switched off).
-int fae_spm_train(const fae_spm_train_options *options, char *message, size_t message_capacity);
+/// Trains a model, quietly (SentencePiece's progress logging is switched off). On success `*out_model`
+/// is a malloc'ed buffer holding the serialized model (the bytes of a `.model` file), `*out_length`
+/// bytes; release it with fae_spm_free_buffer. No file is written: spm_train would record its output
+/// path inside the model, which would make identical trainings differ byte for byte.
+int fae_spm_train(const fae_spm_train_options *options, char **out_model, size_t *out_length,
+                  char *message, size_t message_capacity);
 
 #ifdef __cplusplus
 }
