@@ -49,13 +49,13 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let corpus = try TokenizerFixtures.writeCorpus(TokenizerFixtures.tinyCorpus, in: folder)
         let out = folder.appendingPathComponent("spiece.model").path
-        let ok = try runner.run(["tokenizer", "train", "--corpus", corpus.path, "--vocab", "40", "--out", out, "--json"])
+        let ok = try runner.run(["tokenizer", "train", "--corpus", corpus.path, "--vocab", "26", "--out", out, "--json"])
         #expect(ok.status == 0, "\(ok.stderr)")
-        #expect(ok.stdout.contains("\"vocabulary_size\" : 40"))
+        #expect(ok.stdout.contains("\"vocabulary_size\" : 26"))
         let tooBig = try runner.run(["tokenizer", "train", "--corpus", corpus.path, "--vocab", "5000", "--out", out])
         #expect(tooBig.status != 0 && tooBig.stderr.contains("too large"))
         let noCorpus = try runner.run(["tokenizer", "train", "--corpus", folder.appendingPathComponent("x.txt").path,
-                                       "--vocab", "40", "--out", out])
+                                       "--vocab", "26", "--out", out])
         #expect(noCorpus.status != 0 && noCorpus.stderr.contains("no corpus file"))
     }
 }

@@ -10,8 +10,8 @@ import Tokenizer
         defer { try? FileManager.default.removeItem(at: folder) }
         let corpus = try TokenizerFixtures.writeCorpus(TokenizerFixtures.tinyCorpus, in: folder)
         let modelURL = folder.appendingPathComponent("sub/dir/spiece.model")
-        let tokenizer = try SentencePieceTrainer.train(corpus: corpus, vocabularySize: 40, modelURL: modelURL)
-        #expect(tokenizer.vocabularySize == 40)
+        let tokenizer = try SentencePieceTrainer.train(corpus: corpus, vocabularySize: 26, modelURL: modelURL)
+        #expect(tokenizer.vocabularySize == 26)
         #expect(tokenizer.padID == 0 && tokenizer.eosID == 1 && tokenizer.unknownID == 2 && tokenizer.bosID == nil)
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("sub/dir/spiece.vocab").path))
         #expect(tokenizer.decode(tokenizer.encode("a red circle left of a blue square")) == "a red circle left of a blue square")
@@ -20,7 +20,7 @@ import Tokenizer
         #expect(left == ["spiece.model", "spiece.vocab"])
         // The same corpus and options give the same model, byte for byte.
         let again = folder.appendingPathComponent("again.model")
-        try SentencePieceTrainer.train(corpus: corpus, vocabularySize: 40, modelURL: again)
+        try SentencePieceTrainer.train(corpus: corpus, vocabularySize: 26, modelURL: again)
         #expect(try Data(contentsOf: again) == Data(contentsOf: modelURL))
     }
 
@@ -32,7 +32,7 @@ import Tokenizer
         options.userDefinedSymbols = ["<sep>"]
         options.controlSymbols = ["<extra_id_0>"]
         options.writesVocabularyFile = false
-        let tokenizer = try SentencePieceTrainer.train(corpus: corpus, vocabularySize: 42,
+        let tokenizer = try SentencePieceTrainer.train(corpus: corpus, vocabularySize: 26,
                                                        modelURL: folder.appendingPathComponent("m.model"), options: options)
         let control = tokenizer.id(ofPiece: "<extra_id_0>")
         #expect(control != tokenizer.unknownID && tokenizer.isControl(control))
@@ -46,14 +46,14 @@ import Tokenizer
         defer { try? FileManager.default.removeItem(at: folder) }
         let corpus = try TokenizerFixtures.writeCorpus(TokenizerFixtures.tinyCorpus, in: folder)
         let modelURL = folder.appendingPathComponent("spiece.model")
-        try SentencePieceTrainer.train(corpus: corpus, vocabularySize: 40, modelURL: modelURL)
-        let bigger = try SentencePieceTrainer.train(corpus: corpus, vocabularySize: 45, modelURL: modelURL)
-        #expect(bigger.vocabularySize == 45)
+        try SentencePieceTrainer.train(corpus: corpus, vocabularySize: 26, modelURL: modelURL)
+        let bigger = try SentencePieceTrainer.train(corpus: corpus, vocabularySize: 28, modelURL: modelURL)
+        #expect(bigger.vocabularySize == 28)
         // A failed run leaves the previous model in place.
         #expect(throws: TokenizerError.self) {
             try SentencePieceTrainer.train(corpus: corpus, vocabularySize: 5_000, modelURL: modelURL)
         }
-        #expect(try SentencePieceTokenizer(modelFile: modelURL).vocabularySize == 45)
+        #expect(try SentencePieceTokenizer(modelFile: modelURL).vocabularySize == 28)
     }
 
     @Test func vocabularyTooLargeSaysTheLimit() throws {
@@ -85,7 +85,7 @@ import Tokenizer
         for lines in [[], ["", "   ", "\t"]] as [[String]] {
             let corpus = try TokenizerFixtures.writeCorpus(lines, in: folder)
             let error = try #require(throws: TokenizerError.self) {
-                try SentencePieceTrainer.train(corpus: corpus, vocabularySize: 40, modelURL: folder.appendingPathComponent("m.model"))
+                try SentencePieceTrainer.train(corpus: corpus, vocabularySize: 26, modelURL: folder.appendingPathComponent("m.model"))
             }
             #expect(error.code == .corpus)
         }
@@ -96,7 +96,7 @@ import Tokenizer
         let folder = try TestPaths.temporaryDirectory("spm-missing")
         defer { try? FileManager.default.removeItem(at: folder) }
         let error = try #require(throws: TokenizerError.self) {
-            try SentencePieceTrainer.train(corpus: folder.appendingPathComponent("nope.txt"), vocabularySize: 40,
+            try SentencePieceTrainer.train(corpus: folder.appendingPathComponent("nope.txt"), vocabularySize: 26,
                                            modelURL: folder.appendingPathComponent("m.model"))
         }
         #expect(error.code == .corpus && error.message.contains("nope.txt"))
@@ -110,7 +110,7 @@ import Tokenizer
         let blocker = folder.appendingPathComponent("file")
         try Data("x".utf8).write(to: blocker)
         let error = try #require(throws: TokenizerError.self) {
-            try SentencePieceTrainer.train(corpus: corpus, vocabularySize: 40, modelURL: blocker.appendingPathComponent("m.model"))
+            try SentencePieceTrainer.train(corpus: corpus, vocabularySize: 26, modelURL: blocker.appendingPathComponent("m.model"))
         }
         #expect(error.code == .output)
     }
