@@ -8,7 +8,7 @@ DEMO_DB := $(DEMO_DIR)/queue.sqlite
 DEMO_PROMPT ?= a red circle to the left of a blue square
 APT_PACKAGES := libsqlite3-dev libopenblas-dev libjpeg-dev libsentencepiece-dev pkg-config
 
-.PHONY: deps build release test demo install clean bench
+.PHONY: deps build release test demo install clean bench tokenizer
 
 # Installs the Debian packages that are missing (needs root or sudo).
 deps:
@@ -39,6 +39,11 @@ demo: release
 	$(BIN_RELEASE) status $$job --db $(DEMO_DB); \
 	echo "image:"; \
 	$(BIN_RELEASE) fetch $$job --out $(DEMO_DIR) --db $(DEMO_DB)
+
+# Regenerates prompts/corpus.txt and models/default/spiece.model; both are deterministic (byte-identical).
+tokenizer: build
+	.build/debug/fae-t2i tokenizer corpus
+	.build/debug/fae-t2i tokenizer train --corpus prompts/corpus.txt --vocab 128 --out models/default/spiece.model
 
 bench: release
 	$(BIN_RELEASE) bench queue

@@ -20,6 +20,10 @@ let package = Package(
         // C shims over system libraries.
         .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas"),
+        // SentencePiece is C++: a .cpp file behind an extern "C" header keeps C++ interop out of Swift.
+        .target(name: "CSentencePiece", linkerSettings: [
+            .linkedLibrary("sentencepiece"), .linkedLibrary("sentencepiece_train"), .linkedLibrary("stdc++"),
+        ]),
 
         // Libraries, bottom to top.
         .target(name: "FaeResources"),
@@ -27,6 +31,7 @@ let package = Package(
         .target(name: "ShapesWorld", dependencies: ["ImageCodec"]),
         .target(name: "TensorEngine", dependencies: ["CBLAS"]),
         .target(name: "Models", dependencies: ["TensorEngine"]),
+        .target(name: "Tokenizer", dependencies: ["CSentencePiece"]),
         .target(name: "JobQueue", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -37,7 +42,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "FaeCLI", dependencies: [
-            "FaeResources", "JobQueue", "Worker", "ShapesWorld", "ImageCodec", "TensorEngine", "Models",
+            "FaeResources", "JobQueue", "Worker", "ShapesWorld", "ImageCodec", "TensorEngine", "Models", "Tokenizer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -49,6 +54,7 @@ let package = Package(
         .testTarget(name: "ShapesWorldTests", dependencies: ["ShapesWorld", "ImageCodec", "TestSupport"]),
         .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TensorEngine", "TestSupport"]),
+        .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "TestSupport"]),
         .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "TestSupport"]),
         .testTarget(name: "WorkerTests", dependencies: [
             "Worker", "JobQueue", "ShapesWorld", "ImageCodec", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
