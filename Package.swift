@@ -19,12 +19,14 @@ let package = Package(
     targets: [
         // C shims over system libraries.
         .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
+        .target(name: "CPNG", linkerSettings: [.linkedLibrary("png")]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas"),
 
         // Libraries, bottom to top.
         .target(name: "FaeResources"),
         .target(name: "ImageCodec", dependencies: ["CJPEG"]),
         .target(name: "ShapesWorld", dependencies: ["ImageCodec"]),
+        .target(name: "Dataset", dependencies: ["ImageCodec", "ShapesWorld", "CPNG"]),
         .target(name: "TensorEngine", dependencies: ["CBLAS"]),
         .target(name: "Models", dependencies: ["TensorEngine"]),
         .target(name: "JobQueue", dependencies: [
@@ -37,7 +39,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "FaeCLI", dependencies: [
-            "FaeResources", "JobQueue", "Worker", "ShapesWorld", "ImageCodec", "TensorEngine", "Models",
+            "FaeResources", "JobQueue", "Worker", "ShapesWorld", "ImageCodec", "TensorEngine", "Models", "Dataset",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -47,6 +49,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["FaeResources"], path: "Tests/TestSupport"),
         .testTarget(name: "ImageCodecTests", dependencies: ["ImageCodec", "TestSupport"]),
         .testTarget(name: "ShapesWorldTests", dependencies: ["ShapesWorld", "ImageCodec", "TestSupport"]),
+        .testTarget(name: "DatasetTests", dependencies: ["Dataset", "ShapesWorld", "ImageCodec", "TestSupport"]),
         .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TensorEngine", "TestSupport"]),
         .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "TestSupport"]),
