@@ -38,7 +38,7 @@ public struct ShuffledBatches: IteratorProtocol, Sequence, Sendable {
     public var batchesPerEpoch: Int { dropLast ? count / batchSize : (count + batchSize - 1) / batchSize }
 
     public mutating func next() -> DatasetBatch? {
-        let begin = step * batchSize, end = min(begin + batchSize, count)
+        let begin = step * batchSize, end = Swift.min(begin + batchSize, count)
         let batch = DatasetBatch(epoch: epoch, step: step, indices: Array(order[begin..<end]))
         step += 1
         if step >= batchesPerEpoch { advanceEpoch() }

@@ -2,5 +2,5 @@ import ArgumentParser
 import Dataset
 
 // Dataset's enums parse straight from their raw values on the command line.
-extension DatasetSplit: @retroactive ExpressibleByArgument {}
-extension DatasetImageFormat: @retroactive ExpressibleByArgument {}
+extension DatasetSplit: ExpressibleByArgument {}
+extension DatasetImageFormat: ExpressibleByArgument {}
