@@ -4,7 +4,7 @@ import Foundation
 /// Lines are decoded in parallel chunks (100k lines take well under a second); the error reported is
 /// always the one of the first bad line, whatever the thread timing.
 enum CaptionIndexParser {
-    static func parse(_ data: Data, threads: Int) throws -> [(number: Int, record: DatasetRecord)] {
+    static func parse(_ data: Data, threads: Int) throws -> [(number: Int, range: Range<Int>, entry: CaptionEntry)] {
         // (line number, byte range) of each non-blank line.
         var lines: [(number: Int, range: Range<Int>)] = []
         data.withUnsafeBytes { raw in
@@ -28,7 +28,7 @@ enum CaptionIndexParser {
             }
         }
 
-        var results = [Result<DatasetRecord, DatasetError>](repeating: .failure(DatasetError(.malformedIndex, "")), count: lines.count)
+        var results = [Result<CaptionEntry, DatasetError>](repeating: .failure(DatasetError(.malformedIndex, "")), count: lines.count)
         let workers = max(1, min(threads, lines.count / 2_000 + 1))
         results.withUnsafeMutableBufferPointer { results in
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
@@ -37,8 +37,8 @@ enum CaptionIndexParser {
                 for position in begin..<end {
                     let line = lines[position]
                     do {
-                        let record = try decoder.decode(DatasetRecord.self, from: data.subdata(in: line.range))
-                        results[position] = .success(record)
+                        let entry = try decoder.decode(CaptionEntry.self, from: data.subdata(in: line.range))
+                        results[position] = .success(entry)
                     } catch {
                         results[position] = .failure(DatasetError(
                             .malformedIndex, "\(ImageDataset.indexFileName) line \(line.number): \(describe(error))"))
@@ -46,7 +46,7 @@ enum CaptionIndexParser {
                 }
             }
         }
-        return try zip(lines, results).map { line, result in (line.number, try result.get()) }
+        return try zip(lines, results).map { line, result in (line.number, line.range, try result.get()) }
     }
 
     /// A one-line explanation of a JSON decoding failure.

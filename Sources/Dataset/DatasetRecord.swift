@@ -14,11 +14,4 @@ public struct DatasetRecord: Codable, Equatable, Sendable {
         self.scene = scene
     }
 
-    /// The shard name and image index of a `name#index` reference, nil for a plain file.
-    var shardReference: (shard: String, index: Int)? {
-        guard let hash = file.lastIndex(of: "#"), let index = Int(file[file.index(after: hash)...]), index >= 0 else {
-            return nil
-        }
-        return (String(file[..<hash]), index)
-    }
 }

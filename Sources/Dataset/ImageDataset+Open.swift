@@ -41,7 +41,7 @@ extension ImageDataset {
         var pixelStarts = [UnsafePointer<UInt8>?](repeating: nil, count: lines.count)
         var filesToDecode: [(slot: Int, line: Int, name: String, url: URL)] = []
         for (slot, line) in lines.enumerated() {
-            let record = line.record
+            let record = line.entry
             if let reference = record.shardReference, let shard = shards[reference.shard] {
                 guard reference.index < shard.count / bytesPerImage, let base = shard.bytes.baseAddress else {
                     throw DatasetError(.malformedIndex, "\(indexFileName) line \(line.number): '\(record.file)' is past the end of \(reference.shard) (\(shard.count / bytesPerImage) images)")
@@ -73,7 +73,7 @@ extension ImageDataset {
             }
             decoded = arena
         }
-        return ImageDataset(url: folder, imageSize: imageSize, manifest: manifest, records: lines.map(\.record),
+        return ImageDataset(url: folder, imageSize: imageSize, manifest: manifest, index: index, lines: lines,
                             pixelStarts: pixelStarts.compactMap { $0 }, shards: Array(shards.values), decoded: decoded)
     }
 

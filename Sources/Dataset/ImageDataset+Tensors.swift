@@ -1,11 +1,12 @@
 import Dispatch
+import Foundation
 
 extension ImageDataset {
     /// Fills `output` with the images at `indices` as a (B, 3, S, S) float batch, B = indices.count,
     /// S = imageSize, normalized to [-1, 1] (see `PixelNormalization`). Images are converted in
     /// parallel on up to `threads` threads; nothing is allocated per image.
     public func loadImages(indices: [Int], into output: UnsafeMutableBufferPointer<Float>,
-                           threads: Int = 2) throws {
+                           threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
         let pixelCount = imageSize * imageSize, floatsPerImage = 3 * pixelCount
         guard output.count == indices.count * floatsPerImage else {
             throw DatasetError(.invalidArgument, "a batch of \(indices.count) images needs \(indices.count * floatsPerImage) floats, the buffer holds \(output.count)")

@@ -14,19 +14,27 @@ public final class ImageDataset: @unchecked Sendable {
     public let url: URL
     public let imageSize: Int
     public let manifest: DatasetManifest?
-    public let records: [DatasetRecord]
+    public let captions: [String]
+    public let files: [String]
+    /// captions.jsonl (mapped) and each sample's line in it, for decoding scenes on demand.
+    private let index: Data
+    private let lines: [(number: Int, range: Range<Int>)]
 
     /// Where each image's bytes start; they point into `shards` or `decoded`, which this object owns.
     let pixelStarts: [UnsafePointer<UInt8>]
     private let shards: [MappedFile]
     private let decoded: UnsafeMutableBufferPointer<UInt8>?
 
-    init(url: URL, imageSize: Int, manifest: DatasetManifest?, records: [DatasetRecord],
+    init(url: URL, imageSize: Int, manifest: DatasetManifest?, index: Data,
+         lines: [(number: Int, range: Range<Int>, entry: CaptionEntry)],
          pixelStarts: [UnsafePointer<UInt8>], shards: [MappedFile], decoded: UnsafeMutableBufferPointer<UInt8>?) {
         self.url = url
         self.imageSize = imageSize
         self.manifest = manifest
-        self.records = records
+        self.index = index
+        self.lines = lines.map { ($0.number, $0.range) }
+        self.captions = lines.map(\.entry.caption)
+        self.files = lines.map(\.entry.file)
         self.pixelStarts = pixelStarts
         self.shards = shards
         self.decoded = decoded
@@ -36,16 +44,23 @@ public final class ImageDataset: @unchecked Sendable {
         decoded?.deallocate()
     }
 
-    public var count: Int { records.count }
+    public var count: Int { captions.count }
     public var bytesPerImage: Int { imageSize * imageSize * 3 }
 
-    public func caption(at index: Int) -> String { records[index].caption }
+    public func caption(at index: Int) -> String { captions[index] }
 
-    /// The exact scene of a generated sample; nil for user datasets.
-    public func scene(at index: Int) -> Scene? { records[index].scene }
+    /// The exact scene of a generated sample; nil for user datasets. Decoded from its line on each call.
+    public func scene(at position: Int) throws -> Scene? {
+        let line = lines[position]
+        do {
+            return try JSONDecoder().decode(SceneEntry.self, from: index.subdata(in: line.range)).scene
+        } catch {
+            throw DatasetError(.malformedIndex, "\(Self.indexFileName) line \(line.number): scene: \(CaptionIndexParser.describe(error))")
+        }
+    }
 
     /// The `file` field of the image's `captions.jsonl` line.
-    public func file(at index: Int) -> String { records[index].file }
+    public func file(at index: Int) -> String { files[index] }
 
     /// The stored RGB8 bytes of one image (HWC), valid as long as the dataset lives.
     public func pixels(at index: Int) -> UnsafeBufferPointer<UInt8> {

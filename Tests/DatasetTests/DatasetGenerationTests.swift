@@ -52,7 +52,7 @@ private func contents(of folder: URL) throws -> [String: Data] {
     let parser = CaptionParser(grammar: testGrammar)
     let generator = DatasetGenerator(grammar: testGrammar)
     for index in 0..<dataset.count {
-        let scene = try #require(dataset.scene(at: index))
+        let scene = try #require(try dataset.scene(at: index))
         let spec = try parser.parse(dataset.caption(at: index))
         #expect(spec.isSatisfied(by: scene), "\(dataset.caption(at: index))")
         #expect(dataset.image(at: index) == ReferenceRenderer.render(scene))
@@ -73,6 +73,8 @@ private func contents(of folder: URL) throws -> [String: Data] {
     // Identical (caption, scene) pairs can occur by chance for one-object scenes, but not wholesale.
     let same = zip(train, eval).filter { $0.caption == $1.caption && $0.scene == $1.scene }.count
     #expect(same < 5)
+    // Golden value: pins the per-sample seeding (a change would silently change every dataset).
+    #expect(generator.sample(index: 0, seed: 0, split: .train).caption == "a pink plus sign on the right of a small blue diamond")
 }
 
 @Test func jpegAndPNGFormatsWriteTheUserFormat() throws {
@@ -84,7 +86,7 @@ private func contents(of folder: URL) throws -> [String: Data] {
         let suffix = format == .jpeg ? "jpg" : "png"
         #expect(dataset.file(at: 5) == "images-00001/00000005.\(suffix)")
         for index in 0..<6 {
-            let reference = ReferenceRenderer.render(try #require(dataset.scene(at: index)))
+            let reference = ReferenceRenderer.render(try #require(try dataset.scene(at: index)))
             let psnr = try dataset.image(at: index).psnr(to: reference)
             #expect(format == .png ? psnr == .infinity : psnr > 35, "\(format) \(index): \(psnr) dB")
         }

@@ -30,7 +30,7 @@ private func makeUserDataset() throws -> (URL, [RGBImage]) {
     let dataset = try ImageDataset.open(url: folder)
     #expect(dataset.count == 3 && dataset.manifest == nil)
     #expect((0..<3).map { dataset.caption(at: $0) } == ["a gradient", "red and blue", "green"])
-    #expect(dataset.scene(at: 0) == nil)
+    #expect(try dataset.scene(at: 0) == nil)
     #expect(try dataset.image(at: 0).psnr(to: images[0]) > 35)
     #expect(dataset.image(at: 1) == (try ImageResizer.resize(images[1], toSquare: 64)))
     // 100x80 -> crop 80x80 at x 10 (40 red columns, 40 blue) -> exactly half red, half blue.

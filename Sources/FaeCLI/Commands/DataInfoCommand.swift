@@ -26,14 +26,12 @@ struct DataInfoCommand: ParsableCommand {
         let count: Int
         let imageSize: Int
         let rawShards: Int
-        let withScenes: Int
         let openSeconds: Double
         let loadImagesPerSecond: Double?
         enum CodingKeys: String, CodingKey {
             case path, count
             case imageSize = "image_size"
             case rawShards = "raw_shards"
-            case withScenes = "with_scenes"
             case openSeconds = "open_seconds"
             case loadImagesPerSecond = "load_images_per_second"
         }
@@ -60,13 +58,12 @@ struct DataInfoCommand: ParsableCommand {
         }
         let info = Info(path: dataset.url.path, count: dataset.count, imageSize: imageSize,
                         rawShards: dataset.manifest?.shards.count ?? 0,
-                        withScenes: dataset.records.lazy.filter { $0.scene != nil }.count,
                         openSeconds: openSeconds, loadImagesPerSecond: rate)
         if json {
             try JSONOutput.print(info)
         } else {
             print("\(info.path): \(info.count) images \(imageSize)x\(imageSize), \(info.rawShards) raw shards, "
-                + "\(info.withScenes) with scenes; opened in \(String(format: "%.2f", openSeconds)) s")
+                + "opened in \(String(format: "%.2f", openSeconds)) s")
             if let rate { print("load: \(Int(rate)) images/s into float (B, 3, \(imageSize), \(imageSize)) batches") }
         }
     }
