@@ -147,7 +147,7 @@ public struct DatasetGenerator: Sendable {
         }
         guard !ours.isEmpty else { return }
         guard overwrite else {
-            throw DatasetError(.io, "\(directory.path) already holds a dataset (\(ours.sorted().prefix(3).joined(separator: ", ")), ...); choose another folder or overwrite it")
+            throw DatasetError(.io, "\(directory.path) already holds a dataset (\(ours.sorted().prefix(3).joined(separator: ", ")), ...); choose another folder or overwrite it (--overwrite)")
         }
         for name in ours {
             do {
