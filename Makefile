@@ -6,7 +6,7 @@ BIN_RELEASE := .build/release/fae-t2i
 DEMO_DIR ?= $(CURDIR)/out/demo
 DEMO_DB := $(DEMO_DIR)/queue.sqlite
 DEMO_PROMPT ?= a red circle to the left of a blue square
-APT_PACKAGES := libsqlite3-dev libopenblas-dev libjpeg-dev libsentencepiece-dev pkg-config
+APT_PACKAGES := libsqlite3-dev libopenblas-dev libjpeg-dev libpng-dev libsentencepiece-dev pkg-config
 
 .PHONY: deps build release test demo install clean bench tokenizer
 

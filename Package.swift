@@ -19,6 +19,7 @@ let package = Package(
     targets: [
         // C shims over system libraries.
         .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
+        .target(name: "CPNG", linkerSettings: [.linkedLibrary("png")]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas"),
         // SentencePiece is C++: a .cpp file behind an extern "C" header keeps C++ interop out of Swift.
         .target(name: "CSentencePiece", linkerSettings: [
@@ -29,6 +30,7 @@ let package = Package(
         .target(name: "FaeResources"),
         .target(name: "ImageCodec", dependencies: ["CJPEG"]),
         .target(name: "ShapesWorld", dependencies: ["ImageCodec"]),
+        .target(name: "Dataset", dependencies: ["ImageCodec", "ShapesWorld", "CPNG"]),
         .target(name: "TensorEngine", dependencies: ["CBLAS"]),
         .target(name: "Models", dependencies: ["TensorEngine"]),
         .target(name: "Tokenizer", dependencies: ["CSentencePiece"]),
@@ -43,6 +45,7 @@ let package = Package(
         ]),
         .executableTarget(name: "FaeCLI", dependencies: [
             "FaeResources", "JobQueue", "Worker", "ShapesWorld", "ImageCodec", "TensorEngine", "Models", "Tokenizer",
+            "Dataset",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -52,6 +55,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["FaeResources"], path: "Tests/TestSupport"),
         .testTarget(name: "ImageCodecTests", dependencies: ["ImageCodec", "TestSupport"]),
         .testTarget(name: "ShapesWorldTests", dependencies: ["ShapesWorld", "ImageCodec", "TestSupport"]),
+        .testTarget(name: "DatasetTests", dependencies: ["Dataset", "ShapesWorld", "ImageCodec", "TestSupport"]),
         .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TensorEngine", "TestSupport"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "TestSupport"]),

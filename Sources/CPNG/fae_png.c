@@ -1,0 +1,270 @@
+// libpng behind a small C API. libpng reports errors by calling our error function and then
+// longjmp-ing to the jmp_buf set with setjmp(png_jmpbuf(png)); Swift cannot call setjmp, so this lives here.
+//
+// Pattern (as in CJPEG): each public function keeps its buffers in a `*_state` struct owned by its own
+// frame and calls a `*_run` helper that does the setjmp and all libpng calls. After a longjmp only the
+// helper's frame is unwound, so the public function frees the state's buffers safely on every path.
+
+#include "fae_png.h"
+
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <png.h>
+
+// Larger sides are refused before any allocation: a hostile header could otherwise ask for gigabytes.
+#define FAE_PNG_MAX_SIDE 16384u
+
+typedef struct {
+    char *message;
+    size_t capacity;
+} error_target;
+
+static void set_message(char *message, size_t capacity, const char *text) {
+    if (message == NULL || capacity == 0) return;
+    snprintf(message, capacity, "%s", text);
+}
+
+static void fae_png_error(png_structp png, png_const_charp text) {
+    error_target *target = (error_target *)png_get_error_ptr(png);
+    if (target != NULL) set_message(target->message, target->capacity, text);
+    png_longjmp(png, 1);
+}
+
+// Warnings (e.g. a bad ancillary chunk) do not affect the pixels; keep them off stderr.
+static void fae_png_warning(png_structp png, png_const_charp text) {
+    (void)png;
+    (void)text;
+}
+
+void fae_png_free(void *buffer) { free(buffer); }
+
+// MARK: - Decode
+
+typedef struct {
+    const unsigned char *data;
+    size_t size;
+    size_t offset;
+} read_source;
+
+static void read_from_memory(png_structp png, png_bytep out, size_t length) {
+    read_source *source = (read_source *)png_get_io_ptr(png);
+    if (length > source->size - source->offset) png_error(png, "PNG data ended early");
+    memcpy(out, source->data + source->offset, length);
+    source->offset += length;
+}
+
+typedef struct {
+    unsigned char *rgba;  // what libpng writes: RGBA8 after the transforms below
+    png_bytep *rows;      // row pointers into rgba
+    unsigned char *pixels;  // the RGB8 result
+    int width;
+    int height;
+} decode_state;
+
+static int decode_run(decode_state *state, read_source *source, char *message, size_t capacity) {
+    error_target target = {message, capacity};
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &target, fae_png_error, fae_png_warning);
+    if (png == NULL) {
+        set_message(message, capacity, "out of memory decoding PNG");
+        return FAE_PNG_OUT_OF_MEMORY;
+    }
+    png_infop info = png_create_info_struct(png);
+    if (info == NULL) {
+        png_destroy_read_struct(&png, NULL, NULL);
+        set_message(message, capacity, "out of memory decoding PNG");
+        return FAE_PNG_OUT_OF_MEMORY;
+    }
+    // png and info are not modified after setjmp, so they keep their values after a longjmp.
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_read_struct(&png, &info, NULL);
+        return FAE_PNG_LIBPNG_ERROR;
+    }
+    png_set_user_limits(png, FAE_PNG_MAX_SIDE, FAE_PNG_MAX_SIDE);
+    png_set_read_fn(png, source, read_from_memory);
+    png_read_info(png, info);
+
+    const png_uint_32 width = png_get_image_width(png, info), height = png_get_image_height(png, info);
+    const int color_type = png_get_color_type(png, info), bit_depth = png_get_bit_depth(png, info);
+    // Everything becomes RGBA8: scale_16 rounds (strip_16 would truncate); tRNS becomes real alpha;
+    // opaque images get a 0xFF filler so that one compositing loop handles every case.
+    if (bit_depth == 16) png_set_scale_16(png);
+    if (color_type == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
+    if (color_type == PNG_COLOR_TYPE_GRAY && bit_depth < 8) png_set_expand_gray_1_2_4_to_8(png);
+    if (png_get_valid(png, info, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(png);
+    if (color_type == PNG_COLOR_TYPE_GRAY || color_type == PNG_COLOR_TYPE_GRAY_ALPHA) png_set_gray_to_rgb(png);
+    png_set_filler(png, 0xFF, PNG_FILLER_AFTER);
+    png_set_interlace_handling(png);
+    png_read_update_info(png, info);
+
+    if (width == 0 || height == 0 || png_get_rowbytes(png, info) != (size_t)width * 4) {
+        png_destroy_read_struct(&png, &info, NULL);
+        set_message(message, capacity, "unexpected PNG output layout");
+        return FAE_PNG_LIBPNG_ERROR;
+    }
+    const size_t pixel_count = (size_t)width * (size_t)height;  // <= 2^28 by the user limits
+    state->rgba = malloc(pixel_count * 4);
+    state->rows = malloc((size_t)height * sizeof(png_bytep));
+    state->pixels = malloc(pixel_count * 3);
+    if (state->rgba == NULL || state->rows == NULL || state->pixels == NULL) {
+        png_destroy_read_struct(&png, &info, NULL);
+        set_message(message, capacity, "out of memory decoding PNG");
+        return FAE_PNG_OUT_OF_MEMORY;
+    }
+    for (png_uint_32 y = 0; y < height; y++) state->rows[y] = state->rgba + (size_t)y * width * 4;
+    png_read_image(png, state->rows);
+    png_read_end(png, NULL);
+    png_destroy_read_struct(&png, &info, NULL);
+
+    // Composite over white, rounding to nearest: transparent regions of icons and cut-outs become the
+    // white background a drawing would have, instead of whatever colour the invisible pixels hold.
+    for (size_t i = 0; i < pixel_count; i++) {
+        const unsigned char *in = state->rgba + 4 * i;
+        unsigned char *out = state->pixels + 3 * i;
+        const unsigned alpha = in[3];
+        if (alpha == 255) {
+            out[0] = in[0];
+            out[1] = in[1];
+            out[2] = in[2];
+        } else {
+            const unsigned white = 255u * (255u - alpha);
+            for (int c = 0; c < 3; c++) out[c] = (unsigned char)((in[c] * alpha + white + 127u) / 255u);
+        }
+    }
+    state->width = (int)width;
+    state->height = (int)height;
+    return FAE_PNG_OK;
+}
+
+int fae_png_decode_rgb(const unsigned char *data, size_t size,
+                       unsigned char **out_pixels, int *out_width, int *out_height,
+                       char *message, size_t message_capacity) {
+    set_message(message, message_capacity, "");
+    if (out_pixels == NULL || out_width == NULL || out_height == NULL) {
+        set_message(message, message_capacity, "missing output argument");
+        return FAE_PNG_INVALID_ARGUMENT;
+    }
+    *out_pixels = NULL;
+    *out_width = 0;
+    *out_height = 0;
+    if (data == NULL || size < 8) {
+        set_message(message, message_capacity, "empty or truncated PNG data");
+        return FAE_PNG_INVALID_ARGUMENT;
+    }
+    if (png_sig_cmp(data, 0, 8) != 0) {
+        set_message(message, message_capacity, "not a PNG file (bad signature)");
+        return FAE_PNG_LIBPNG_ERROR;
+    }
+    read_source source = {data, size, 0};
+    decode_state state;
+    memset(&state, 0, sizeof state);
+    int status = decode_run(&state, &source, message, message_capacity);
+    free(state.rgba);
+    free(state.rows);
+    if (status != FAE_PNG_OK) {
+        free(state.pixels);
+        return status;
+    }
+    *out_pixels = state.pixels;
+    *out_width = state.width;
+    *out_height = state.height;
+    return FAE_PNG_OK;
+}
+
+// MARK: - Encode
+
+// The state owns the growing output buffer, so it is freed exactly once whatever happens in libpng.
+typedef struct {
+    unsigned char *buffer;
+    size_t capacity;
+    size_t size;
+    int out_of_memory;
+} encode_state;
+
+static int grow_buffer(encode_state *state, size_t minimum) {
+    size_t capacity = state->capacity > 0 ? state->capacity : 4096;
+    while (capacity < minimum) capacity *= 2;
+    unsigned char *buffer = realloc(state->buffer, capacity);
+    if (buffer == NULL) return 0;
+    state->buffer = buffer;
+    state->capacity = capacity;
+    return 1;
+}
+
+static void write_to_memory(png_structp png, png_bytep data, size_t length) {
+    encode_state *state = (encode_state *)png_get_io_ptr(png);
+    if (length > state->capacity - state->size && !grow_buffer(state, state->size + length)) {
+        state->out_of_memory = 1;
+        png_error(png, "out of memory encoding PNG");
+    }
+    memcpy(state->buffer + state->size, data, length);
+    state->size += length;
+}
+
+static void flush_memory(png_structp png) { (void)png; }
+
+static int encode_run(encode_state *state, const unsigned char *pixels, int width, int height,
+                      char *message, size_t capacity) {
+    error_target target = {message, capacity};
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &target, fae_png_error, fae_png_warning);
+    if (png == NULL) {
+        set_message(message, capacity, "out of memory encoding PNG");
+        return FAE_PNG_OUT_OF_MEMORY;
+    }
+    png_infop info = png_create_info_struct(png);
+    if (info == NULL) {
+        png_destroy_write_struct(&png, NULL);
+        set_message(message, capacity, "out of memory encoding PNG");
+        return FAE_PNG_OUT_OF_MEMORY;
+    }
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, &info);
+        return FAE_PNG_LIBPNG_ERROR;
+    }
+    png_set_write_fn(png, state, write_to_memory, flush_memory);
+    png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8, PNG_COLOR_TYPE_RGB,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(png, info);
+    const size_t stride = (size_t)width * 3;
+    for (int y = 0; y < height; y++) {
+        // libpng's API is not const-correct; it does not write to input rows.
+        png_write_row(png, (png_bytep)(pixels + (size_t)y * stride));
+    }
+    png_write_end(png, NULL);
+    png_destroy_write_struct(&png, &info);
+    return FAE_PNG_OK;
+}
+
+int fae_png_encode_rgb(const unsigned char *pixels, int width, int height,
+                       unsigned char **out_data, size_t *out_size,
+                       char *message, size_t message_capacity) {
+    set_message(message, message_capacity, "");
+    if (out_data == NULL || out_size == NULL || pixels == NULL) {
+        set_message(message, message_capacity, "missing buffer argument");
+        return FAE_PNG_INVALID_ARGUMENT;
+    }
+    *out_data = NULL;
+    *out_size = 0;
+    if (width <= 0 || height <= 0 || (unsigned)width > FAE_PNG_MAX_SIDE || (unsigned)height > FAE_PNG_MAX_SIDE) {
+        set_message(message, message_capacity, "image size out of range for PNG (1...16384 per side)");
+        return FAE_PNG_INVALID_ARGUMENT;
+    }
+    encode_state state;
+    memset(&state, 0, sizeof state);
+    if (!grow_buffer(&state, (size_t)width * (size_t)height * 3 / 2 + 1024)) {
+        set_message(message, message_capacity, "out of memory encoding PNG");
+        return FAE_PNG_OUT_OF_MEMORY;
+    }
+    int status = encode_run(&state, pixels, width, height, message, message_capacity);
+    if (state.out_of_memory) status = FAE_PNG_OUT_OF_MEMORY;
+    if (status != FAE_PNG_OK) {
+        free(state.buffer);
+        return status;
+    }
+    *out_data = state.buffer;
+    *out_size = state.size;
+    return FAE_PNG_OK;
+}
