@@ -1,0 +1,174 @@
+import CBLAS
+import Foundation
+
+extension Ops {
+    /// Where the heads of one attention operand live: element (b, t, h, d) is at
+    /// `pointer[b * batchStride + t * rowStride + h * headDim + d]`. This addresses q, k and v inside
+    /// a packed (B, T, 3C) projection, or a plain (B, T, C) tensor, without permuting to (B, H, T, D).
+    public struct HeadLayout {
+        public var pointer: UnsafeMutablePointer<Float>
+        public var rowStride: Int
+        public var batchStride: Int
+
+        public init(_ pointer: UnsafeMutablePointer<Float>, rowStride: Int, batchStride: Int) {
+            self.pointer = pointer; self.rowStride = rowStride; self.batchStride = batchStride
+        }
+
+        /// A plain (B, T, C) tensor.
+        public init(_ t: Tensor) {
+            precondition(t.rank == 3, "attention operand must be (B, T, C)")
+            self.init(t.pointer, rowStride: t.dim(2), batchStride: t.dim(1) * t.dim(2))
+        }
+
+        /// Part `index` (0 = q, 1 = k, 2 = v) of a packed (B, T, 3C) tensor.
+        public init(packed t: Tensor, index: Int) {
+            precondition(t.rank == 3 && t.dim(2) % 3 == 0 && (0..<3).contains(index), "packed qkv must be (B, T, 3C)")
+            let c = t.dim(2) / 3
+            self.init(t.pointer + index * c, rowStride: t.dim(2), batchStride: t.dim(1) * t.dim(2))
+        }
+
+        @inline(__always)
+        func head(_ b: Int, _ h: Int, headDim: Int, rows: Int) -> Matrix {
+            Matrix(pointer + b * batchStride + h * headDim, rows: rows, cols: headDim, ld: rowStride)
+        }
+    }
+
+    /// Sizes and options of one scaled-dot-product attention call.
+    public struct AttentionShape {
+        public var batch: Int, heads: Int, headDim: Int, queries: Int, keys: Int
+        /// Multiplies q k^T; default 1 / sqrt(headDim). T5 uses 1 (its init folds the scale in).
+        public var scale: Float
+
+        public init(batch: Int, heads: Int, headDim: Int, queries: Int, keys: Int, scale: Float? = nil) {
+            self.batch = batch; self.heads = heads; self.headDim = headDim
+            self.queries = queries; self.keys = keys
+            self.scale = scale ?? 1 / Float(headDim).squareRoot()
+        }
+    }
+
+    /// Key positions whose mask value is 0 get this score (finite, so fully masked rows stay NaN-free).
+    static let maskedScore: Float = -1e30
+
+    /// Scaled-dot-product attention, one (b, h) pair at a time:
+    ///   S = scale * Q K^T (+ bias[h]) (masked keys -> -inf), P = softmax(S), O = P V.
+    /// `bias` is (H, Tq, Tk) shared over the batch (T5 relative positions); `keyMask` (B, Tk) holds
+    /// 1 for keys to attend and 0 for padding. Saves the row log-sum-exp `lse` (B, H, Tq) so backward
+    /// recomputes P instead of storing B*H tiles: each worker owns one Tq x Tk scratch tile.
+    /// (b, h) pairs run in parallel with single-threaded BLAS inside.
+    public static func attentionForward(_ s: AttentionShape, q: HeadLayout, k: HeadLayout, v: HeadLayout,
+                                        out: HeadLayout, bias: Tensor? = nil, keyMask: Tensor? = nil, lse: Tensor) {
+        let tq = s.queries, tk = s.keys, d = s.headDim, heads = s.heads
+        precondition(lse.count >= s.batch * heads * tq, "lse must hold (B, H, Tq)")
+        precondition(bias.map { $0.count == heads * tq * tk } ?? true, "attention bias must be (H, Tq, Tk)")
+        precondition(keyMask.map { $0.count == s.batch * tk } ?? true, "key mask must be (B, Tk)")
+        let tile = tq * tk
+        let scratch = Scratch.floats(Engine.threads * tile, slot: .attention)
+        let biasP = bias?.pointer, maskP = keyMask?.pointer, lseP = lse.pointer
+        Engine.withSerialBLAS {
+            Parallel.chunksIndexed(s.batch * heads) { t, items in
+                let sc = scratch + t * tile
+                let scores = Matrix(sc, rows: tq, cols: tk)
+                for item in items {
+                    let b = item / heads, h = item % heads
+                    gemm(q.head(b, h, headDim: d, rows: tq), transA: false, k.head(b, h, headDim: d, rows: tk),
+                         transB: true, scores, alpha: s.scale)
+                    addBiasAndMask(sc, tq: tq, tk: tk, bias: biasP.map { $0 + h * tile }, mask: maskP.map { $0 + b * tk })
+                    let l = lseP + item * tq
+                    for i in 0..<tq { l[i] = softmaxRowInPlace(sc + i * tk, tk) }
+                    gemm(scores, transA: false, v.head(b, h, headDim: d, rows: tk), transB: false,
+                         out.head(b, h, headDim: d, rows: tq))
+                }
+            }
+        }
+    }
+
+    /// Backward of `attentionForward` (flash-attention style, P recomputed from lse):
+    ///   dV (+)= P^T dO, dP = dO V^T, dS = P * (dP - rowsum(dO * O)), dQ (+)= scale dS K,
+    ///   dK (+)= scale dS^T Q, dBias[h] += sum_b dS.
+    /// `out` is the forward output O. Per worker: the P tile and the dP tile.
+    public static func attentionBackward(_ s: AttentionShape, q: HeadLayout, k: HeadLayout, v: HeadLayout,
+                                         out: HeadLayout, dOut: HeadLayout, bias: Tensor? = nil, keyMask: Tensor? = nil,
+                                         lse: Tensor, dq: HeadLayout, dk: HeadLayout, dv: HeadLayout,
+                                         dBias: Tensor? = nil, accumulate: Bool = true) {
+        let tq = s.queries, tk = s.keys, d = s.headDim, heads = s.heads
+        let tile = tq * tk
+        let threads = Engine.threads
+        let scratchP = Scratch.floats(threads * tile, slot: .attention)
+        let scratchD = Scratch.floats(threads * (tile + tq), slot: .attentionGrad)
+        let biasP = bias?.pointer, maskP = keyMask?.pointer, lseP = lse.pointer, dBiasP = dBias?.pointer
+        let beta: Float = accumulate ? 1 : 0
+        // With a bias gradient, all batch items of one head go to the same worker so dBias[h] has one writer.
+        let items = dBias == nil ? s.batch * heads : heads
+        Engine.withSerialBLAS {
+            Parallel.chunksIndexed(items) { t, range in
+                let pt = scratchP + t * tile, dpt = scratchD + t * (tile + tq), rowDot = dpt + tile
+                let pm = Matrix(pt, rows: tq, cols: tk), dpm = Matrix(dpt, rows: tq, cols: tk)
+                for item in range {
+                    let h = dBias == nil ? item % heads : item
+                    let bRange = dBias == nil ? (item / heads)..<(item / heads + 1) : 0..<s.batch
+                    for b in bRange {
+                        let qh = q.head(b, h, headDim: d, rows: tq), kh = k.head(b, h, headDim: d, rows: tk)
+                        let vh = v.head(b, h, headDim: d, rows: tk), oh = out.head(b, h, headDim: d, rows: tq)
+                        let doh = dOut.head(b, h, headDim: d, rows: tq)
+                        // Recompute P = exp(S - lse).
+                        gemm(qh, transA: false, kh, transB: true, pm, alpha: s.scale)
+                        addBiasAndMask(pt, tq: tq, tk: tk, bias: biasP.map { $0 + h * tile }, mask: maskP.map { $0 + b * tk })
+                        let l = lseP + (b * heads + h) * tq
+                        for i in 0..<tq {
+                            let row = pt + i * tk, li = l[i]
+                            FastMath.forEachChunk(0..<tk) { j, n in
+                                FastMath.put(FastMath.exp(FastMath.get(row + j, n) - li), row + j, n)
+                            }
+                            // rowsum(dO * O) for this query.
+                            var acc: Float = 0
+                            let dor = doh.pointer + i * doh.ld, or = oh.pointer + i * oh.ld
+                            for c in 0..<d { acc += dor[c] * or[c] }
+                            rowDot[i] = acc
+                        }
+                        gemm(pm, transA: true, doh, transB: false, dv.head(b, h, headDim: d, rows: tk), beta: beta)
+                        gemm(doh, transA: false, vh, transB: true, dpm)
+                        for i in 0..<tq {
+                            let pr = pt + i * tk, dr = dpt + i * tk, di = rowDot[i]
+                            for j in 0..<tk { dr[j] = pr[j] * (dr[j] - di) }
+                        }
+                        if let dBiasP {
+                            let db = dBiasP + h * tile
+                            for i in 0..<tile { db[i] += dpt[i] }
+                        }
+                        gemm(dpm, transA: false, kh, transB: false, dq.head(b, h, headDim: d, rows: tq), alpha: s.scale, beta: beta)
+                        gemm(dpm, transA: true, qh, transB: false, dk.head(b, h, headDim: d, rows: tk), alpha: s.scale, beta: beta)
+                    }
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    static func addBiasAndMask(_ sc: UnsafeMutablePointer<Float>, tq: Int, tk: Int,
+                               bias: UnsafeMutablePointer<Float>?, mask: UnsafeMutablePointer<Float>?) {
+        if let bias { for i in 0..<(tq * tk) { sc[i] += bias[i] } }
+        if let mask {
+            for j in 0..<tk where mask[j] == 0 {
+                for i in 0..<tq { sc[i * tk + j] = maskedScore }
+            }
+        }
+    }
+
+    /// Softmax of one row in place; returns its log-sum-exp (max + log(sum exp)).
+    @inline(__always)
+    static func softmaxRowInPlace(_ row: UnsafeMutablePointer<Float>, _ n: Int) -> Float {
+        var mx = -Float.greatestFiniteMagnitude
+        for j in 0..<n { mx = max(mx, row[j]) }
+        var sumV = FastMath.V(repeating: 0)
+        FastMath.forEachChunk(0..<n) { j, lanes in
+            var e = FastMath.exp(FastMath.get(row + j, lanes) - mx)
+            if lanes < 8 { for z in lanes..<8 { e[z] = 0 } }
+            FastMath.put(e, row + j, lanes)
+            sumV += e
+        }
+        let sum = sumV.sum()
+        let inv = 1 / sum
+        for j in 0..<n { row[j] *= inv }
+        return mx + Foundation.log(sum)
+    }
+}
