@@ -9,11 +9,8 @@ extension Ops {
         Parallel.chunks(rows, minChunk: 16) { range in
             for r in range {
                 let xr = xp + r * c, yr = yp + r * c
-                var s: Float = 0
-                for i in 0..<c { s += xr[i] }
-                let m = s / Float(c)
-                var v: Float = 0
-                for i in 0..<c { let d = xr[i] - m; v += d * d }
+                let m = FastMath.sum(xr, c) / Float(c)
+                let v = FastMath.sumSquaredDeviation(xr, c, m)
                 let rs = 1 / (v / Float(c) + eps).squareRoot()
                 mp[r] = m; rp[r] = rs
                 if let b {
@@ -41,13 +38,19 @@ extension Ops {
             for r in range {
                 let xr = xp + r * c, dyr = dyp + r * c
                 let m = mp[r], rs = rp[r]
-                var sumDn: Float = 0, sumDnN: Float = 0
-                for i in 0..<c {
-                    let n = (xr[i] - m) * rs
-                    let dn = dyr[i] * w[i]
-                    sumDn += dn; sumDnN += dn * n
-                    if needParams { dwAcc[i] += dyr[i] * n; dbAcc[i] += dyr[i] }
+                var accDn = FastMath.V(repeating: 0), accDnN = FastMath.V(repeating: 0)
+                let mv = FastMath.V(repeating: m), rv = FastMath.V(repeating: rs)
+                FastMath.forEachChunk(0..<c) { i, lanes in
+                    let n = (FastMath.get(xr + i, lanes) - mv) * rv
+                    let d = FastMath.get(dyr + i, lanes)
+                    let dn = d * FastMath.get(w + i, lanes)
+                    accDn += dn; accDnN += dn * n
+                    if needParams {
+                        FastMath.put(FastMath.get(dwAcc + i, lanes) + d * n, dwAcc + i, lanes)
+                        FastMath.put(FastMath.get(dbAcc + i, lanes) + d, dbAcc + i, lanes)
+                    }
                 }
+                let sumDn = accDn.sum(), sumDnN = accDnN.sum()
                 guard let dxp else { continue }
                 let a = sumDn / Float(c), bb = sumDnN / Float(c)
                 let dxr = dxp + r * c
@@ -75,8 +78,7 @@ extension Ops {
         Parallel.chunks(rows, minChunk: 16) { range in
             for r in range {
                 let xr = xp + r * c, yr = yp + r * c
-                var s: Float = 0
-                for i in 0..<c { s += xr[i] * xr[i] }
+                let s = FastMath.dot(xr, xr, c)
                 let rs = 1 / (s / Float(c) + eps).squareRoot()
                 rp[r] = rs
                 for i in 0..<c { yr[i] = xr[i] * rs * w[i] }
