@@ -32,10 +32,12 @@ test: deps
 # Submits a prompt, runs a worker until the queue is idle, fetches the image and prints its path.
 demo: release
 	@rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
-	$(BIN_RELEASE) submit "$(DEMO_PROMPT)" --seed 7 --db $(DEMO_DB)
-	$(BIN_RELEASE) worker --exit-when-idle --db $(DEMO_DB)
-	$(BIN_RELEASE) list --db $(DEMO_DB)
-	@job=$$($(BIN_RELEASE) list --db $(DEMO_DB) --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])' 2>/dev/null || $(BIN_RELEASE) list --db $(DEMO_DB) --ids | head -1); \
+	@set -e; \
+	job=$$($(BIN_RELEASE) submit "$(DEMO_PROMPT)" --seed 7 --db $(DEMO_DB)); \
+	echo "submitted job $$job: $(DEMO_PROMPT)"; \
+	$(BIN_RELEASE) worker --exit-when-idle --poll 0.1 --db $(DEMO_DB); \
+	$(BIN_RELEASE) status $$job --db $(DEMO_DB); \
+	echo "image:"; \
 	$(BIN_RELEASE) fetch $$job --out $(DEMO_DIR) --db $(DEMO_DB)
 
 bench: release

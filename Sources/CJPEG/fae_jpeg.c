@@ -1,2 +1,367 @@
+// libjpeg behind a small C API. libjpeg reports errors through `error_exit`, whose default calls exit();
+// we replace it with a longjmp back into the function that called libjpeg (Swift cannot call setjmp).
+//
+// Pattern: each public function keeps its resources in a `*_state` struct owned by its own frame and
+// calls a `*_run` helper that does the setjmp and all libjpeg calls. After a longjmp only the helper's
+// frame is unwound, so the public function frees the state's buffers safely on every path.
+
 #include "fae_jpeg.h"
-int fae_jpeg_placeholder(void) { return 0; }
+
+#include <limits.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jpeglib.h>
+#include <jerror.h>
+
+#define FAE_JPEG_MAX_COMMENT 65533u
+
+typedef struct {
+    struct jpeg_error_mgr base;  // must be first: libjpeg hands us a jpeg_error_mgr *
+    jmp_buf jump;
+    int status;
+    char *message;
+    size_t message_capacity;
+} fae_error_manager;
+
+static void set_message(char *message, size_t capacity, const char *text) {
+    if (message == NULL || capacity == 0) return;
+    snprintf(message, capacity, "%s", text);
+}
+
+static void record_libjpeg_message(j_common_ptr cinfo, int status) {
+    fae_error_manager *manager = (fae_error_manager *)cinfo->err;
+    char buffer[JMSG_LENGTH_MAX];
+    (*cinfo->err->format_message)(cinfo, buffer);
+    manager->status = status;
+    set_message(manager->message, manager->message_capacity, buffer);
+}
+
+static void fae_error_exit(j_common_ptr cinfo) {
+    record_libjpeg_message(cinfo, FAE_JPEG_LIBJPEG_ERROR);
+    longjmp(((fae_error_manager *)cinfo->err)->jump, 1);
+}
+
+// Warnings (msg_level -1) mean corrupt or truncated data that libjpeg would silently paper over
+// (e.g. gray fill after a premature end of file); we only decode our own outputs, so they are errors.
+// Trace messages (msg_level >= 0) are ignored instead of going to stderr.
+static void fae_emit_message(j_common_ptr cinfo, int msg_level) {
+    if (msg_level < 0) {
+        record_libjpeg_message(cinfo, FAE_JPEG_CORRUPT_DATA);
+        longjmp(((fae_error_manager *)cinfo->err)->jump, 1);
+    }
+}
+
+static void fae_output_message(j_common_ptr cinfo) { (void)cinfo; }
+
+static void install_error_manager(fae_error_manager *manager, char *message, size_t capacity) {
+    jpeg_std_error(&manager->base);
+    manager->base.error_exit = fae_error_exit;
+    manager->base.emit_message = fae_emit_message;
+    manager->base.output_message = fae_output_message;
+    manager->status = FAE_JPEG_OK;
+    manager->message = message;
+    manager->message_capacity = capacity;
+}
+
+void fae_jpeg_free(void *buffer) { free(buffer); }
+
+// MARK: - Encode
+
+// Our own growable destination instead of jpeg_mem_dest: libjpeg-turbo's memory destination frees
+// and replaces its buffer on growth without telling the caller, so after an error the caller could
+// neither free the live buffer nor avoid a dangling pointer. Here the state always owns the buffer.
+typedef struct {
+    struct jpeg_destination_mgr base;  // must be first: libjpeg hands us a jpeg_destination_mgr *
+    unsigned char *buffer;
+    size_t capacity;
+    size_t size;  // valid after term_destination
+    int out_of_memory;
+} encode_state;
+
+static int grow_destination(encode_state *state, size_t minimum) {
+    size_t capacity = state->capacity > 0 ? state->capacity : 4096;
+    while (capacity < minimum) capacity *= 2;
+    unsigned char *buffer = realloc(state->buffer, capacity);
+    if (buffer == NULL) return 0;
+    state->buffer = buffer;
+    state->capacity = capacity;
+    return 1;
+}
+
+static void init_destination(j_compress_ptr cinfo) {
+    encode_state *state = (encode_state *)cinfo->dest;
+    state->base.next_output_byte = state->buffer;
+    state->base.free_in_buffer = state->capacity;
+}
+
+static boolean empty_output_buffer(j_compress_ptr cinfo) {
+    // Called when the whole buffer is full (free_in_buffer == 0).
+    encode_state *state = (encode_state *)cinfo->dest;
+    size_t used = state->capacity;
+    if (!grow_destination(state, state->capacity * 2)) {
+        state->out_of_memory = 1;
+        ERREXIT1(cinfo, JERR_OUT_OF_MEMORY, 10);
+    }
+    state->base.next_output_byte = state->buffer + used;
+    state->base.free_in_buffer = state->capacity - used;
+    return TRUE;
+}
+
+static void term_destination(j_compress_ptr cinfo) {
+    encode_state *state = (encode_state *)cinfo->dest;
+    state->size = state->capacity - state->base.free_in_buffer;
+}
+
+static int encode_run(encode_state *state, const unsigned char *pixels, int width, int height, int quality,
+                      const unsigned char *comment, size_t comment_length, char *message, size_t capacity) {
+    struct jpeg_compress_struct cinfo;
+    fae_error_manager manager;
+    install_error_manager(&manager, message, capacity);
+    cinfo.err = &manager.base;
+    if (setjmp(manager.jump)) {
+        jpeg_destroy_compress(&cinfo);
+        return manager.status;
+    }
+    jpeg_create_compress(&cinfo);
+    state->base.init_destination = init_destination;
+    state->base.empty_output_buffer = empty_output_buffer;
+    state->base.term_destination = term_destination;
+    cinfo.dest = &state->base;
+    cinfo.image_width = (JDIMENSION)width;
+    cinfo.image_height = (JDIMENSION)height;
+    cinfo.input_components = 3;
+    cinfo.in_color_space = JCS_RGB;
+    jpeg_set_defaults(&cinfo);
+    jpeg_set_quality(&cinfo, quality, TRUE);
+    // No chroma subsampling (4:4:4): our images are small, flat and saturated, where 4:2:0 smears
+    // coloured edges (about 5 dB PSNR at q95) for a negligible size saving.
+    for (int component = 0; component < cinfo.num_components; component++) {
+        cinfo.comp_info[component].h_samp_factor = 1;
+        cinfo.comp_info[component].v_samp_factor = 1;
+    }
+    jpeg_start_compress(&cinfo, TRUE);
+    if (comment_length > 0) {
+        jpeg_write_marker(&cinfo, JPEG_COM, comment, (unsigned int)comment_length);
+    }
+    const size_t stride = (size_t)width * 3;
+    while (cinfo.next_scanline < cinfo.image_height) {
+        // libjpeg's API is not const-correct; it does not write to input rows.
+        JSAMPROW row = (JSAMPROW)(pixels + (size_t)cinfo.next_scanline * stride);
+        jpeg_write_scanlines(&cinfo, &row, 1);
+    }
+    jpeg_finish_compress(&cinfo);
+    jpeg_destroy_compress(&cinfo);
+    return FAE_JPEG_OK;
+}
+
+int fae_jpeg_encode_rgb(const unsigned char *pixels, int width, int height, int quality,
+                        const unsigned char *comment, size_t comment_length,
+                        unsigned char **out_data, size_t *out_size,
+                        char *message, size_t message_capacity) {
+    set_message(message, message_capacity, "");
+    if (out_data == NULL || out_size == NULL || pixels == NULL) {
+        set_message(message, message_capacity, "missing buffer argument");
+        return FAE_JPEG_INVALID_ARGUMENT;
+    }
+    *out_data = NULL;
+    *out_size = 0;
+    if (width <= 0 || height <= 0 || width > JPEG_MAX_DIMENSION || height > JPEG_MAX_DIMENSION) {
+        set_message(message, message_capacity, "image size out of range for JPEG (1...65500 per side)");
+        return FAE_JPEG_INVALID_ARGUMENT;
+    }
+    if (quality < 1 || quality > 100) {
+        set_message(message, message_capacity, "quality must be in 1...100");
+        return FAE_JPEG_INVALID_ARGUMENT;
+    }
+    if (comment_length > FAE_JPEG_MAX_COMMENT || (comment_length > 0 && comment == NULL)) {
+        set_message(message, message_capacity, "comment longer than 65533 bytes");
+        return FAE_JPEG_INVALID_ARGUMENT;
+    }
+    encode_state state;
+    memset(&state, 0, sizeof state);
+    // Start with room for a typical image so that growth is rare: ~1 byte per pixel plus headers.
+    if (!grow_destination(&state, (size_t)width * (size_t)height + comment_length + 2048)) {
+        set_message(message, message_capacity, "out of memory encoding JPEG");
+        return FAE_JPEG_OUT_OF_MEMORY;
+    }
+    int status = encode_run(&state, pixels, width, height, quality, comment, comment_length,
+                            message, message_capacity);
+    if (state.out_of_memory) status = FAE_JPEG_OUT_OF_MEMORY;
+    if (status != FAE_JPEG_OK) {
+        free(state.buffer);
+        return status;
+    }
+    *out_data = state.buffer;
+    *out_size = state.size;
+    return FAE_JPEG_OK;
+}
+
+// MARK: - Decode
+
+typedef struct {
+    unsigned char *pixels;
+    unsigned char *row;  // grayscale scanline before expansion to RGB
+    int width;
+    int height;
+} decode_state;
+
+static int decode_run(decode_state *state, const unsigned char *data, size_t size, char *message, size_t capacity) {
+    struct jpeg_decompress_struct cinfo;
+    fae_error_manager manager;
+    install_error_manager(&manager, message, capacity);
+    cinfo.err = &manager.base;
+    if (setjmp(manager.jump)) {
+        jpeg_destroy_decompress(&cinfo);
+        return manager.status;
+    }
+    jpeg_create_decompress(&cinfo);
+    jpeg_mem_src(&cinfo, data, (unsigned long)size);
+    jpeg_read_header(&cinfo, TRUE);
+
+    int grayscale = 0;
+    switch (cinfo.jpeg_color_space) {
+    case JCS_GRAYSCALE:
+        grayscale = 1;
+        cinfo.out_color_space = JCS_GRAYSCALE;
+        break;
+    case JCS_YCbCr:
+    case JCS_RGB:
+        cinfo.out_color_space = JCS_RGB;
+        break;
+    default:
+        set_message(message, capacity, "unsupported JPEG colour space (CMYK/YCCK or unknown); only RGB, YCbCr and grayscale are supported");
+        jpeg_destroy_decompress(&cinfo);
+        return FAE_JPEG_UNSUPPORTED_COLOR;
+    }
+    jpeg_start_decompress(&cinfo);
+    const size_t width = cinfo.output_width, height = cinfo.output_height;
+    if ((size_t)cinfo.output_components != (grayscale ? 1u : 3u) || width == 0 || height == 0) {
+        set_message(message, capacity, "unexpected JPEG output layout");
+        jpeg_destroy_decompress(&cinfo);
+        return FAE_JPEG_LIBJPEG_ERROR;
+    }
+    if (width > SIZE_MAX / 3 / height) {
+        set_message(message, capacity, "JPEG image too large");
+        jpeg_destroy_decompress(&cinfo);
+        return FAE_JPEG_OUT_OF_MEMORY;
+    }
+    state->pixels = malloc(width * height * 3);
+    state->row = grayscale ? malloc(width) : NULL;
+    if (state->pixels == NULL || (grayscale && state->row == NULL)) {
+        set_message(message, capacity, "out of memory decoding JPEG");
+        jpeg_destroy_decompress(&cinfo);
+        return FAE_JPEG_OUT_OF_MEMORY;
+    }
+    while (cinfo.output_scanline < cinfo.output_height) {
+        unsigned char *target = state->pixels + (size_t)cinfo.output_scanline * width * 3;
+        JSAMPROW row = grayscale ? state->row : target;
+        if (jpeg_read_scanlines(&cinfo, &row, 1) != 1) {
+            set_message(message, capacity, "JPEG data ended early");
+            jpeg_destroy_decompress(&cinfo);
+            return FAE_JPEG_CORRUPT_DATA;
+        }
+        if (grayscale) {
+            for (size_t x = 0; x < width; x++) {
+                target[3 * x] = target[3 * x + 1] = target[3 * x + 2] = state->row[x];
+            }
+        }
+    }
+    jpeg_finish_decompress(&cinfo);
+    jpeg_destroy_decompress(&cinfo);
+    state->width = (int)width;
+    state->height = (int)height;
+    return FAE_JPEG_OK;
+}
+
+int fae_jpeg_decode_rgb(const unsigned char *data, size_t size,
+                        unsigned char **out_pixels, int *out_width, int *out_height,
+                        char *message, size_t message_capacity) {
+    set_message(message, message_capacity, "");
+    if (out_pixels == NULL || out_width == NULL || out_height == NULL) {
+        set_message(message, message_capacity, "missing output argument");
+        return FAE_JPEG_INVALID_ARGUMENT;
+    }
+    *out_pixels = NULL;
+    *out_width = 0;
+    *out_height = 0;
+    if (data == NULL || size == 0 || size > ULONG_MAX) {
+        set_message(message, message_capacity, "empty JPEG data");
+        return FAE_JPEG_INVALID_ARGUMENT;
+    }
+    decode_state state = {NULL, NULL, 0, 0};
+    int status = decode_run(&state, data, size, message, message_capacity);
+    free(state.row);
+    if (status != FAE_JPEG_OK) {
+        free(state.pixels);
+        return status;
+    }
+    *out_pixels = state.pixels;
+    *out_width = state.width;
+    *out_height = state.height;
+    return FAE_JPEG_OK;
+}
+
+// MARK: - Comment
+
+typedef struct {
+    unsigned char *comment;
+    size_t length;
+} comment_state;
+
+static int comment_run(comment_state *state, const unsigned char *data, size_t size, char *message, size_t capacity) {
+    struct jpeg_decompress_struct cinfo;
+    fae_error_manager manager;
+    install_error_manager(&manager, message, capacity);
+    cinfo.err = &manager.base;
+    if (setjmp(manager.jump)) {
+        jpeg_destroy_decompress(&cinfo);
+        return manager.status;
+    }
+    jpeg_create_decompress(&cinfo);
+    jpeg_mem_src(&cinfo, data, (unsigned long)size);
+    jpeg_save_markers(&cinfo, JPEG_COM, 0xFFFF);
+    jpeg_read_header(&cinfo, TRUE);
+    for (jpeg_saved_marker_ptr marker = cinfo.marker_list; marker != NULL; marker = marker->next) {
+        if (marker->marker != JPEG_COM) continue;
+        state->length = marker->data_length;
+        state->comment = malloc(marker->data_length > 0 ? marker->data_length : 1);
+        if (state->comment == NULL) {
+            set_message(message, capacity, "out of memory reading JPEG comment");
+            jpeg_destroy_decompress(&cinfo);
+            return FAE_JPEG_OUT_OF_MEMORY;
+        }
+        memcpy(state->comment, marker->data, marker->data_length);
+        break;
+    }
+    jpeg_destroy_decompress(&cinfo);
+    return FAE_JPEG_OK;
+}
+
+int fae_jpeg_read_comment(const unsigned char *data, size_t size,
+                          unsigned char **out_comment, size_t *out_length,
+                          char *message, size_t message_capacity) {
+    set_message(message, message_capacity, "");
+    if (out_comment == NULL || out_length == NULL) {
+        set_message(message, message_capacity, "missing output argument");
+        return FAE_JPEG_INVALID_ARGUMENT;
+    }
+    *out_comment = NULL;
+    *out_length = 0;
+    if (data == NULL || size == 0 || size > ULONG_MAX) {
+        set_message(message, message_capacity, "empty JPEG data");
+        return FAE_JPEG_INVALID_ARGUMENT;
+    }
+    comment_state state = {NULL, 0};
+    int status = comment_run(&state, data, size, message, message_capacity);
+    if (status != FAE_JPEG_OK) {
+        free(state.comment);
+        return status;
+    }
+    *out_comment = state.comment;
+    *out_length = state.length;
+    return FAE_JPEG_OK;
+}

@@ -51,7 +51,7 @@ public enum ResourceLocator {
     }
 
     /// The running executable's real path (`/proc/self/exe` on Linux).
-    static func executablePath() -> String? {
+    public static func executablePath() -> String? {
         #if os(Linux)
         if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
         #endif

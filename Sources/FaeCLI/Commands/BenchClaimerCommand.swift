@@ -1,0 +1,38 @@
+import ArgumentParser
+import FaeResources
+import Foundation
+import ImageCodec
+import JobQueue
+
+/// Internal: one process of `bench queue`. Claims and completes jobs until none is left, storing
+/// a real 64x64 JPEG for each, then prints a JSON report.
+struct BenchClaimerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bench-claimer", shouldDisplay: false)
+
+    @Option var db: String
+    @Option(name: .customLong("start-at")) var startAt: Double
+    @Option var name: String
+
+    struct Report: Codable {
+        let processed: Int
+        let finishedAt: Double
+    }
+
+    func run() throws {
+        let queue = try JobQueue(path: db, migrations: Migration.load(from: ResourceLocator.migrationsDirectory()))
+        let pixels = (0..<(64 * 64 * 3)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let jpeg = try JPEG.encode(try RGBImage(width: 64, height: 64, pixels: pixels), quality: 95)
+        let wait = startAt - Date().timeIntervalSince1970
+        if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+        var processed = 0
+        while let claim = try queue.claim(worker: name, leaseSeconds: 60) {
+            let images = claim.job.seeds.enumerated().map {
+                RenderedImage(index: $0.offset, seed: $0.element, width: 64, height: 64, jpeg: jpeg)
+            }
+            try queue.complete(claim, images: images, modelID: "bench", weightsHash: nil)
+            processed += 1
+        }
+        let report = Report(processed: processed, finishedAt: Date().timeIntervalSince1970)
+        print(String(decoding: try JSONEncoder().encode(report), as: UTF8.self))
+    }
+}

@@ -1,0 +1,7 @@
+import ArgumentParser
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Measure throughput on this machine.",
+        subcommands: [BenchQueueCommand.self])
+}

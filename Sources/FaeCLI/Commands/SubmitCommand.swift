@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import JobQueue
+
+struct SubmitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "submit", abstract: "Queue a prompt; prints the job id.")
+
+    @Argument(help: "What to draw, e.g. \"a red circle to the left of a blue square\".")
+    var prompt: String
+
+    @Option(help: "What to steer away from (the unconditional branch of guidance).")
+    var negative: String = ""
+
+    @Option(help: "Seed of the first image; image i uses seed + i (default: random, always stored).")
+    var seed: Int64?
+
+    @Option(help: "Number of images (1-16).")
+    var count: Int = 1
+
+    @Option(help: "Sampling steps (1-1000).")
+    var steps: Int = 25
+
+    @Option(help: "Classifier-free guidance weight (0-30).")
+    var guidance: Double = 1.5
+
+    @Option(help: "ODE sampler: euler or heun.")
+    var sampler: String = "euler"
+
+    @Option(help: "Higher runs first (-1000...1000).")
+    var priority: Int = 0
+
+    @Option(help: "Idempotency key: a second submit with the same key returns the first job.")
+    var key: String?
+
+    @Option(name: .customLong("max-attempts"), help: "Attempts before the job fails (1-100).")
+    var maxAttempts: Int = 3
+
+    @Flag(help: "Show progress and return when the job ends (exit status 1 unless it succeeded).")
+    var wait = false
+
+    @OptionGroup var queueOptions: QueueOptions
+
+    var request: JobRequest {
+        JobRequest(prompt: prompt, negativePrompt: negative, seed: seed, count: count, steps: steps, guidance: guidance,
+                   sampler: sampler, priority: priority, idempotencyKey: key, maxAttempts: maxAttempts)
+    }
+
+    func validate() throws {
+        do {
+            try request.validate()
+        } catch let error as QueueError {
+            throw CLIError(error.message)
+        }
+    }
+
+    func run() async throws {
+        let queue = try queueOptions.openQueue(create: true)
+        let result = try queue.submit(request)
+        if !wait {
+            if queueOptions.json {
+                try JSONOutput.print(["id": result.job.id, "state": result.job.state.rawValue])
+            } else {
+                print(result.job.id)
+            }
+            return
+        }
+        if !queueOptions.json { print(result.job.id) }
+        let job = try await JobWaiter(queue: queue, showProgress: !queueOptions.json).wait(for: result.job.id)
+        if queueOptions.json {
+            try JSONOutput.print(job)
+        } else {
+            print(JobText.detail(job))
+        }
+        if job.state != .succeeded { throw ExitCode.failure }
+    }
+}

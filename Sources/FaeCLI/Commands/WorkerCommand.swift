@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import JobQueue
+import Logging
+import ServiceLifecycle
+import Worker
+
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run a worker daemon: claim jobs, render them, store the images.",
+        discussion: "SIGTERM or SIGINT stops it gracefully: it stops claiming, gives back a job in progress and exits 0.")
+
+    @Option(help: "Renderer: \(RendererKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var renderer: RendererKind = .reference
+
+    @Option(help: "Lease length in seconds (at least 1); heartbeats renew it.")
+    var lease: Double = 30
+
+    @Option(help: "Seconds between claims when the queue is empty.")
+    var poll: Double = 1
+
+    @Option(name: .customLong("max-jobs"), help: "Exit after this many jobs.")
+    var maxJobs: Int?
+
+    @Flag(name: .customLong("exit-when-idle"), help: "Exit once no job is queued or running.")
+    var exitWhenIdle = false
+
+    @Option(help: "Worker name recorded on jobs (default: host-pid).")
+    var name: String?
+
+    /// Test hook: makes every render take this long, so crash tests can kill workers mid-job.
+    @Option(name: .customLong("simulate-render-ms"), help: .hidden)
+    var simulateRenderMilliseconds: Int = 0
+
+    @OptionGroup var queueOptions: QueueOptions
+
+    func validate() throws {
+        guard lease.isFinite, lease >= 1 else { throw CLIError("--lease must be at least 1 second, got \(lease)") }
+        guard poll.isFinite, poll > 0, poll <= 3_600 else { throw CLIError("--poll must be between 0 and 3600 seconds, got \(poll)") }
+        if let maxJobs, maxJobs < 1 { throw CLIError("--max-jobs must be at least 1, got \(maxJobs)") }
+        if let name, name.trimmingCharacters(in: .whitespaces).isEmpty { throw CLIError("--name must not be empty") }
+        guard simulateRenderMilliseconds >= 0 else { throw CLIError("--simulate-render-ms must not be negative") }
+    }
+
+    func run() async throws {
+        let json = queueOptions.json
+        LoggingSystem.bootstrap { label in
+            json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label) as LogHandler
+        }
+        let logger = Logger(label: "fae-t2i.worker")
+        let queue = try queueOptions.openQueue(create: true)
+        var configuration = WorkerConfiguration(name: name ?? WorkerConfiguration.defaultName())
+        configuration.leaseSeconds = lease
+        configuration.pollSeconds = poll
+        configuration.maxJobs = maxJobs
+        configuration.exitWhenIdle = exitWhenIdle
+        var imageRenderer = try renderer.make()
+        if simulateRenderMilliseconds > 0 {
+            imageRenderer = SlowRenderer(wrapping: imageRenderer, milliseconds: simulateRenderMilliseconds)
+        }
+        let worker = QueueWorker(queue: queue, renderer: imageRenderer, configuration: configuration, logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: WorkerService(worker: worker), successTerminationBehavior: .gracefullyShutdownGroup)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import JobQueue
+
+/// Human-readable renderings of jobs for the terminal.
+enum JobText {
+    static func stateLine(_ job: Job) -> String {
+        switch job.state {
+        case .running where job.progressTotal > 0:
+            return "running (step \(job.progressStep)/\(job.progressTotal))"
+        case .queued where job.attempts > 0:
+            return "queued (retry \(job.attempts + 1)/\(job.maxAttempts))"
+        default:
+            return job.state.rawValue
+        }
+    }
+
+    static func detail(_ job: Job) -> String {
+        var lines = [
+            "job       \(job.id)",
+            "state     \(stateLine(job))\(job.cancelRequested && job.state == .running ? " (cancel requested)" : "")",
+            "prompt    \(job.prompt)",
+        ]
+        if !job.negativePrompt.isEmpty { lines.append("negative  \(job.negativePrompt)") }
+        lines.append("images    \(job.count) (seeds \(job.seeds.map(String.init).joined(separator: ", ")))")
+        lines.append("sampling  \(job.steps) steps, guidance \(job.guidance), \(job.sampler)")
+        lines.append("priority  \(job.priority)")
+        lines.append("attempts  \(job.attempts)/\(job.maxAttempts)")
+        if let key = job.idempotencyKey { lines.append("key       \(key)") }
+        if let model = job.modelID { lines.append("model     \(model)\(job.weightsHash.map { " (\($0.prefix(12)))" } ?? "")") }
+        if let worker = job.worker { lines.append("worker    \(worker)") }
+        if let error = job.error { lines.append("error     \(error)") }
+        lines.append("created   \(Job.iso8601(job.createdAt))")
+        if let started = job.startedAt { lines.append("started   \(Job.iso8601(started))") }
+        if let finished = job.finishedAt { lines.append("finished  \(Job.iso8601(finished))") }
+        for image in job.images {
+            lines.append("image \(image.index)   seed \(image.seed), \(image.width)x\(image.height), \(image.bytes) bytes, sha256 \(image.sha256)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func row(_ job: Job) -> String {
+        let prompt = job.prompt.count > 48 ? job.prompt.prefix(47) + "…" : Substring(job.prompt)
+        let state = stateLine(job).padding(toLength: 26, withPad: " ", startingAt: 0)
+        return "\(job.id)  \(state)  \(Job.iso8601(job.createdAt).prefix(19))  \(prompt)"
+    }
+}

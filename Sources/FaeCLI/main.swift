@@ -1,1 +1,0 @@
-print("fae-t2i")

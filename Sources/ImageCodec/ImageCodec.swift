@@ -1,1 +1,0 @@
-// The ImageCodec module. (placeholder until its first file lands)

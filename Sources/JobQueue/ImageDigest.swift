@@ -1,0 +1,8 @@
+import Crypto
+import Foundation
+
+enum ImageDigest {
+    static func sha256Hex(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import GRDB
+
+/// One stored image with its bytes, as `fetch` writes it.
+public struct StoredImage: Sendable, Equatable {
+    public var info: JobImageInfo
+    public var jpeg: Data
+}
+
+/// The user's side of the queue: status, list, cancel, retry, fetch, prune.
+extension JobQueue {
+    public func status(_ id: String) throws -> Job {
+        let id = try JobID.validate(id)
+        return try read { db in try Self.requireJob(db, id: id) }
+    }
+
+    /// Newest first.
+    public func list(state: JobState? = nil, limit: Int = 50) throws -> [Job] {
+        guard limit > 0 else { throw QueueError(.invalidRequest, "limit must be positive, got \(limit)") }
+        return try read { db in
+            let rows: [Row]
+            if let state {
+                rows = try Row.fetchAll(db, sql: """
+                    SELECT \(Self.jobColumns) FROM jobs WHERE state = ? ORDER BY created_at DESC, rowid DESC LIMIT ?
+                    """, arguments: [state.rawValue, limit])
+            } else {
+                rows = try Row.fetchAll(db, sql: """
+                    SELECT \(Self.jobColumns) FROM jobs ORDER BY created_at DESC, rowid DESC LIMIT ?
+                    """, arguments: [limit])
+            }
+            return try rows.map { row in try Self.decodeJob(row, images: Self.imageInfos(db, jobID: row["id"])) }
+        }
+    }
+
+    /// Counts of jobs per state (every state present, zero when empty).
+    public func counts() throws -> [JobState: Int] {
+        try read { db in
+            var counts = Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0, 0) })
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM jobs GROUP BY state") {
+                if let state = JobState(rawValue: row["state"]) { counts[state] = row["n"] }
+            }
+            return counts
+        }
+    }
+
+    /// A queued job is canceled at once; a running one is flagged and ends `canceled` at its
+    /// worker's next heartbeat.
+    @discardableResult
+    public func cancel(_ id: String) throws -> Job {
+        let id = try JobID.validate(id)
+        return try immediate { db in
+            let job = try Self.requireJob(db, id: id)
+            let now = clock()
+            switch job.state {
+            case .queued:
+                try db.execute(sql: """
+                    UPDATE jobs SET state = 'canceled', finished_at = ?, updated_at = ? WHERE id = ?
+                    """, arguments: [now, now, id])
+            case .running:
+                try db.execute(sql: "UPDATE jobs SET cancel_requested = 1, updated_at = ? WHERE id = ?", arguments: [now, id])
+            case .succeeded, .failed, .canceled:
+                throw QueueError(.invalidTransition, "job \(id) is already \(job.state.rawValue)")
+            }
+            return try Self.requireJob(db, id: id)
+        }
+    }
+
+    /// Puts a failed or canceled job back in the queue with a fresh set of attempts.
+    @discardableResult
+    public func retry(_ id: String) throws -> Job {
+        let id = try JobID.validate(id)
+        return try immediate { db in
+            let job = try Self.requireJob(db, id: id)
+            guard job.state == .failed || job.state == .canceled else {
+                throw QueueError(.invalidTransition, "job \(id) is \(job.state.rawValue); only failed or canceled jobs can be retried")
+            }
+            let now = clock()
+            try db.execute(sql: """
+                UPDATE jobs SET state = 'queued', attempts = 0, error = NULL, cancel_requested = 0, run_after = ?,
+                    updated_at = ?, started_at = NULL, finished_at = NULL, worker = NULL, progress_step = 0, progress_total = 0
+                WHERE id = ?
+                """, arguments: [now, now, id])
+            return try Self.requireJob(db, id: id)
+        }
+    }
+
+    /// The images of a succeeded job, in index order.
+    public func images(_ id: String) throws -> [StoredImage] {
+        let id = try JobID.validate(id)
+        return try read { db in
+            let job = try Self.requireJob(db, id: id)
+            guard job.state == .succeeded else {
+                throw QueueError(.invalidTransition, "job \(id) is \(job.state.rawValue), not succeeded: it has no images to fetch")
+            }
+            return try Row.fetchAll(db, sql: """
+                SELECT image_index, seed, width, height, sha256, jpeg FROM images WHERE job_id = ? ORDER BY image_index
+                """, arguments: [id]).map { row in
+                let jpeg: Data = row["jpeg"]
+                return StoredImage(
+                    info: JobImageInfo(index: row["image_index"], seed: row["seed"], width: row["width"],
+                                       height: row["height"], bytes: jpeg.count, sha256: row["sha256"]),
+                    jpeg: jpeg)
+            }
+        }
+    }
+
+    /// Deletes finished jobs (and, by cascade, their images) that finished more than `age` ago.
+    /// Returns how many jobs were removed.
+    @discardableResult
+    public func prune(olderThan age: TimeInterval) throws -> Int {
+        guard age >= 0 else { throw QueueError(.invalidRequest, "prune age must not be negative") }
+        return try immediate { db in
+            try db.execute(sql: """
+                DELETE FROM jobs WHERE state IN ('succeeded', 'failed', 'canceled') AND finished_at < ?
+                """, arguments: [clock() - age])
+            return db.changesCount
+        }
+    }
+
+    /// `PRAGMA integrity_check`: "ok" when the file is sound.
+    public func integrityCheck() throws -> String {
+        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
+    }
+
+    /// The raw list of image rows per job, for consistency checks in tests and tools.
+    public func imageIndices() throws -> [String: [Int]] {
+        try read { db in
+            var result: [String: [Int]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT job_id, image_index FROM images ORDER BY job_id, image_index") {
+                result[row["job_id"], default: []].append(row["image_index"])
+            }
+            return result
+        }
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import GRDB
+
+/// The worker's side of the queue: claim, heartbeat, complete, fail, release.
+/// Every call after `claim` names the lease token; a stale token gets `leaseLost` and changes nothing.
+extension JobQueue {
+    /// Claims the next job (highest priority, then oldest) whose backoff has passed, leasing it for
+    /// `leaseSeconds`. Expired leases are reaped first, in the same transaction.
+    public func claim(worker: String, leaseSeconds: TimeInterval) throws -> ClaimedJob? {
+        precondition(leaseSeconds > 0, "lease must be positive")
+        let token = Self.newLeaseToken()
+        return try immediate { db in
+            let now = clock()
+            try reapExpiredLeases(db, now: now)
+            guard let row = try Row.fetchOne(db, sql: """
+                UPDATE jobs
+                SET state = 'running', attempts = attempts + 1, lease_token = ?, lease_expires_at = ?,
+                    worker = ?, started_at = ?, updated_at = ?, progress_step = 0, progress_total = 0
+                WHERE id = (SELECT id FROM jobs
+                            WHERE state = 'queued' AND run_after <= ?
+                            ORDER BY priority DESC, created_at, rowid LIMIT 1)
+                RETURNING \(Self.jobColumns)
+                """, arguments: [token, now + leaseSeconds, worker, now, now, now])
+            else { return nil }
+            return ClaimedJob(job: try Self.decodeJob(row), leaseToken: token)
+        }
+    }
+
+    /// A job whose lease ran out lost its worker: it goes back to the queue, or ends `failed` when
+    /// it has used all its attempts, or `canceled` if a cancel was waiting for it.
+    func reapExpiredLeases(_ db: Database, now: Double) throws {
+        try db.execute(sql: """
+            UPDATE jobs
+            SET state = CASE WHEN cancel_requested THEN 'canceled'
+                             WHEN attempts >= max_attempts THEN 'failed'
+                             ELSE 'queued' END,
+                error = CASE WHEN cancel_requested THEN error
+                             ELSE 'worker ' || coalesce(worker, '?') || ' lost its lease on attempt ' || attempts END,
+                finished_at = CASE WHEN cancel_requested OR attempts >= max_attempts THEN ? ELSE NULL END,
+                run_after = ?, lease_token = NULL, lease_expires_at = NULL, updated_at = ?
+            WHERE state = 'running' AND lease_expires_at < ?
+            """, arguments: [now, now, now, now])
+    }
+
+    /// Extends the lease and records progress. Tells the worker to stop if the user canceled.
+    public func heartbeat(_ claim: ClaimedJob, step: Int, total: Int, leaseSeconds: TimeInterval) throws -> HeartbeatReply {
+        try immediate { db in
+            let now = clock()
+            guard let cancelRequested = try Bool.fetchOne(db, sql: """
+                UPDATE jobs SET lease_expires_at = ?, progress_step = ?, progress_total = ?, updated_at = ?
+                WHERE id = ? AND lease_token = ? AND state = 'running'
+                RETURNING cancel_requested
+                """, arguments: [now + leaseSeconds, step, total, now, claim.job.id, claim.leaseToken])
+            else { throw Self.leaseLost(claim) }
+            return cancelRequested ? .cancelRequested : .keepGoing
+        }
+    }
+
+    /// Stores the images and marks the job `succeeded`, in one transaction. If a cancel arrived
+    /// since the last heartbeat, the job ends `canceled` and no image is kept.
+    @discardableResult
+    public func complete(_ claim: ClaimedJob, images: [RenderedImage], modelID: String, weightsHash: String?) throws -> CompletionOutcome {
+        let expected = claim.job.count
+        guard images.count == expected, Set(images.map(\.index)) == Set(0..<expected) else {
+            throw QueueError(.invalidRequest, "job \(claim.job.id) needs images 0..<\(expected), got indices \(images.map(\.index))")
+        }
+        let digests = images.map { ImageDigest.sha256Hex($0.jpeg) }
+        return try immediate { db in
+            let now = clock()
+            guard let cancelRequested = try Bool.fetchOne(db, sql: """
+                SELECT cancel_requested FROM jobs WHERE id = ? AND lease_token = ? AND state = 'running'
+                """, arguments: [claim.job.id, claim.leaseToken])
+            else { throw Self.leaseLost(claim) }
+            if cancelRequested {
+                try finishCanceled(db, claim: claim, now: now)
+                return .canceled
+            }
+            for (image, digest) in zip(images, digests) {
+                try db.execute(sql: """
+                    INSERT INTO images (job_id, image_index, seed, width, height, sha256, jpeg)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [claim.job.id, image.index, image.seed, image.width, image.height, digest, image.jpeg])
+            }
+            try db.execute(sql: """
+                UPDATE jobs SET state = 'succeeded', model_id = ?, weights_hash = ?, finished_at = ?, updated_at = ?,
+                    lease_token = NULL, lease_expires_at = NULL, error = NULL, progress_step = progress_total
+                WHERE id = ? AND lease_token = ?
+                """, arguments: [modelID, weightsHash, now, now, claim.job.id, claim.leaseToken])
+            return .succeeded
+        }
+    }
+
+    /// Records a failed attempt: back to `queued` after an exponential backoff, or `failed` with
+    /// the error once `max_attempts` is used up (or at once when `retryable` is false).
+    @discardableResult
+    public func fail(_ claim: ClaimedJob, error message: String, retryable: Bool = true) throws -> FailureOutcome {
+        try immediate { db in
+            let now = clock()
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT attempts, max_attempts FROM jobs WHERE id = ? AND lease_token = ? AND state = 'running'
+                """, arguments: [claim.job.id, claim.leaseToken])
+            else { throw Self.leaseLost(claim) }
+            let attempts: Int = row["attempts"]
+            let maxAttempts: Int = row["max_attempts"]
+            if retryable && attempts < maxAttempts {
+                let delay = min(retryBackoffCap, retryBackoffBase * pow(2, Double(attempts - 1)))
+                try db.execute(sql: """
+                    UPDATE jobs SET state = 'queued', run_after = ?, error = ?, updated_at = ?,
+                        lease_token = NULL, lease_expires_at = NULL
+                    WHERE id = ?
+                    """, arguments: [now + delay, message, now, claim.job.id])
+                return .retryScheduled(after: delay)
+            }
+            try db.execute(sql: """
+                UPDATE jobs SET state = 'failed', error = ?, finished_at = ?, updated_at = ?,
+                    lease_token = NULL, lease_expires_at = NULL
+                WHERE id = ?
+                """, arguments: [message, now, now, claim.job.id])
+            return .failed
+        }
+    }
+
+    /// Gives a job back untouched (a worker shutting down): queued again at once, and the
+    /// interrupted attempt does not count.
+    public func release(_ claim: ClaimedJob) throws {
+        try immediate { db in
+            let now = clock()
+            try db.execute(sql: """
+                UPDATE jobs SET state = CASE WHEN cancel_requested THEN 'canceled' ELSE 'queued' END,
+                    finished_at = CASE WHEN cancel_requested THEN ? ELSE NULL END,
+                    attempts = attempts - 1, run_after = ?, updated_at = ?, lease_token = NULL, lease_expires_at = NULL,
+                    progress_step = 0, progress_total = 0
+                WHERE id = ? AND lease_token = ? AND state = 'running'
+                """, arguments: [now, now, now, claim.job.id, claim.leaseToken])
+            guard db.changesCount == 1 else { throw Self.leaseLost(claim) }
+        }
+    }
+
+    /// The worker saw `cancelRequested` and stopped: the job ends `canceled` with no images.
+    public func acknowledgeCancel(_ claim: ClaimedJob) throws {
+        try immediate { db in
+            let now = clock()
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM jobs WHERE id = ? AND lease_token = ? AND state = 'running'",
+                                    arguments: [claim.job.id, claim.leaseToken]) != nil
+            else { throw Self.leaseLost(claim) }
+            try finishCanceled(db, claim: claim, now: now)
+        }
+    }
+
+    func finishCanceled(_ db: Database, claim: ClaimedJob, now: Double) throws {
+        try db.execute(sql: """
+            UPDATE jobs SET state = 'canceled', finished_at = ?, updated_at = ?, lease_token = NULL, lease_expires_at = NULL
+            WHERE id = ?
+            """, arguments: [now, now, claim.job.id])
+    }
+
+    static func leaseLost(_ claim: ClaimedJob) -> QueueError {
+        QueueError(.leaseLost, "lease on job \(claim.job.id) is no longer held (expired or taken by another worker)")
+    }
+
+    static func newLeaseToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String(format: "%016llx%016llx", generator.next() as UInt64, generator.next() as UInt64)
+    }
+}

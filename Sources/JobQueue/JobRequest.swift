@@ -1,0 +1,92 @@
+import Foundation
+
+/// What a user submits. `validated()` enforces every range before anything touches the database.
+public struct JobRequest: Sendable, Equatable {
+    public static let maxPromptCharacters = 1_000
+    public static let countRange = 1...16
+    public static let stepsRange = 1...1_000
+    public static let guidanceRange = 0.0...30.0
+    public static let priorityRange = -1_000...1_000
+    public static let maxAttemptsRange = 1...100
+    public static let samplers = ["euler", "heun"]
+
+    public var prompt: String
+    public var negativePrompt: String
+    /// The first image's seed; image `i` uses `seed + i`. Drawn at random when nil.
+    public var seed: Int64?
+    public var count: Int
+    public var steps: Int
+    public var guidance: Double
+    public var sampler: String
+    public var priority: Int
+    public var idempotencyKey: String?
+    public var maxAttempts: Int
+
+    public init(
+        prompt: String, negativePrompt: String = "", seed: Int64? = nil, count: Int = 1, steps: Int = 25,
+        guidance: Double = 1.5, sampler: String = "euler", priority: Int = 0, idempotencyKey: String? = nil,
+        maxAttempts: Int = 3
+    ) {
+        self.prompt = prompt
+        self.negativePrompt = negativePrompt
+        self.seed = seed
+        self.count = count
+        self.steps = steps
+        self.guidance = guidance
+        self.sampler = sampler
+        self.priority = priority
+        self.idempotencyKey = idempotencyKey
+        self.maxAttempts = maxAttempts
+    }
+
+    /// Checks every field; throws `invalidRequest` naming the first bad one.
+    public func validate() throws {
+        func reject(_ message: String) -> QueueError { QueueError(.invalidRequest, message) }
+        try Self.validateText(prompt, field: "prompt", allowEmpty: false)
+        try Self.validateText(negativePrompt, field: "negative prompt", allowEmpty: true)
+        guard Self.countRange.contains(count) else { throw reject("count must be between 1 and 16, got \(count)") }
+        guard Self.stepsRange.contains(steps) else { throw reject("steps must be between 1 and 1000, got \(steps)") }
+        guard guidance.isFinite, Self.guidanceRange.contains(guidance) else {
+            throw reject("guidance must be between 0 and 30, got \(guidance)")
+        }
+        guard Self.samplers.contains(sampler) else {
+            throw reject("sampler must be one of \(Self.samplers.joined(separator: ", ")), got '\(sampler)'")
+        }
+        guard Self.priorityRange.contains(priority) else {
+            throw reject("priority must be between -1000 and 1000, got \(priority)")
+        }
+        guard Self.maxAttemptsRange.contains(maxAttempts) else {
+            throw reject("max attempts must be between 1 and 100, got \(maxAttempts)")
+        }
+        if let seed {
+            // Seeds of all images must stay in SQLite's signed 64-bit range.
+            guard seed >= 0, seed <= Int64.max - Int64(Self.countRange.upperBound) else {
+                throw reject("seed must be between 0 and \(Int64.max - Int64(Self.countRange.upperBound)), got \(seed)")
+            }
+        }
+        if let key = idempotencyKey {
+            guard !key.isEmpty, key.count <= 200, !key.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw reject("idempotency key must be 1-200 printable characters")
+            }
+        }
+    }
+
+    static func validateText(_ text: String, field: String, allowEmpty: Bool) throws {
+        if !allowEmpty, text.allSatisfy(\.isWhitespace) {
+            throw QueueError(.invalidRequest, "\(field) is empty")
+        }
+        if text.count > maxPromptCharacters {
+            throw QueueError(.invalidRequest, "\(field) is \(text.count) characters long; the limit is \(maxPromptCharacters)")
+        }
+        if text.unicodeScalars.contains(where: { $0 == "\0" }) {
+            throw QueueError(.invalidRequest, "\(field) contains a NUL character")
+        }
+    }
+
+    /// One seed per image: the given seed and its successors, or fresh random ones.
+    func resolvedSeeds() -> [Int64] {
+        if let seed { return (0..<count).map { seed + Int64($0) } }
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in Int64.random(in: 0...Int64(UInt32.max), using: &generator) }
+    }
+}

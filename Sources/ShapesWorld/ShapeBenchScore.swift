@@ -1,0 +1,32 @@
+import Foundation
+
+/// Accuracies per ShapeBench category and their mean (the overall score).
+public struct ShapeBenchScore: Equatable, Sendable, CustomStringConvertible {
+    public private(set) var correct: [ShapeBenchCategory: Int] = [:]
+    public private(set) var total: [ShapeBenchCategory: Int] = [:]
+
+    public init() {}
+
+    public mutating func record(_ category: ShapeBenchCategory, correct isCorrect: Bool) {
+        total[category, default: 0] += 1
+        if isCorrect { correct[category, default: 0] += 1 }
+    }
+
+    public func accuracy(_ category: ShapeBenchCategory) -> Double? {
+        guard let count = total[category], count > 0 else { return nil }
+        return Double(correct[category] ?? 0) / Double(count)
+    }
+
+    /// Mean of the accuracies of the categories that were scored.
+    public var overall: Double {
+        let accuracies = ShapeBenchCategory.allCases.compactMap(accuracy)
+        return accuracies.isEmpty ? 0 : accuracies.reduce(0, +) / Double(accuracies.count)
+    }
+
+    public var description: String {
+        let parts = ShapeBenchCategory.allCases.compactMap { category in
+            accuracy(category).map { "\(category.rawValue) \(String(format: "%.3f", $0))" }
+        }
+        return "ShapeBench \(String(format: "%.3f", overall)) (\(parts.joined(separator: ", ")))"
+    }
+}

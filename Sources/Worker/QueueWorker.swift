@@ -1,0 +1,148 @@
+import Foundation
+import ImageCodec
+import JobQueue
+import Logging
+
+/// The worker daemon's loop: claim a job, render it with heartbeats, store the images, repeat.
+///
+/// Runs synchronously on its own thread; `requestStop()` (from a signal handler) makes it stop
+/// claiming, give back a job in progress at its next heartbeat, and return.
+public final class QueueWorker: @unchecked Sendable {
+    public let queue: JobQueue
+    public let renderer: ImageRenderer
+    public let configuration: WorkerConfiguration
+    let logger: Logger
+    let stopSignal = StopSignal()
+    public private(set) var processedJobs = 0
+
+    public init(queue: JobQueue, renderer: ImageRenderer, configuration: WorkerConfiguration, logger: Logger) {
+        self.queue = queue
+        self.renderer = renderer
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    public func requestStop() {
+        stopSignal.stop()
+    }
+
+    /// Processes jobs until stopped, idle (with `exitWhenIdle`) or `maxJobs` is reached.
+    public func run() {
+        logger.info("worker started", metadata: ["worker": "\(configuration.name)", "renderer": "\(renderer.modelID)"])
+        while !stopSignal.isStopped {
+            if let maxJobs = configuration.maxJobs, processedJobs >= maxJobs { break }
+            let claimed: ClaimedJob?
+            do {
+                claimed = try withBusyRetry("claim") {
+                    try queue.claim(worker: configuration.name, leaseSeconds: configuration.leaseSeconds)
+                }
+            } catch {
+                logger.error("claim failed: \(error)")
+                stopSignal.sleep(configuration.pollSeconds)
+                continue
+            }
+            guard let claim = claimed else {
+                if configuration.exitWhenIdle, (try? isQueueDrained()) == true { break }
+                stopSignal.sleep(configuration.pollSeconds)
+                continue
+            }
+            process(claim)
+            processedJobs += 1
+        }
+        logger.info("worker stopped", metadata: ["worker": "\(configuration.name)", "jobs": "\(processedJobs)"])
+    }
+
+    /// Nothing queued (even in backoff) and nothing running: no job can appear without a new submit.
+    func isQueueDrained() throws -> Bool {
+        let counts = try withBusyRetry("count") { try queue.counts() }
+        return (counts[.queued] ?? 0) == 0 && (counts[.running] ?? 0) == 0
+    }
+
+    func process(_ claim: ClaimedJob) {
+        let job = claim.job
+        var metadata: Logger.Metadata = ["job": "\(job.id)", "attempt": "\(job.attempts)/\(job.maxAttempts)"]
+        logger.info("job claimed", metadata: metadata.merging(["prompt": "\(job.prompt.prefix(80))"]) { $1 })
+        let started = Date()
+        do {
+            let images = try render(claim)
+            let outcome = try withBusyRetry("complete") {
+                try queue.complete(claim, images: images, modelID: renderer.modelID, weightsHash: renderer.weightsHash)
+            }
+            metadata["seconds"] = "\(String(format: "%.3f", Date().timeIntervalSince(started)))"
+            switch outcome {
+            case .succeeded: logger.info("job succeeded", metadata: metadata)
+            case .canceled: logger.info("job canceled", metadata: metadata)
+            }
+        } catch WorkerError.canceled {
+            settle("acknowledge cancel", metadata) { try queue.acknowledgeCancel(claim) }
+            logger.info("job canceled", metadata: metadata)
+        } catch WorkerError.shuttingDown {
+            settle("release", metadata) { try queue.release(claim) }
+            logger.info("job released for shutdown", metadata: metadata)
+        } catch let error as QueueError where error.code == .leaseLost {
+            logger.warning("lost the lease; another worker owns the job now", metadata: metadata)
+        } catch {
+            metadata["error"] = "\(error)"
+            settle("record failure", metadata) {
+                switch try queue.fail(claim, error: "\(error)") {
+                case .retryScheduled(let delay):
+                    logger.warning("job attempt failed; retry in \(delay)s", metadata: metadata)
+                case .failed:
+                    logger.error("job failed", metadata: metadata)
+                }
+            }
+        }
+    }
+
+    /// Renders all images, heartbeating every third of the lease and at the end.
+    func render(_ claim: ClaimedJob) throws -> [RenderedImage] {
+        let job = claim.job
+        let request = RenderRequest(prompt: job.prompt, negativePrompt: job.negativePrompt, seeds: job.seeds,
+                                    steps: job.steps, guidance: job.guidance, sampler: job.sampler)
+        var lastBeat = Date()
+        let beatInterval = configuration.leaseSeconds / 3
+        let pictures = try renderer.render(request) { step, total in
+            if stopSignal.isStopped { throw WorkerError.shuttingDown }
+            guard Date().timeIntervalSince(lastBeat) >= beatInterval || step == total else { return }
+            lastBeat = Date()
+            let reply = try withBusyRetry("heartbeat") {
+                try queue.heartbeat(claim, step: step, total: total, leaseSeconds: configuration.leaseSeconds)
+            }
+            if reply == .cancelRequested { throw WorkerError.canceled }
+        }
+        guard pictures.count == job.seeds.count else {
+            throw WorkerError.renderFailed("renderer returned \(pictures.count) images for \(job.seeds.count) seeds")
+        }
+        return try zip(pictures, job.seeds).enumerated().map { index, pair in
+            let (picture, seed) = pair
+            let comment = ImageMetadata(job: job.id, prompt: job.prompt, negativePrompt: job.negativePrompt, seed: seed,
+                                        steps: job.steps, guidance: job.guidance, sampler: job.sampler,
+                                        model: renderer.modelID, weightsHash: renderer.weightsHash).json()
+            let jpeg = try JPEG.encode(picture, quality: configuration.jpegQuality, comment: comment)
+            return RenderedImage(index: index, seed: seed, width: picture.width, height: picture.height, jpeg: jpeg)
+        }
+    }
+
+    /// Retries an operation while the database is busy, for up to `busyRetrySeconds`.
+    func withBusyRetry<T>(_ what: String, _ operation: () throws -> T) throws -> T {
+        let deadline = Date().addingTimeInterval(configuration.busyRetrySeconds)
+        var delay = 0.05
+        while true {
+            do {
+                return try operation()
+            } catch let error as QueueError where error.code == .busy && Date() < deadline {
+                logger.warning("database busy during \(what); retrying in \(delay)s")
+                Thread.sleep(forTimeInterval: delay)
+                delay = min(delay * 2, 2)
+            }
+        }
+    }
+
+    private func settle(_ what: String, _ metadata: Logger.Metadata, _ operation: () throws -> Void) {
+        do {
+            try withBusyRetry(what, operation)
+        } catch {
+            logger.error("could not \(what): \(error)", metadata: metadata)
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// The Worker module. (placeholder until its first file lands)

@@ -1,0 +1,30 @@
+import Foundation
+import ServiceLifecycle
+
+/// Runs a `QueueWorker` as a service: graceful shutdown (SIGTERM/SIGINT through a
+/// `ServiceGroup`) asks the loop to stop; the blocking loop lives on its own thread so it never
+/// ties up the concurrency pool.
+public struct WorkerService: Service {
+    public let worker: QueueWorker
+
+    public init(worker: QueueWorker) {
+        self.worker = worker
+    }
+
+    public func run() async throws {
+        let worker = self.worker
+        await withGracefulShutdownHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let thread = Thread {
+                    worker.run()
+                    continuation.resume()
+                }
+                thread.name = "fae-t2i-worker"
+                thread.stackSize = 8 << 20
+                thread.start()
+            }
+        } onGracefulShutdown: {
+            worker.requestStop()
+        }
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import ImageCodec
-
-@Test func ImageCodecModuleLoads() { #expect(Bool(true)) }

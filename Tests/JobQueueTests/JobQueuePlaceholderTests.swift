@@ -1,4 +1,0 @@
-import Testing
-@testable import JobQueue
-
-@Test func JobQueueModuleLoads() { #expect(Bool(true)) }

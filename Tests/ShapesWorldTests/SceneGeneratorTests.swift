@@ -1,0 +1,49 @@
+import Testing
+@testable import ShapesWorld
+
+@Test func captionsParseBackToTheirSpecAndScene() throws {
+    let generator = SceneGenerator(grammar: testGrammar)
+    var rng = SeededGenerator(seed: 2024)
+    var forms: [CaptionForm: Int] = [:]
+    for _ in 0..<3000 {
+        let sample = generator.sample(using: &rng)
+        let parsed = try testParser.parse(sample.caption)
+        #expect(parsed == sample.spec, "\(sample.caption)")
+        #expect(parsed.isSatisfied(by: sample.scene), "\(sample.caption)")
+        forms[sample.spec.form, default: 0] += 1
+    }
+    #expect(forms.count == 3 && forms.values.allSatisfy { $0 > 300 })
+}
+
+@Test func heldOutPairsAreNeverGenerated() throws {
+    let generator = SceneGenerator(grammar: testGrammar)
+    var rng = SeededGenerator(seed: 99)
+    let heldOutPhrases = testGrammar.heldOutPairs.map { "\($0.color) \($0.shape.rawValue)" }
+    for _ in 0..<5000 {
+        let sample = generator.sample(using: &rng)
+        for object in sample.scene.objects {
+            #expect(!testGrammar.isHeldOut(color: object.color, shape: object.shape), "\(sample.caption)")
+        }
+        // Plurals start with the singular ("purple triangles"), and "cross" covers "crosses".
+        #expect(!heldOutPhrases.contains { sample.caption.contains($0) }, "\(sample.caption)")
+    }
+}
+
+@Test func heldOutPairsRenderWhenAskedFor() throws {
+    let world = ShapesWorld(grammar: testGrammar)
+    for prompt in ["a purple triangle", "an orange circle", "a cyan square", "a pink diamond", "a green cross"] {
+        let (scene, image) = try world.render(prompt: prompt, seed: 5)
+        let object = scene.objects[0]
+        let center = (x: scene.cellCenters[object.cell.column], y: scene.cellCenters[object.cell.row] + 2)
+        #expect(image.pixel(x: center.x, y: center.y) == object.color.rgb, "\(prompt)")
+    }
+}
+
+@Test func canonicalCaptionsParse() throws {
+    let generator = SceneGenerator(grammar: testGrammar)
+    var rng = SeededGenerator(seed: 5)
+    for _ in 0..<500 {
+        let sample = generator.sample(using: &rng)
+        #expect(try testParser.parse(sample.spec.caption) == sample.spec, "\(sample.spec.caption)")
+    }
+}

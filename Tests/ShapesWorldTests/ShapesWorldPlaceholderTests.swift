@@ -1,4 +1,0 @@
-import Testing
-@testable import ShapesWorld
-
-@Test func ShapesWorldModuleLoads() { #expect(Bool(true)) }
