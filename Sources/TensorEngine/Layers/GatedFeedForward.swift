@@ -8,7 +8,9 @@ public final class GatedFeedForward: FeedForward {
     public let names: [String]
     public var needsInputGradient = true
 
-    private let packed: Linear
+    /// The packed [gate | up] projection (2H, C): checkpoints that store it as one tensor
+    /// (DINOv2 SwiGLU `mlp.weights_in`) load into it directly.
+    public let packed: Linear
     private let actSlot = TensorSlot(), dGateUpSlot = TensorSlot()
     private var gateUp: Tensor?
 
