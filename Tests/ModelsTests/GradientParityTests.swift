@@ -4,8 +4,10 @@ import Models
 import TensorEngine
 
 /// One block's backward vs torch autograd: loss = sum(block(input) * loss_weight); every parameter
-/// gradient (checkpoint names) and the input gradient within relative error 1e-3
-/// (max |swift - torch| / max |torch| per tensor).
+/// gradient (checkpoint names) and the input gradient within relative error 1e-3, defined per tensor
+/// as max |swift - torch| / max(max |torch|, 1e-3 * G) with G the largest reference gradient of the
+/// block: the floor only matters for DINOv2's key bias, whose gradient is zero up to rounding
+/// (softmax is invariant to a per-query shift), ~5e-7 in torch against G ~ 15.
 @Suite struct GradientParityTests {
     @Test func dinov2LayerGradients() throws {
         let model = try Dinov2Model.load(directory: ModelFixtures.directory("dinov2"))
@@ -20,7 +22,8 @@ import TensorEngine
         try check(dx, try ModelFixtures.tensor(io, "input_grad"), "dinov2 input")
         let named = Dinov2Model.checkpointParameters(of: block, prefix: "encoder.layer.0.", config: model.config)
         #expect(Set(named.map(\.0)) == Set(grads.names))
-        for (key, p) in named { try check(p.grad, try ModelFixtures.tensor(grads, key), key) }
+        let floor = try Self.floor(grads)
+        for (key, p) in named { try check(p.grad, try ModelFixtures.tensor(grads, key), key, floor: floor) }
     }
 
     @Test(arguments: ["t5_relu", "t5_gated_gelu"])
@@ -45,12 +48,17 @@ import TensorEngine
         let named = block.namedParameters(prefix: prefix)
             + model.relativeBias.namedParameters(prefix: prefix + "layer.0.SelfAttention.relative_attention_bias.")
         #expect(Set(named.map(\.0)) == Set(grads.names))
-        for (key, p) in named { try check(p.grad, try ModelFixtures.tensor(grads, key), "\(folder) \(key)") }
+        let floor = try Self.floor(grads)
+        for (key, p) in named { try check(p.grad, try ModelFixtures.tensor(grads, key), "\(folder) \(key)", floor: floor) }
     }
 
-    private func check(_ got: Tensor, _ expected: Tensor, _ label: String) throws {
+    static func floor(_ grads: SafetensorsFile) throws -> Float {
+        try grads.names.map { try grads.floats($0).map(abs).max() ?? 0 }.max().map { $0 * 1e-3 } ?? 0
+    }
+
+    private func check(_ got: Tensor, _ expected: Tensor, _ label: String, floor: Float = 0) throws {
         #expect(got.shape == expected.shape || got.count == expected.count, "\(label) shape")
-        let error = ModelFixtures.relativeError(got, expected)
+        let error = ModelFixtures.relativeError(got, expected, floor: floor)
         print("gradient \(label): \(error)")
         #expect(error < 1e-3, "\(label): relative error \(error)")
     }

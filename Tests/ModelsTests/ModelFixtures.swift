@@ -22,9 +22,11 @@ enum ModelFixtures {
         try file.int64s(name).map { Int32($0) }
     }
 
-    /// The relative error used by every parity test: max |a - b| / max |b| over the whole tensor
-    /// (b is the reference). Scale-aware without blowing up on reference values near zero.
-    static func relativeError(_ a: Tensor, _ b: Tensor) -> Float {
+    /// The relative error used by every parity test: max |a - b| / max(max |b|, floor) over the
+    /// whole tensor (b is the reference): scale-aware, not blown up by single near-zero references.
+    /// `floor` bounds the denominator from below for references that are zero up to rounding
+    /// (e.g. the key-bias gradient, zero by softmax shift invariance, ~1e-8 in torch).
+    static func relativeError(_ a: Tensor, _ b: Tensor, floor: Float = 0) -> Float {
         precondition(a.count == b.count, "comparing \(a.shape) with \(b.shape)")
         var maxDiff: Float = 0, maxRef: Float = 0
         let ap = a.pointer, bp = b.pointer
@@ -33,7 +35,8 @@ enum ModelFixtures {
             maxRef = max(maxRef, abs(bp[i]))
         }
         if !maxDiff.isFinite { return .infinity }
-        return maxRef > 0 ? maxDiff / maxRef : maxDiff
+        let denominator = max(maxRef, floor)
+        return denominator > 0 ? maxDiff / denominator : maxDiff
     }
 
     /// Writes a copy of a fixture model folder into a temporary directory, with `edit` applied to

@@ -14,7 +14,7 @@ extension Dinov2Model {
     /// One block's parameters under checkpoint keys: SwiGLU gate and up are stored stacked as one
     /// `mlp.weights_in` tensor (the engine's packed projection), and without `qkv_bias` the zero
     /// q/k/v biases are not part of the checkpoint.
-    static func checkpointParameters(of layer: TransformerBlock, prefix: String, config: Dinov2Config) -> [(String, Parameter)] {
+    public static func checkpointParameters(of layer: TransformerBlock, prefix: String, config: Dinov2Config) -> [(String, Parameter)] {
         var r = layer.namedParameters(prefix: prefix)
         if !config.qkvBias {
             let biases = ["query", "key", "value"].map { prefix + "attention.attention.\($0).bias" }
