@@ -44,6 +44,14 @@ public struct HuggingFaceCheckpoint {
         }
     }
 
+    /// Rejects a directory holding another architecture before its tensors are compared.
+    public func requireModelType(_ modelType: String, oneOf accepted: [String]) throws {
+        guard accepted.contains(modelType) else {
+            throw ModelError(.unsupportedConfiguration,
+                             "\(directory.path)/\(Self.configFile) has model_type '\(modelType)', expected \(accepted.map { "'\($0)'" }.joined(separator: " or "))")
+        }
+    }
+
     private static func describe(_ error: Error) -> String {
         switch error as? DecodingError {
         case .dataCorrupted(let c)?, .typeMismatch(_, let c)?, .valueNotFound(_, let c)?:

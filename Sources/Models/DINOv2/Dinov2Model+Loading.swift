@@ -32,7 +32,9 @@ extension Dinov2Model {
     /// `embeddings.mask_token`, which inference never reads). F16/BF16 weights convert to float32.
     public static func load(directory: URL) throws -> Dinov2Model {
         let checkpoint = try HuggingFaceCheckpoint(directory: directory)
-        let model = try Dinov2Model(config: checkpoint.config(Dinov2Config.self))
+        let config = try checkpoint.config(Dinov2Config.self)
+        try checkpoint.requireModelType(config.modelType, oneOf: ["dinov2", "dinov2_with_registers"])
+        let model = try Dinov2Model(config: config)
         try model.load(from: checkpoint.weights)
         return model
     }

@@ -20,7 +20,9 @@ extension T5Encoder {
     /// as `T5EncoderModel` does. F16/BF16 weights convert to float32.
     public static func load(directory: URL) throws -> T5Encoder {
         let checkpoint = try HuggingFaceCheckpoint(directory: directory)
-        let model = try T5Encoder(config: checkpoint.config(T5Config.self))
+        let config = try checkpoint.config(T5Config.self)
+        try checkpoint.requireModelType(config.modelType, oneOf: ["t5", "mt5"])
+        let model = try T5Encoder(config: config)
         try model.load(from: checkpoint.weights)
         return model
     }
