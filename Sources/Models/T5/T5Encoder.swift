@@ -29,6 +29,11 @@ public final class T5Encoder: Module {
               config.relativeAttentionNumBuckets > 0 else {
             throw ModelError(.unsupportedConfiguration, "T5 sizes must be positive (d_model, num_heads, d_kv, vocab_size, buckets)")
         }
+        // The log-spaced buckets divide by log(max_distance / max_exact) (max_exact = buckets / 4).
+        guard config.relativeAttentionMaxDistance > config.relativeAttentionNumBuckets / 4 else {
+            throw ModelError(.unsupportedConfiguration,
+                             "relative_attention_max_distance (\(config.relativeAttentionMaxDistance)) must exceed relative_attention_num_buckets / 4 (\(config.relativeAttentionNumBuckets / 4))")
+        }
         self.config = config
         embedding = Parameter([config.vocabSize, config.dModel])
         relativeBias = T5RelativePositionBias(heads: config.numHeads, numBuckets: config.relativeAttentionNumBuckets,

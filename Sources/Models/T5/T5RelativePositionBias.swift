@@ -71,6 +71,8 @@ public final class T5RelativePositionBias: Module {
         // scalar applied to a float32 tensor: float32 op), * (num_buckets - max_exact), .to(long).
         let logRatio = Foundation.log(Float(n) / Float(maxExact))
         let scaled = logRatio / Float(Foundation.log(Double(maxDistance) / Double(maxExact))) * Float(buckets - maxExact)
+        // Non-finite only for max_distance <= max_exact, which T5Encoder rejects; never trap on it.
+        guard scaled.isFinite else { return result + buckets - 1 }
         let large = maxExact + Int(scaled)
         return result + min(large, buckets - 1)
     }
