@@ -24,10 +24,13 @@ struct RunEncoderCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Input safetensors file.", valueName: "file")) var input: String
     @Option(help: ArgumentHelp("Output safetensors file.", valueName: "file")) var output: String
     @Option(help: "Threads (default: $\(ThreadSettings.environmentKey), else the number of cores).") var threads: Int?
+    @Option(name: .customLong("repeat"), help: "Run the forward this many times and report the fastest and median time (benchmarking).")
+    var repetitions: Int = 1
     @Flag(help: "Print machine-readable JSON.") var json = false
 
     func validate() throws {
         if let threads, threads <= 0 { throw ValidationError("--threads must be a positive integer") }
+        if repetitions <= 0 { throw ValidationError("--repeat must be a positive integer") }
     }
 
     func run() throws {
@@ -39,11 +42,19 @@ struct RunEncoderCommand: ParsableCommand {
         } catch {
             throw CLIError("\(error)")
         }
-        let result: Tensor
+        var result = Tensor(zeros: [0])
+        var times: [Double] = []
         do {
+            // Load and validate once; only the forward is repeated and timed.
+            let forward: () throws -> Tensor
             switch kind {
-            case .dinov2: result = try runDinov2(inputs)
-            case .t5: result = try runT5(inputs)
+            case .dinov2: forward = try dinov2Forward(inputs)
+            case .t5: forward = try t5Forward(inputs)
+            }
+            for _ in 0 ..< repetitions {
+                let start = DispatchTime.now().uptimeNanoseconds
+                result = try forward()
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
             }
         } catch let error as CLIError {
             throw error
@@ -58,15 +69,24 @@ struct RunEncoderCommand: ParsableCommand {
             throw CLIError("\(error)")
         }
         let seconds = Date().timeIntervalSince(started)
+        let sorted = times.sorted()
+        let fastest = sorted.first ?? 0, median = sorted.isEmpty ? 0 : sorted[sorted.count / 2]
         if json {
-            struct Ran: Encodable { let output: String; let shape: [Int]; let seconds: Double }
-            try JSONOutput.print(Ran(output: output, shape: result.shape, seconds: seconds))
+            struct Ran: Encodable {
+                let output: String; let shape: [Int]; let seconds: Double
+                let forward_ms_min: Double; let forward_ms_median: Double; let threads: Int
+            }
+            try JSONOutput.print(Ran(output: output, shape: result.shape, seconds: seconds, forward_ms_min: fastest,
+                                     forward_ms_median: median, threads: Engine.threads))
         } else {
-            print("\(output): last_hidden_state \(result.shape) (\(String(format: "%.3f", seconds)) s)")
+            var line = "\(output): last_hidden_state \(result.shape) (\(String(format: "%.3f", seconds)) s"
+            if repetitions > 1 { line += String(format: "; forward min %.1f ms, median %.1f ms over %d runs", fastest, median, repetitions) }
+            print(line + ")")
         }
     }
 
-    private func runDinov2(_ inputs: SafetensorsFile) throws -> Tensor {
+    /// Loads the model and input, validates them, and returns the forward to run.
+    private func dinov2Forward(_ inputs: SafetensorsFile) throws -> () throws -> Tensor {
         let encoder = try Dinov2Model.load(directory: URL(fileURLWithPath: model))
         let info = try Self.require("pixel_values", in: inputs)
         let p = encoder.config.patchSize
@@ -80,10 +100,10 @@ struct RunEncoderCommand: ParsableCommand {
         }
         let pixels = Tensor(zeros: info.shape)
         try inputs.copyFloats("pixel_values", into: pixels.buffer)
-        return try encoder.forward(pixels)
+        return { try encoder.forward(pixels) }
     }
 
-    private func runT5(_ inputs: SafetensorsFile) throws -> Tensor {
+    private func t5Forward(_ inputs: SafetensorsFile) throws -> () throws -> Tensor {
         let encoder = try T5Encoder.load(directory: URL(fileURLWithPath: model))
         let info = try Self.require("input_ids", in: inputs)
         guard info.shape.count == 2, info.shape[0] > 0, info.shape[1] > 0 else {
@@ -104,7 +124,8 @@ struct RunEncoderCommand: ParsableCommand {
             guard values.allSatisfy({ $0 == 0 || $0 == 1 }) else { throw CLIError("attention_mask must hold only 0 and 1") }
             mask = values.map { Int32($0) }
         }
-        return try encoder.forward(inputIDs: ids.map { Int32($0) }, batch: info.shape[0], length: info.shape[1], attentionMask: mask)
+        let ids32 = ids.map { Int32($0) }, (batch, length) = (info.shape[0], info.shape[1])
+        return { try encoder.forward(inputIDs: ids32, batch: batch, length: length, attentionMask: mask) }
     }
 
     private static func require(_ name: String, in file: SafetensorsFile) throws -> SafetensorsTensorInfo {
