@@ -56,6 +56,24 @@ extension Ops {
         }
     }
 
+    /// Bias add fused with the activation: h (rows, C) += b (in place, so backward sees the
+    /// pre-activation), y = act(h). Saves the separate bias pass of a linear layer.
+    public static func biasActivationForward(_ kind: Activation, h: Tensor, bias: Tensor, y: Tensor) {
+        let c = bias.count
+        precondition(h.shape.last == c && y.count == h.count, "bias-activation shapes")
+        let hp = h.pointer, bp = bias.pointer, yp = y.pointer
+        Parallel.chunks(h.rows, minChunk: 8) { rows in
+            for r in rows {
+                let hr = hp + r * c, yr = yp + r * c
+                FastMath.forEachChunk(0..<c) { i, n in
+                    let v = FastMath.get(hr + i, n) + FastMath.get(bp + i, n)
+                    FastMath.put(v, hr + i, n)
+                    FastMath.put(activate(kind, v), yr + i, n)
+                }
+            }
+        }
+    }
+
     /// dx (+)= dy * act'(x). With `accumulate: false`, dx may alias dy.
     public static func activationBackward(_ kind: Activation, dy: Tensor, x: Tensor, dx: Tensor, accumulate: Bool = true) {
         precondition(x.count == dy.count && dx.count == x.count, "activation shapes")

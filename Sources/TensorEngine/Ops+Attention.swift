@@ -157,8 +157,11 @@ extension Ops {
     /// Softmax of one row in place; returns its log-sum-exp (max + log(sum exp)).
     @inline(__always)
     static func softmaxRowInPlace(_ row: UnsafeMutablePointer<Float>, _ n: Int) -> Float {
-        var mx = -Float.greatestFiniteMagnitude
-        for j in 0..<n { mx = max(mx, row[j]) }
+        var mv = FastMath.V(repeating: -Float.greatestFiniteMagnitude)
+        var j0 = 0
+        while j0 + 8 <= n { let v = FastMath.load(row + j0); mv = mv.replacing(with: v, where: v .> mv); j0 += 8 }
+        var mx = mv.max()
+        while j0 < n { mx = max(mx, row[j0]); j0 += 1 }
         var sumV = FastMath.V(repeating: 0)
         FastMath.forEachChunk(0..<n) { j, lanes in
             var e = FastMath.exp(FastMath.get(row + j, lanes) - mx)

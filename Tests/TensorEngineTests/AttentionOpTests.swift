@@ -102,3 +102,21 @@ extension EngineTests {
 }
 
 import Foundation
+
+extension EngineTests.AttentionOps {
+    @Test func relativePositionBiasGather() throws {
+        let table = randomTensor([5, 2], seed: 1)                 // (buckets, heads)
+        let buckets: [Int32] = [0, 1, 2, 4, 0, 3]                   // (Tq 2, Tk 3)
+        let bias = Tensor(zeros: [2, 2, 3]), dTable = Tensor(zeros: table.shape)
+        let f = checkGradients(inputs: [table], grads: [dTable]) {
+            try! buckets.withUnsafeBufferPointer { try Ops.relativePositionBiasForward(table: table, buckets: $0, bias: bias) }
+            return bias
+        } backward: { dy in buckets.withUnsafeBufferPointer { Ops.relativePositionBiasBackward(dBias: dy, buckets: $0, dTable: dTable) } }
+        #expect(f.isEmpty, "\(f)")
+        #expect(bias[1, 1, 0] == table[4, 1])
+        let bad: [Int32] = [5]
+        #expect(throws: TensorEngineError.self) {
+            try bad.withUnsafeBufferPointer { try Ops.relativePositionBiasForward(table: table, buckets: $0, bias: Tensor(zeros: [2, 1, 1])) }
+        }
+    }
+}

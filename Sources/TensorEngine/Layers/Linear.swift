@@ -49,6 +49,16 @@ public final class Linear: Module {
         return y
     }
 
+    /// x W^T without the bias, for callers that fuse the bias into the next op (e.g.
+    /// `Ops.biasActivationForward`); backward is unchanged (db is the column sum of dy).
+    public func forwardWithoutBias(_ x: Tensor) -> Tensor {
+        precondition(x.shape.last == inFeatures, "Linear expects (..., \(inFeatures)), got \(x.shape)")
+        input = x
+        let y = outSlot.tensor(Array(x.shape.dropLast()) + [outFeatures])
+        Ops.linearForward(x: x, weight: weight.value, bias: nil, y: y)
+        return y
+    }
+
     /// Accumulates dW, db; returns dx in a layer-owned buffer (overwritten each call).
     @discardableResult
     public func backward(_ dy: Tensor) -> Tensor? {
