@@ -34,9 +34,34 @@ extension Ops {
         precondition((transB ? b.cols : b.rows) == k && c.rows == m && c.cols == n,
                      "gemm shape mismatch: (\(m)x\(k)) * (\(transB ? b.cols : b.rows)x\(n)) -> (\(c.rows)x\(c.cols))")
         if m == 0 || n == 0 { return }
+        let threads = Engine.threads
+        if threads > 1 && !Engine.serialBLAS && Engine.gemmThreading == .split && m * n * k >= 1 << 20 {
+            // One output block per thread: rows when there are many, else columns (batch-1 inference).
+            let splitRows = m >= n || m >= 64 * threads
+            Engine.withSerialBLAS {
+                Parallel.chunks(splitRows ? m : n, minChunk: 16) { r in
+                    if splitRows {
+                        let ap = transA ? a.pointer + r.lowerBound : a.pointer + r.lowerBound * a.ld
+                        rawGemm(transA, transB, r.count, n, k, alpha, ap, a.ld, b.pointer, b.ld, beta,
+                                c.pointer + r.lowerBound * c.ld, c.ld)
+                    } else {
+                        let bp = transB ? b.pointer + r.lowerBound * b.ld : b.pointer + r.lowerBound
+                        rawGemm(transA, transB, m, r.count, k, alpha, a.pointer, a.ld, bp, b.ld, beta,
+                                c.pointer + r.lowerBound, c.ld)
+                    }
+                }
+            }
+            return
+        }
+        rawGemm(transA, transB, m, n, k, alpha, a.pointer, a.ld, b.pointer, b.ld, beta, c.pointer, c.ld)
+    }
+
+    @inline(__always)
+    static func rawGemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+                        _ a: UnsafeMutablePointer<Float>, _ lda: Int, _ b: UnsafeMutablePointer<Float>, _ ldb: Int,
+                        _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a.pointer, Int32(a.ld), b.pointer, Int32(b.ld),
-                    beta, c.pointer, Int32(c.ld))
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
     // MARK: - Linear (PyTorch layout: weight (out, in), bias (out))

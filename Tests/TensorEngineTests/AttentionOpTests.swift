@@ -113,6 +113,7 @@ extension EngineTests.AttentionOps {
             return bias
         } backward: { dy in buckets.withUnsafeBufferPointer { Ops.relativePositionBiasBackward(dBias: dy, buckets: $0, dTable: dTable) } }
         #expect(f.isEmpty, "\(f)")
+        try buckets.withUnsafeBufferPointer { try Ops.relativePositionBiasForward(table: table, buckets: $0, bias: bias) }
         #expect(bias[1, 1, 0] == table[4, 1])
         let bad: [Int32] = [5]
         #expect(throws: TensorEngineError.self) {

@@ -57,3 +57,24 @@ extension EngineTests {
         }
     }
 }
+
+extension EngineTests.LinearOps {
+    /// Large GEMMs are split across our workers; every split (rows, columns, transposes) must
+    /// agree with one OpenBLAS call.
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func splitGemmMatchesSingleCall(transA: Bool, transB: Bool) {
+        let saved = (Engine.threads, Engine.gemmThreading)
+        defer { Engine.threads = saved.0; Engine.gemmThreading = saved.1 }
+        Engine.threads = 2
+        for (m, n, k) in [(300, 200, 40), (100, 900, 40)] {        // row split, column split
+            let a = randomTensor(transA ? [k, m] : [m, k], seed: 1), b = randomTensor(transB ? [n, k] : [k, n], seed: 2)
+            let c1 = randomTensor([m, n], seed: 3), c2 = Tensor(zeros: [m, n])
+            c2.copy(from: c1)
+            Engine.gemmThreading = .split
+            Ops.gemm(.init(a), transA: transA, .init(b), transB: transB, .init(c1), alpha: 0.5, beta: 1)
+            Engine.gemmThreading = .openBLAS
+            Ops.gemm(.init(a), transA: transA, .init(b), transB: transB, .init(c2), alpha: 0.5, beta: 1)
+            #expect(Tolerance.compare(c1.values, c2.values, rtol: 1e-5, atol: 1e-5) == nil)
+        }
+    }
+}
