@@ -42,5 +42,5 @@ public enum Engine {
     /// and runs single-threaded sgemm on each from our own workers; `.openBLAS` lets OpenBLAS
     /// thread the call itself. Chosen by measurement (see README).
     public enum GemmThreading: Sendable { case split, openBLAS }
-    nonisolated(unsafe) public static var gemmThreading: GemmThreading = .split
+    nonisolated(unsafe) public static var gemmThreading: GemmThreading = .openBLAS
 }

@@ -116,14 +116,12 @@ extension Ops {
                         let l = lseP + (b * heads + h) * tq
                         for i in 0..<tq {
                             let row = pt + i * tk, li = l[i]
-                            FastMath.forEachChunk(0..<tk) { j, n in
-                                FastMath.put(FastMath.exp(FastMath.get(row + j, n) - li), row + j, n)
-                            }
+                            let liv = FastMath.V(repeating: li)
+                            var j = 0
+                            while j + 8 <= tk { FastMath.store(FastMath.exp(FastMath.load(row + j) - liv), row + j); j += 8 }
+                            if j < tk { FastMath.storePartial(FastMath.exp(FastMath.loadPartial(row + j, tk - j) - liv), row + j, tk - j) }
                             // rowsum(dO * O) for this query.
-                            var acc: Float = 0
-                            let dor = doh.pointer + i * doh.ld, or = oh.pointer + i * oh.ld
-                            for c in 0..<d { acc += dor[c] * or[c] }
-                            rowDot[i] = acc
+                            rowDot[i] = FastMath.dot(doh.pointer + i * doh.ld, oh.pointer + i * oh.ld, d)
                         }
                         gemm(pm, transA: true, doh, transB: false, dv.head(b, h, headDim: d, rows: tk), beta: beta)
                         gemm(doh, transA: false, vh, transB: true, dpm)
@@ -162,14 +160,25 @@ extension Ops {
         while j0 + 8 <= n { let v = FastMath.load(row + j0); mv = mv.replacing(with: v, where: v .> mv); j0 += 8 }
         var mx = mv.max()
         while j0 < n { mx = max(mx, row[j0]); j0 += 1 }
+        // Plain loops (no closures capturing the accumulator) keep sumV in a register.
         var sumV = FastMath.V(repeating: 0)
-        FastMath.forEachChunk(0..<n) { j, lanes in
-            var e = FastMath.exp(FastMath.get(row + j, lanes) - mx)
-            if lanes < 8 { for z in lanes..<8 { e[z] = 0 } }
-            FastMath.put(e, row + j, lanes)
+        let mxv = FastMath.V(repeating: mx)
+        var j = 0
+        while j + 8 <= n {
+            let e = FastMath.exp(FastMath.load(row + j) - mxv)
+            FastMath.store(e, row + j)
             sumV += e
+            j += 8
         }
-        let sum = sumV.sum()
+        var tail: Float = 0
+        if j < n {
+            let lanes = n - j
+            var e = FastMath.exp(FastMath.loadPartial(row + j, lanes) - mxv)
+            for z in lanes..<8 { e[z] = 0 }
+            FastMath.storePartial(e, row + j, lanes)
+            tail = e.sum()
+        }
+        let sum = sumV.sum() + tail
         let inv = 1 / sum
         for j in 0..<n { row[j] *= inv }
         return mx + Foundation.log(sum)

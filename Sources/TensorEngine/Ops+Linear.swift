@@ -99,7 +99,10 @@ extension Ops {
             let acc = partial + t * n
             for r in rows {
                 let row = m.pointer + r * m.ld
-                for c in 0..<n { acc[c] += row[c] }
+                // Explicit SIMD: the compiler cannot prove acc and row do not alias.
+                var c = 0
+                while c + 8 <= n { FastMath.store(FastMath.load(acc + c) + FastMath.load(row + c), acc + c); c += 8 }
+                while c < n { acc[c] += row[c]; c += 1 }
             }
         }
         for t in 0..<threads { let acc = partial + t * n; for c in 0..<n { out[c] += acc[c] } }
