@@ -61,50 +61,8 @@ public enum EngineBenchmark {
         return linear + attention
     }
 
-    /// The four forward GEMMs of a block (qkv, proj, fc1, fc2) at M = rows.
-    final class SgemmRound {
-        let rows: Int, dim: Int
-        let x: Tensor, h: Tensor, y: Tensor
-        let shapes: [(Int, Int)]                 // (in, out)
-        let weights: [Tensor]
-
-        init(rows: Int, dim: Int) {
-            self.rows = rows; self.dim = dim
-            var rng = RandomGenerator(seed: 1)
-            x = Tensor(zeros: [rows, dim]); h = Tensor(zeros: [rows, 4 * dim]); y = Tensor(zeros: [rows, 4 * dim])
-            rng.fillNormal(x); rng.fillNormal(h)
-            shapes = [(dim, 3 * dim), (dim, dim), (dim, 4 * dim), (4 * dim, dim)]
-            weights = shapes.map { s in let w = Tensor(zeros: [s.1, s.0]); rng.fillNormal(w, std: 0.02); return w }
-        }
-
-        var flops: Double { shapes.reduce(0.0) { $0 + 2 * Double(rows) * Double($1.0) * Double($1.1) } }
-
-        func run() {
-            for (i, s) in shapes.enumerated() {
-                let input = s.0 == dim ? Ops.Matrix(x) : Ops.Matrix(h)
-                Ops.gemm(input, transA: false, Ops.Matrix(weights[i]), transB: true, Ops.Matrix(y.pointer, rows: rows, cols: s.1))
-            }
-        }
-    }
-
-    /// One pre-norm ViT block (GELU MLP 4x) with fixed input and output gradient.
-    final class BlockRound {
-        let block: TransformerBlock
-        let x: Tensor, dy: Tensor
-
-        init(batch: Int, tokens: Int, dim: Int, heads: Int) {
-            var rng = RandomGenerator(seed: 2)
-            block = TransformerBlock(TransformerBlockConfig(dim: dim, heads: heads))
-            block.initialize(&rng)
-            x = Tensor(zeros: [batch, tokens, dim]); dy = Tensor(zeros: [batch, tokens, dim])
-            rng.fillNormal(x); rng.fillNormal(dy, std: 0.01)
-        }
-
-        func forward() { _ = block.forward(x) }
-        func forwardBackward() { _ = block.forward(x); block.backward(dy) }
-    }
-
-    static func dinov2Milliseconds(repeats: Int) -> Double {
+    /// Best-of-`repeats` milliseconds of the DINOv2-S/14-sized forward (224 px, batch 1).
+    public static func dinov2Milliseconds(repeats: Int) -> Double {
         var rng = RandomGenerator(seed: 3)
         let model = ViTBenchmarkModel(dim: 384, depth: 12, heads: 6, patch: 14, imageSize: 224, rng: &rng)
         let image = Tensor(zeros: [1, 3, 224, 224])
