@@ -116,3 +116,21 @@ extension EngineTests {
         }
     }
 }
+
+extension EngineTests.Layers {
+    @Test func t5BlockNamesAndScale() {
+        let block = TransformerBlock(.t5(dim: 8, heads: 2, headDim: 4, ffHidden: 16, gated: true))
+        let names = Set(block.namedParameters(prefix: "encoder.block.0.").map(\.0))
+        #expect(names == [
+            "encoder.block.0.layer.0.layer_norm.weight",
+            "encoder.block.0.layer.0.SelfAttention.q.weight", "encoder.block.0.layer.0.SelfAttention.k.weight",
+            "encoder.block.0.layer.0.SelfAttention.v.weight", "encoder.block.0.layer.0.SelfAttention.o.weight",
+            "encoder.block.0.layer.1.layer_norm.weight",
+            "encoder.block.0.layer.1.DenseReluDense.wi_0.weight", "encoder.block.0.layer.1.DenseReluDense.wi_1.weight",
+            "encoder.block.0.layer.1.DenseReluDense.wo.weight",
+        ])
+        #expect(block.attention.scale == 1)
+        let v10 = TransformerBlock(.t5(dim: 8, heads: 2, headDim: 4, ffHidden: 16, gated: false))
+        #expect(v10.namedParameters(prefix: "").map(\.0).contains("layer.1.DenseReluDense.wi.weight"))
+    }
+}

@@ -14,7 +14,7 @@ public final class TransformerBlock: Module {
         self.config = config
         norm1 = config.norm.make(config.dim)
         attention = MultiHeadAttention(dim: config.dim, heads: config.heads, headDim: config.headDim,
-                                       bias: config.bias, names: config.attentionNames)
+                                       bias: config.bias, names: config.attentionNames, scale: config.attentionScale)
         norm2 = config.norm.make(config.dim)
         feedForward = config.feedForward.make(dim: config.dim, bias: config.bias)
         if let ls = config.layerScale {
