@@ -25,7 +25,10 @@ let package = Package(
         .target(name: "FaeResources"),
         .target(name: "ImageCodec", dependencies: ["CJPEG"]),
         .target(name: "ShapesWorld", dependencies: ["ImageCodec"]),
-        .target(name: "TensorEngine", dependencies: ["CBLAS"]),
+        .target(name: "TensorEngine", dependencies: ["CBLAS"], exclude: ["README.md"],
+                // Hot loops run on unsafe pointers already; release drops the remaining overflow and
+                // exclusivity checks inside them.
+                swiftSettings: [.unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         .target(name: "Models", dependencies: ["TensorEngine"]),
         .target(name: "JobQueue", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),

@@ -28,9 +28,19 @@ public enum Engine {
     @inline(__always)
     public static func withSerialBLAS<R>(_ body: () throws -> R) rethrows -> R {
         let n = threads
-        if n == 1 { return try body() }
+        if n == 1 || serialBLAS { return try body() }
         openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(Int32(n)) }
+        serialBLAS = true
+        defer { serialBLAS = false; openblas_set_num_threads(Int32(n)) }
         return try body()
     }
+
+    /// True inside `withSerialBLAS` (set by the calling thread before its parallel loop starts).
+    nonisolated(unsafe) public private(set) static var serialBLAS = false
+
+    /// How a large GEMM uses several threads: `.split` cuts the output into one block per thread
+    /// and runs single-threaded sgemm on each from our own workers; `.openBLAS` lets OpenBLAS
+    /// thread the call itself. Chosen by measurement (see README).
+    public enum GemmThreading: Sendable { case split, openBLAS }
+    nonisolated(unsafe) public static var gemmThreading: GemmThreading = .openBLAS
 }

@@ -1,13 +1,4 @@
 extension Ops {
-    public enum Activation: String, Codable, Sendable {
-        /// 0.5 x (1 + erf(x / sqrt 2)) — PyTorch `gelu`, DINOv2.
-        case gelu
-        /// 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) — `gelu_new` / `gelu_pytorch_tanh`, T5 v1.1.
-        case geluTanh
-        case silu
-        case relu
-    }
-
     @inline(__always)
     static func activate(_ a: Activation, _ x: FastMath.V) -> FastMath.V {
         switch a {
@@ -52,6 +43,24 @@ extension Ops {
         Parallel.chunks(x.count, minChunk: 4096) { range in
             FastMath.forEachChunk(range) { i, n in
                 FastMath.put(activate(kind, FastMath.get(xp + i, n)), yp + i, n)
+            }
+        }
+    }
+
+    /// Bias add fused with the activation: h (rows, C) += b (in place, so backward sees the
+    /// pre-activation), y = act(h). Saves the separate bias pass of a linear layer.
+    public static func biasActivationForward(_ kind: Activation, h: Tensor, bias: Tensor, y: Tensor) {
+        let c = bias.count
+        precondition(h.shape.last == c && y.count == h.count, "bias-activation shapes")
+        let hp = h.pointer, bp = bias.pointer, yp = y.pointer
+        Parallel.chunks(h.rows, minChunk: 8) { rows in
+            for r in rows {
+                let hr = hp + r * c, yr = yp + r * c
+                FastMath.forEachChunk(0..<c) { i, n in
+                    let v = FastMath.get(hr + i, n) + FastMath.get(bp + i, n)
+                    FastMath.put(v, hr + i, n)
+                    FastMath.put(activate(kind, v), yr + i, n)
+                }
             }
         }
     }

@@ -2,50 +2,6 @@ import CBLAS
 import Foundation
 
 extension Ops {
-    /// Where the heads of one attention operand live: element (b, t, h, d) is at
-    /// `pointer[b * batchStride + t * rowStride + h * headDim + d]`. This addresses q, k and v inside
-    /// a packed (B, T, 3C) projection, or a plain (B, T, C) tensor, without permuting to (B, H, T, D).
-    public struct HeadLayout {
-        public var pointer: UnsafeMutablePointer<Float>
-        public var rowStride: Int
-        public var batchStride: Int
-
-        public init(_ pointer: UnsafeMutablePointer<Float>, rowStride: Int, batchStride: Int) {
-            self.pointer = pointer; self.rowStride = rowStride; self.batchStride = batchStride
-        }
-
-        /// A plain (B, T, C) tensor.
-        public init(_ t: Tensor) {
-            precondition(t.rank == 3, "attention operand must be (B, T, C)")
-            self.init(t.pointer, rowStride: t.dim(2), batchStride: t.dim(1) * t.dim(2))
-        }
-
-        /// Part `index` (0 = q, 1 = k, 2 = v) of a packed (B, T, 3C) tensor.
-        public init(packed t: Tensor, index: Int) {
-            precondition(t.rank == 3 && t.dim(2) % 3 == 0 && (0..<3).contains(index), "packed qkv must be (B, T, 3C)")
-            let c = t.dim(2) / 3
-            self.init(t.pointer + index * c, rowStride: t.dim(2), batchStride: t.dim(1) * t.dim(2))
-        }
-
-        @inline(__always)
-        func head(_ b: Int, _ h: Int, headDim: Int, rows: Int) -> Matrix {
-            Matrix(pointer + b * batchStride + h * headDim, rows: rows, cols: headDim, ld: rowStride)
-        }
-    }
-
-    /// Sizes and options of one scaled-dot-product attention call.
-    public struct AttentionShape {
-        public var batch: Int, heads: Int, headDim: Int, queries: Int, keys: Int
-        /// Multiplies q k^T; default 1 / sqrt(headDim). T5 uses 1 (its init folds the scale in).
-        public var scale: Float
-
-        public init(batch: Int, heads: Int, headDim: Int, queries: Int, keys: Int, scale: Float? = nil) {
-            self.batch = batch; self.heads = heads; self.headDim = headDim
-            self.queries = queries; self.keys = keys
-            self.scale = scale ?? 1 / Float(headDim).squareRoot()
-        }
-    }
-
     /// Key positions whose mask value is 0 get this score (finite, so fully masked rows stay NaN-free).
     static let maskedScore: Float = -1e30
 
@@ -116,14 +72,12 @@ extension Ops {
                         let l = lseP + (b * heads + h) * tq
                         for i in 0..<tq {
                             let row = pt + i * tk, li = l[i]
-                            FastMath.forEachChunk(0..<tk) { j, n in
-                                FastMath.put(FastMath.exp(FastMath.get(row + j, n) - li), row + j, n)
-                            }
+                            let liv = FastMath.V(repeating: li)
+                            var j = 0
+                            while j + 8 <= tk { FastMath.store(FastMath.exp(FastMath.load(row + j) - liv), row + j); j += 8 }
+                            if j < tk { FastMath.storePartial(FastMath.exp(FastMath.loadPartial(row + j, tk - j) - liv), row + j, tk - j) }
                             // rowsum(dO * O) for this query.
-                            var acc: Float = 0
-                            let dor = doh.pointer + i * doh.ld, or = oh.pointer + i * oh.ld
-                            for c in 0..<d { acc += dor[c] * or[c] }
-                            rowDot[i] = acc
+                            rowDot[i] = FastMath.dot(doh.pointer + i * doh.ld, oh.pointer + i * oh.ld, d)
                         }
                         gemm(pm, transA: true, doh, transB: false, dv.head(b, h, headDim: d, rows: tk), beta: beta)
                         gemm(doh, transA: false, vh, transB: true, dpm)
@@ -157,16 +111,30 @@ extension Ops {
     /// Softmax of one row in place; returns its log-sum-exp (max + log(sum exp)).
     @inline(__always)
     static func softmaxRowInPlace(_ row: UnsafeMutablePointer<Float>, _ n: Int) -> Float {
-        var mx = -Float.greatestFiniteMagnitude
-        for j in 0..<n { mx = max(mx, row[j]) }
+        var mv = FastMath.V(repeating: -Float.greatestFiniteMagnitude)
+        var j0 = 0
+        while j0 + 8 <= n { let v = FastMath.load(row + j0); mv = mv.replacing(with: v, where: v .> mv); j0 += 8 }
+        var mx = mv.max()
+        while j0 < n { mx = max(mx, row[j0]); j0 += 1 }
+        // Plain loops (no closures capturing the accumulator) keep sumV in a register.
         var sumV = FastMath.V(repeating: 0)
-        FastMath.forEachChunk(0..<n) { j, lanes in
-            var e = FastMath.exp(FastMath.get(row + j, lanes) - mx)
-            if lanes < 8 { for z in lanes..<8 { e[z] = 0 } }
-            FastMath.put(e, row + j, lanes)
+        let mxv = FastMath.V(repeating: mx)
+        var j = 0
+        while j + 8 <= n {
+            let e = FastMath.exp(FastMath.load(row + j) - mxv)
+            FastMath.store(e, row + j)
             sumV += e
+            j += 8
         }
-        let sum = sumV.sum()
+        var tail: Float = 0
+        if j < n {
+            let lanes = n - j
+            var e = FastMath.exp(FastMath.loadPartial(row + j, lanes) - mxv)
+            for z in lanes..<8 { e[z] = 0 }
+            FastMath.storePartial(e, row + j, lanes)
+            tail = e.sum()
+        }
+        let sum = sumV.sum() + tail
         let inv = 1 / sum
         for j in 0..<n { row[j] *= inv }
         return mx + Foundation.log(sum)

@@ -23,20 +23,6 @@ extension Ops {
         }
     }
 
-    /// Sizes of a patch embedding (a conv with stride = kernel).
-    public struct PatchShape {
-        public var batch: Int, channels: Int, height: Int, width: Int, patch: Int
-        public var gridHeight: Int { height / patch }
-        public var gridWidth: Int { width / patch }
-        public var patches: Int { gridHeight * gridWidth }
-        /// Columns of one im2col row: channels * patch * patch, in PyTorch's (c, ky, kx) weight order.
-        public var patchSize: Int { channels * patch * patch }
-
-        public init(batch: Int, channels: Int, height: Int, width: Int, patch: Int) {
-            self.batch = batch; self.channels = channels; self.height = height; self.width = width; self.patch = patch
-        }
-    }
-
     /// im2col for a stride = kernel conv: image (B, Cin, H, W) -> cols (B * P, Cin * p * p), one row
     /// per patch in row-major grid order. The conv is then a `linearForward` with the conv weight
     /// (Cout, Cin, p, p) seen as (Cout, Cin * p * p). Pixels past the last full patch are ignored

@@ -1,29 +1,6 @@
 import CBLAS
 
 extension Ops {
-    /// A row-major matrix operand: `rows` x `cols` with leading dimension `ld` (>= cols), so a
-    /// column block of a wider buffer (e.g. the q part of a packed qkv activation) is addressable
-    /// without a copy.
-    public struct Matrix {
-        public var pointer: UnsafeMutablePointer<Float>
-        public var rows: Int
-        public var cols: Int
-        public var ld: Int
-
-        public init(_ pointer: UnsafeMutablePointer<Float>, rows: Int, cols: Int, ld: Int? = nil) {
-            self.pointer = pointer; self.rows = rows; self.cols = cols; self.ld = ld ?? cols
-        }
-
-        /// A tensor (..., C) seen as a (rows, C) matrix.
-        public init(_ t: Tensor) { self.init(t.pointer, rows: t.rows, cols: t.shape.last ?? 1) }
-
-        /// Columns `start..<start+count` of this matrix (same rows, same ld).
-        public func columns(_ start: Int, _ count: Int) -> Matrix {
-            precondition(start >= 0 && start + count <= cols, "column block out of range")
-            return Matrix(pointer + start, rows: rows, cols: count, ld: ld)
-        }
-    }
-
     /// C = alpha * op(A) * op(B) + beta * C through cblas_sgemm (row-major).
     @inline(__always)
     public static func gemm(_ a: Matrix, transA: Bool, _ b: Matrix, transB: Bool, _ c: Matrix,
@@ -34,9 +11,34 @@ extension Ops {
         precondition((transB ? b.cols : b.rows) == k && c.rows == m && c.cols == n,
                      "gemm shape mismatch: (\(m)x\(k)) * (\(transB ? b.cols : b.rows)x\(n)) -> (\(c.rows)x\(c.cols))")
         if m == 0 || n == 0 { return }
+        let threads = Engine.threads
+        if threads > 1 && !Engine.serialBLAS && Engine.gemmThreading == .split && m * n * k >= 1 << 20 {
+            // One output block per thread: rows when there are many, else columns (batch-1 inference).
+            let splitRows = m >= n || m >= 64 * threads
+            Engine.withSerialBLAS {
+                Parallel.chunks(splitRows ? m : n, minChunk: 16) { r in
+                    if splitRows {
+                        let ap = transA ? a.pointer + r.lowerBound : a.pointer + r.lowerBound * a.ld
+                        rawGemm(transA, transB, r.count, n, k, alpha, ap, a.ld, b.pointer, b.ld, beta,
+                                c.pointer + r.lowerBound * c.ld, c.ld)
+                    } else {
+                        let bp = transB ? b.pointer + r.lowerBound * b.ld : b.pointer + r.lowerBound
+                        rawGemm(transA, transB, m, r.count, k, alpha, a.pointer, a.ld, bp, b.ld, beta,
+                                c.pointer + r.lowerBound, c.ld)
+                    }
+                }
+            }
+            return
+        }
+        rawGemm(transA, transB, m, n, k, alpha, a.pointer, a.ld, b.pointer, b.ld, beta, c.pointer, c.ld)
+    }
+
+    @inline(__always)
+    static func rawGemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+                        _ a: UnsafeMutablePointer<Float>, _ lda: Int, _ b: UnsafeMutablePointer<Float>, _ ldb: Int,
+                        _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a.pointer, Int32(a.ld), b.pointer, Int32(b.ld),
-                    beta, c.pointer, Int32(c.ld))
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
     // MARK: - Linear (PyTorch layout: weight (out, in), bias (out))
@@ -74,7 +76,10 @@ extension Ops {
             let acc = partial + t * n
             for r in rows {
                 let row = m.pointer + r * m.ld
-                for c in 0..<n { acc[c] += row[c] }
+                // Explicit SIMD: the compiler cannot prove acc and row do not alias.
+                var c = 0
+                while c + 8 <= n { FastMath.store(FastMath.load(acc + c) + FastMath.load(row + c), acc + c); c += 8 }
+                while c < n { acc[c] += row[c]; c += 1 }
             }
         }
         for t in 0..<threads { let acc = partial + t * n; for c in 0..<n { out[c] += acc[c] } }

@@ -39,9 +39,7 @@ public final class GatedFeedForward: FeedForward {
         packed.needsInputGradient = needsInputGradient
         let gu = packed.forward(x)                               // (..., 2H) = [gate | up]
         gateUp = gu
-        var shape = gu.shape
-        shape[shape.count - 1] /= 2
-        let a = actSlot.tensor(shape)                            // (..., H)
+        let a = actSlot.tensor(like: gu, lastDim: gu.shape.last! / 2)   // (..., H)
         Ops.gatedForward(activation, x: gu, y: a)
         return down.forward(a)
     }
@@ -49,7 +47,7 @@ public final class GatedFeedForward: FeedForward {
     public func backward(_ dy: Tensor) -> Tensor {
         guard let gu = gateUp else { preconditionFailure("GatedFeedForward.backward before forward") }
         let da = down.backward(dy)!
-        let dgu = dGateUpSlot.tensor(gu.shape)
+        let dgu = dGateUpSlot.tensor(like: gu)
         Ops.gatedBackward(activation, dy: da, x: gu, dx: dgu, accumulate: false)
         return packed.backward(dgu) ?? dgu
     }

@@ -25,16 +25,16 @@ public final class LayerNorm: NormLayer {
     public func forward(_ x: Tensor) -> Tensor {
         precondition(x.shape.last == dim, "LayerNorm expects (..., \(dim)), got \(x.shape)")
         input = x
-        let y = outSlot.tensor(x.shape)
+        let y = outSlot.tensor(like: x)
         Ops.layerNormForward(x: x, weight: weight.value, bias: bias?.value, eps: eps, y: y,
-                             mean: meanSlot.tensor([x.rows]), rstd: rstdSlot.tensor([x.rows]))
+                             mean: meanSlot.tensor(x.rows), rstd: rstdSlot.tensor(x.rows))
         return y
     }
 
     public func backward(_ dy: Tensor, dx: Tensor, accumulate: Bool) {
         guard let x = input else { preconditionFailure("LayerNorm.backward before forward") }
-        Ops.layerNormBackward(dy: dy, x: x, weight: weight.value, mean: meanSlot.tensor([x.rows]),
-                              rstd: rstdSlot.tensor([x.rows]), dx: dx, dWeight: weight.frozen ? nil : weight.grad,
+        Ops.layerNormBackward(dy: dy, x: x, weight: weight.value, mean: meanSlot.tensor(x.rows),
+                              rstd: rstdSlot.tensor(x.rows), dx: dx, dWeight: weight.frozen ? nil : weight.grad,
                               dBias: bias.flatMap { $0.frozen ? nil : $0.grad }, accumulate: accumulate)
     }
 }

@@ -44,8 +44,18 @@ public final class Linear: Module {
     public func forward(_ x: Tensor) -> Tensor {
         precondition(x.shape.last == inFeatures, "Linear expects (..., \(inFeatures)), got \(x.shape)")
         input = x
-        let y = outSlot.tensor(Array(x.shape.dropLast()) + [outFeatures])
+        let y = outSlot.tensor(like: x, lastDim: outFeatures)
         Ops.linearForward(x: x, weight: weight.value, bias: bias?.value, y: y)
+        return y
+    }
+
+    /// x W^T without the bias, for callers that fuse the bias into the next op (e.g.
+    /// `Ops.biasActivationForward`); backward is unchanged (db is the column sum of dy).
+    public func forwardWithoutBias(_ x: Tensor) -> Tensor {
+        precondition(x.shape.last == inFeatures, "Linear expects (..., \(inFeatures)), got \(x.shape)")
+        input = x
+        let y = outSlot.tensor(like: x, lastDim: outFeatures)
+        Ops.linearForward(x: x, weight: weight.value, bias: nil, y: y)
         return y
     }
 
@@ -53,7 +63,7 @@ public final class Linear: Module {
     @discardableResult
     public func backward(_ dy: Tensor) -> Tensor? {
         guard let x = input else { preconditionFailure("Linear.backward before forward") }
-        let dx = needsInputGradient ? dxSlot.tensor(x.shape) : nil
+        let dx = needsInputGradient ? dxSlot.tensor(like: x) : nil
         Ops.linearBackward(dy: dy, x: x, weight: weight.value, dx: dx, dWeight: weight.frozen ? nil : weight.grad,
                            dBias: bias.flatMap { $0.frozen ? nil : $0.grad }, accumulate: false)
         return dx

@@ -27,10 +27,11 @@ public final class MLP: FeedForward {
     public func initialize(_ rng: inout RandomGenerator) { fc1.initialize(&rng); fc2.initialize(&rng) }
 
     public func forward(_ x: Tensor) -> Tensor {
-        let h = fc1.forward(x)                                   // (..., H) pre-activation, kept for backward
+        let h = fc1.forwardWithoutBias(x)                        // (..., H) pre-activation, kept for backward
         hidden = h
-        let a = actSlot.tensor(h.shape)
-        Ops.activationForward(activation, x: h, y: a)
+        let a = actSlot.tensor(like: h)
+        if let b = fc1.bias { Ops.biasActivationForward(activation, h: h, bias: b.value, y: a) }
+        else { Ops.activationForward(activation, x: h, y: a) }
         return fc2.forward(a)
     }
 

@@ -59,17 +59,17 @@ public final class MultiHeadAttention: Module {
         precondition(x.rank == 3 && x.dim(2) == dim, "attention expects (B, T, \(dim)), got \(x.shape)")
         let b = x.dim(0), t = x.dim(1), inner = innerDim
         input = x; self.bias = bias; self.keyMask = keyMask
-        let qkv = qkvSlot.tensor([b, t, 3 * inner])                          // (B, T, 3I)
+        let qkv = qkvSlot.tensor(b, t, 3 * inner)                          // (B, T, 3I)
         Ops.linearForward(x: Ops.Matrix(x), weight: Ops.Matrix(qkvWeight.value),
                           bias: qkvBias.map { UnsafePointer($0.value.pointer) }, y: Ops.Matrix(qkv))
         if let rope {
             Ops.ropeApply(rope, x: .init(packed: qkv, index: 0), batch: b, tokens: t, heads: heads)
             Ops.ropeApply(rope, x: .init(packed: qkv, index: 1), batch: b, tokens: t, heads: heads)
         }
-        let attn = attnSlot.tensor([b, t, inner])                             // (B, T, I)
+        let attn = attnSlot.tensor(b, t, inner)                             // (B, T, I)
         Ops.attentionForward(shape(b, t), q: .init(packed: qkv, index: 0), k: .init(packed: qkv, index: 1),
                              v: .init(packed: qkv, index: 2), out: .init(attn), bias: bias, keyMask: keyMask,
-                             lse: lseSlot.tensor([b, heads, t]))
+                             lse: lseSlot.tensor(b, heads, t))
         return output.forward(attn)
     }
 
@@ -79,19 +79,19 @@ public final class MultiHeadAttention: Module {
     public func backward(_ dy: Tensor, biasGrad: Tensor? = nil) -> Tensor? {
         guard let x = input else { preconditionFailure("MultiHeadAttention.backward before forward") }
         let b = x.dim(0), t = x.dim(1), inner = innerDim
-        let qkv = qkvSlot.tensor([b, t, 3 * inner]), attn = attnSlot.tensor([b, t, inner])
+        let qkv = qkvSlot.tensor(b, t, 3 * inner), attn = attnSlot.tensor(b, t, inner)
         let dAttn = output.backward(dy)!                                       // (B, T, I)
-        let dqkv = dqkvSlot.tensor([b, t, 3 * inner])                          // (B, T, 3I)
+        let dqkv = dqkvSlot.tensor(b, t, 3 * inner)                          // (B, T, 3I)
         Ops.attentionBackward(shape(b, t), q: .init(packed: qkv, index: 0), k: .init(packed: qkv, index: 1),
                               v: .init(packed: qkv, index: 2), out: .init(attn), dOut: .init(dAttn),
-                              bias: bias, keyMask: keyMask, lse: lseSlot.tensor([b, heads, t]),
+                              bias: bias, keyMask: keyMask, lse: lseSlot.tensor(b, heads, t),
                               dq: .init(packed: dqkv, index: 0), dk: .init(packed: dqkv, index: 1),
                               dv: .init(packed: dqkv, index: 2), dBias: biasGrad, accumulate: false)
         if let rope {
             Ops.ropeApply(rope, x: .init(packed: dqkv, index: 0), batch: b, tokens: t, heads: heads, inverse: true)
             Ops.ropeApply(rope, x: .init(packed: dqkv, index: 1), batch: b, tokens: t, heads: heads, inverse: true)
         }
-        let dx = needsInputGradient ? dxSlot.tensor(x.shape) : nil
+        let dx = needsInputGradient ? dxSlot.tensor(like: x) : nil
         Ops.linearBackward(dy: Ops.Matrix(dqkv), x: Ops.Matrix(x), weight: Ops.Matrix(qkvWeight.value),
                            dx: dx.map(Ops.Matrix.init), dWeight: qkvWeight.frozen ? nil : Ops.Matrix(qkvWeight.grad),
                            dBias: qkvBias.flatMap { $0.frozen ? nil : $0.grad.pointer }, accumulate: false)

@@ -12,7 +12,12 @@ public final class PatchEmbedding: Module {
         self.channels = channels; self.dim = dim; self.patch = patch
         weight = Parameter([dim, channels, patch, patch])
         bias = Parameter([dim])
+        weightMatrix = weight.value.reshaped([dim, channels * patch * patch])
+        weightGradMatrix = weight.grad.reshaped([dim, channels * patch * patch])
     }
+
+    // (C, Cin * p * p) views of the conv weight and its gradient, made once.
+    private let weightMatrix: Tensor, weightGradMatrix: Tensor
 
     public func namedParameters(prefix: String) -> [(String, Parameter)] {
         [(prefix + "weight", weight), (prefix + "bias", bias)]
@@ -31,10 +36,10 @@ public final class PatchEmbedding: Module {
         }
         let s = Ops.PatchShape(batch: image.dim(0), channels: channels, height: image.dim(2), width: image.dim(3), patch: patch)
         shape = s
-        let cols = colsSlot.tensor([s.batch * s.patches, s.patchSize])         // (B*P, Cin*p*p)
+        let cols = colsSlot.tensor(s.batch * s.patches, s.patchSize)         // (B*P, Cin*p*p)
         Ops.im2col(s, image: image, cols: cols)
-        let y = outSlot.tensor([s.batch, s.patches, dim])                        // (B, P, C)
-        Ops.linearForward(x: cols, weight: weight.value.reshaped([dim, s.patchSize]), bias: bias.value, y: y)
+        let y = outSlot.tensor(s.batch, s.patches, dim)                        // (B, P, C)
+        Ops.linearForward(x: cols, weight: weightMatrix, bias: bias.value, y: y)
         return y
     }
 
@@ -42,12 +47,13 @@ public final class PatchEmbedding: Module {
     @discardableResult
     public func backward(_ dy: Tensor) -> Tensor? {
         guard let s = shape else { preconditionFailure("PatchEmbedding.backward before forward") }
-        let cols = colsSlot.tensor([s.batch * s.patches, s.patchSize])
-        let dCols = needsInputGradient ? dColsSlot.tensor(cols.shape) : nil
-        Ops.linearBackward(dy: dy, x: cols, weight: weight.value.reshaped([dim, s.patchSize]), dx: dCols,
-                           dWeight: weight.grad.reshaped([dim, s.patchSize]), dBias: bias.grad, accumulate: false)
+        let cols = colsSlot.tensor(s.batch * s.patches, s.patchSize)
+        let dCols = needsInputGradient ? dColsSlot.tensor(like: cols) : nil
+        Ops.linearBackward(dy: dy, x: cols, weight: weightMatrix, dx: dCols,
+                           dWeight: weightGradMatrix, dBias: bias.grad, accumulate: false)
         guard let dCols else { return nil }
-        let dImage = dImageSlot.tensor([s.batch, channels, s.height, s.width], zeroed: true)
+        let dImage = dImageSlot.tensor(s.batch, channels, s.height, s.width)
+        dImage.zero()
         Ops.col2im(s, dCols: dCols, dImage: dImage)
         return dImage
     }

@@ -19,14 +19,14 @@ public final class RMSNorm: NormLayer {
     public func forward(_ x: Tensor) -> Tensor {
         precondition(x.shape.last == dim, "RMSNorm expects (..., \(dim)), got \(x.shape)")
         input = x
-        let y = outSlot.tensor(x.shape)
-        Ops.rmsNormForward(x: x, weight: weight.value, eps: eps, y: y, rstd: rstdSlot.tensor([x.rows]))
+        let y = outSlot.tensor(like: x)
+        Ops.rmsNormForward(x: x, weight: weight.value, eps: eps, y: y, rstd: rstdSlot.tensor(x.rows))
         return y
     }
 
     public func backward(_ dy: Tensor, dx: Tensor, accumulate: Bool) {
         guard let x = input else { preconditionFailure("RMSNorm.backward before forward") }
-        Ops.rmsNormBackward(dy: dy, x: x, weight: weight.value, rstd: rstdSlot.tensor([x.rows]), dx: dx,
+        Ops.rmsNormBackward(dy: dy, x: x, weight: weight.value, rstd: rstdSlot.tensor(x.rows), dx: dx,
                             dWeight: weight.frozen ? nil : weight.grad, accumulate: accumulate)
     }
 }

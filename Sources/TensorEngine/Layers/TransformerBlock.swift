@@ -14,7 +14,7 @@ public final class TransformerBlock: Module {
         self.config = config
         norm1 = config.norm.make(config.dim)
         attention = MultiHeadAttention(dim: config.dim, heads: config.heads, headDim: config.headDim,
-                                       bias: config.bias, names: config.attentionNames)
+                                       bias: config.bias, names: config.attentionNames, scale: config.attentionScale)
         norm2 = config.norm.make(config.dim)
         feedForward = config.feedForward.make(dim: config.dim, bias: config.bias)
         if let ls = config.layerScale {
@@ -45,11 +45,11 @@ public final class TransformerBlock: Module {
         input = x
         let a = attention.forward(norm1.forward(x), bias: attentionBias, keyMask: keyMask)
         attnOut = a
-        let x1 = x1Slot.tensor(x.shape)
+        let x1 = x1Slot.tensor(like: x)
         Ops.residualForward(x: x, branch: a, gamma: layerScale1?.value, y: x1)
         let f = feedForward.forward(norm2.forward(x1))
         ffOut = f
-        let y = outSlot.tensor(x.shape)
+        let y = outSlot.tensor(like: x)
         Ops.residualForward(x: x1, branch: f, gamma: layerScale2?.value, y: y)
         return y
     }
@@ -60,13 +60,13 @@ public final class TransformerBlock: Module {
         guard let x = input, let a = attnOut, let f = ffOut else { preconditionFailure("TransformerBlock.backward before forward") }
         // Feed-forward branch.
         let dF = branchGradient(dy, branch: f, gamma: layerScale2)
-        let dx1 = dx1Slot.tensor(x.shape)
+        let dx1 = dx1Slot.tensor(like: x)
         dx1.copy(from: dy)                                       // residual path
         norm2.backward(feedForward.backward(dF), dx: dx1, accumulate: true)
         // Attention branch.
         let dA = branchGradient(dx1, branch: a, gamma: layerScale1)
         let dAttnIn = attention.backward(dA, biasGrad: attentionBiasGrad)!
-        let dx = dxSlot.tensor(x.shape)
+        let dx = dxSlot.tensor(like: x)
         dx.copy(from: dx1)
         norm1.backward(dAttnIn, dx: dx, accumulate: true)
         return dx
@@ -75,7 +75,7 @@ public final class TransformerBlock: Module {
     /// Gradient into a residual branch scaled by LayerScale gamma (dy itself without LayerScale).
     private func branchGradient(_ dy: Tensor, branch: Tensor, gamma: Parameter?) -> Tensor {
         guard let gamma else { return dy }
-        let d = dBranchSlot.tensor(dy.shape)
+        let d = dBranchSlot.tensor(like: dy)
         Ops.mulRowBackward(dy: dy, x: branch, row: gamma.value, dx: d, dRow: gamma.frozen ? nil : gamma.grad, accumulate: false)
         return d
     }
