@@ -39,11 +39,7 @@ public final class T5Encoder: Module {
         relativeBias = T5RelativePositionBias(heads: config.numHeads, numBuckets: config.relativeAttentionNumBuckets,
                                               maxDistance: config.relativeAttentionMaxDistance)
         let blockConfig = try TransformerBlockConfig(t5: config)
-        blocks = (0 ..< config.numLayers).map { _ in
-            let block = TransformerBlock(blockConfig)
-            block.attention.scale = 1                                 // T5 folds 1/sqrt(d) into its init
-            return block
-        }
+        blocks = (0 ..< config.numLayers).map { _ in TransformerBlock(blockConfig) }
         finalNorm = RMSNorm(config.dModel, eps: Float(config.layerNormEpsilon))
     }
 

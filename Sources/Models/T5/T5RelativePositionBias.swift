@@ -30,12 +30,9 @@ public final class T5RelativePositionBias: Module {
             length = t
         }
         let bias = biasSlot.tensor([heads, t, t])                // (H, T, T)
-        let tp = table.value.pointer, bp = bias.pointer, h = heads, tt = t * t
         buckets.withUnsafeBufferPointer { bk in
-            for head in 0 ..< h {
-                let dst = bp + head * tt
-                for k in 0 ..< tt { dst[k] = tp[Int(bk[k]) * h + head] }
-            }
+            // Buckets come from `bucket(...)`, always inside the table, so the op cannot throw here.
+            try? Ops.relativePositionBiasForward(table: table.value, buckets: bk, bias: bias)
         }
         return bias
     }
@@ -43,13 +40,8 @@ public final class T5RelativePositionBias: Module {
     /// Backward of `forward(length:)`: table[bucket(j - i), h] += dBias[h, i, j].
     public func backward(_ dBias: Tensor) {
         precondition(dBias.shape == [heads, length, length], "bias gradient must be (H, T, T) of the last forward")
-        let gp = table.grad.pointer, dp = dBias.pointer, h = heads, tt = length * length
-        buckets.withUnsafeBufferPointer { bk in
-            for head in 0 ..< h {
-                let src = dp + head * tt
-                for k in 0 ..< tt { gp[Int(bk[k]) * h + head] += src[k] }
-            }
-        }
+        if table.frozen { return }
+        buckets.withUnsafeBufferPointer { Ops.relativePositionBiasBackward(dBias: dBias, buckets: $0, dTable: table.grad) }
     }
 
     /// transformers' `T5Attention._relative_position_bucket` for one relative position
