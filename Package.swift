@@ -31,7 +31,10 @@ let package = Package(
         .target(name: "ImageCodec", dependencies: ["CJPEG"]),
         .target(name: "ShapesWorld", dependencies: ["ImageCodec"]),
         .target(name: "Dataset", dependencies: ["ImageCodec", "ShapesWorld", "CPNG"]),
-        .target(name: "TensorEngine", dependencies: ["CBLAS"]),
+        .target(name: "TensorEngine", dependencies: ["CBLAS"], exclude: ["README.md"],
+                // Hot loops run on unsafe pointers already; release drops the remaining overflow and
+                // exclusivity checks inside them.
+                swiftSettings: [.unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         .target(name: "Models", dependencies: ["TensorEngine"]),
         .target(name: "Tokenizer", dependencies: ["CSentencePiece"]),
         .target(name: "JobQueue", dependencies: [

@@ -1,1 +1,0 @@
-// The Models module. (placeholder until its first file lands)

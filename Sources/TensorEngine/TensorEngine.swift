@@ -1,1 +1,0 @@
-// The TensorEngine module. (placeholder until its first file lands)

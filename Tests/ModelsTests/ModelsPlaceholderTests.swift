@@ -1,4 +1,0 @@
-import Testing
-@testable import Models
-
-@Test func ModelsModuleLoads() { #expect(Bool(true)) }

@@ -1,4 +1,0 @@
-import Testing
-@testable import TensorEngine
-
-@Test func TensorEngineModuleLoads() { #expect(Bool(true)) }
