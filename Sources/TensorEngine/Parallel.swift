@@ -13,7 +13,7 @@ public enum Parallel {
             if count > 0 { body(0..<count) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: threads) { t in
+        dispatch(threads) { t in
             let lo = count * t / threads, hi = count * (t + 1) / threads
             if lo < hi { body(lo..<hi) }
         }
@@ -27,9 +27,20 @@ public enum Parallel {
             if count > 0 { body(0, 0..<count) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: threads) { t in
+        dispatch(threads) { t in
             let lo = count * t / threads, hi = count * (t + 1) / threads
             if lo < hi { body(t, lo..<hi) }
+        }
+    }
+
+    /// Runs body(0..<n) concurrently: on the engine's worker pool when it has exactly n - 1 workers,
+    /// else through Dispatch.
+    @inline(__always)
+    static func dispatch(_ n: Int, _ body: (Int) -> Void) {
+        if Engine.useWorkerPool, let pool = Engine.pool(workers: n - 1) {
+            pool.run(body)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: n, execute: body)
         }
     }
 }
