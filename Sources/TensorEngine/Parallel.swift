@@ -1,9 +1,12 @@
 import Dispatch
 
-/// Data-parallel loops over `Engine.threads` workers. Work is split into one contiguous chunk per
-/// thread (static scheduling: our loops are uniform, and fewer, larger chunks keep dispatch overhead
-/// to a few microseconds per op).
+/// Data-parallel loops over `Engine.threads` workers (the caller plus a persistent `WorkerPool`).
+/// Work is split into one contiguous chunk per thread (static scheduling: our loops are uniform,
+/// and fewer, larger chunks keep dispatch overhead to a few microseconds per op).
 public enum Parallel {
+    /// Set by the calling thread while a pool job runs (jobs come from one caller thread at a time).
+    nonisolated(unsafe) static var inParallelRegion = false
+
     /// Calls `body(range)` on disjoint chunks covering 0..<count, in parallel when worthwhile.
     /// `minChunk` is the smallest range worth a thread (cheap element-wise work wants thousands).
     @inline(__always)
@@ -13,7 +16,7 @@ public enum Parallel {
             if count > 0 { body(0..<count) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: threads) { t in
+        dispatch(threads) { t in
             let lo = count * t / threads, hi = count * (t + 1) / threads
             if lo < hi { body(lo..<hi) }
         }
@@ -27,9 +30,25 @@ public enum Parallel {
             if count > 0 { body(0, 0..<count) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: threads) { t in
+        dispatch(threads) { t in
             let lo = count * t / threads, hi = count * (t + 1) / threads
             if lo < hi { body(t, lo..<hi) }
+        }
+    }
+
+    /// Runs body(0..<n) concurrently: on the engine's worker pool when it has exactly n - 1 workers,
+    /// else through Dispatch.
+    @inline(__always)
+    static func dispatch(_ n: Int, _ body: (Int) -> Void) {
+        if inParallelRegion {
+            // A loop nested inside another parallel loop runs serially (the pool is busy).
+            for t in 0..<n { body(t) }
+        } else if Engine.useWorkerPool, let pool = Engine.pool(workers: n - 1) {
+            inParallelRegion = true
+            defer { inParallelRegion = false }
+            pool.run(body)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: n, execute: body)
         }
     }
 }
