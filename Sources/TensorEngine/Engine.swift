@@ -47,6 +47,7 @@ public enum Engine {
     nonisolated(unsafe) private static var pools: [Int: WorkerPool] = [:]
 
     /// The pool with `workers` threads, created on first use and kept for the process lifetime.
+    /// Called only under `Parallel.poolLock`.
     static func pool(workers: Int) -> WorkerPool? {
         guard workers > 0 else { return nil }
         if let p = pools[workers] { return p }

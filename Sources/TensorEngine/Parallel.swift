@@ -1,11 +1,14 @@
 import Dispatch
+import Foundation
 
 /// Data-parallel loops over `Engine.threads` workers (the caller plus a persistent `WorkerPool`).
 /// Work is split into one contiguous chunk per thread (static scheduling: our loops are uniform,
 /// and fewer, larger chunks keep dispatch overhead to a few microseconds per op).
 public enum Parallel {
-    /// Set by the calling thread while a pool job runs (jobs come from one caller thread at a time).
-    nonisolated(unsafe) static var inParallelRegion = false
+    /// Held while a pool job runs. Whoever cannot take it (a loop nested inside a pool job, or a
+    /// second thread running another model at the same time, as concurrent tests do) runs its loop
+    /// serially instead of corrupting the pool's single job slot.
+    static let poolLock = NSLock()
 
     /// Calls `body(range)` on disjoint chunks covering 0..<count, in parallel when worthwhile.
     /// `minChunk` is the smallest range worth a thread (cheap element-wise work wants thousands).
@@ -40,15 +43,19 @@ public enum Parallel {
     /// else through Dispatch.
     @inline(__always)
     static func dispatch(_ n: Int, _ body: (Int) -> Void) {
-        if inParallelRegion {
-            // A loop nested inside another parallel loop runs serially (the pool is busy).
-            for t in 0..<n { body(t) }
-        } else if Engine.useWorkerPool, let pool = Engine.pool(workers: n - 1) {
-            inParallelRegion = true
-            defer { inParallelRegion = false }
-            pool.run(body)
-        } else {
+        guard Engine.useWorkerPool else {
             DispatchQueue.concurrentPerform(iterations: n, execute: body)
+            return
         }
+        guard poolLock.try() else {
+            for t in 0..<n { body(t) }
+            return
+        }
+        defer { poolLock.unlock() }
+        guard let pool = Engine.pool(workers: n - 1) else {
+            for t in 0..<n { body(t) }
+            return
+        }
+        pool.run(body)
     }
 }
