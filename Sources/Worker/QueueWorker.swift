@@ -94,13 +94,14 @@ public final class QueueWorker: @unchecked Sendable {
         }
     }
 
-    /// Renders all images, heartbeating every third of the lease and at the end.
+    /// Renders all images, heartbeating at least every third of the lease (and every second, so
+    /// `status` shows live progress), and at the end.
     func render(_ claim: ClaimedJob) throws -> [RenderedImage] {
         let job = claim.job
         let request = RenderRequest(prompt: job.prompt, negativePrompt: job.negativePrompt, seeds: job.seeds,
                                     steps: job.steps, guidance: job.guidance, sampler: job.sampler)
         var lastBeat = Date()
-        let beatInterval = configuration.leaseSeconds / 3
+        let beatInterval = min(configuration.leaseSeconds / 3, 1)
         let pictures = try renderer.render(request) { step, total in
             if stopSignal.isStopped { throw WorkerError.shuttingDown }
             guard Date().timeIntervalSince(lastBeat) >= beatInterval || step == total else { return }
