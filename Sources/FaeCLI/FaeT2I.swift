@@ -1,8 +1,5 @@
 import ArgumentParser
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 @main
 struct FaeT2I: AsyncParsableCommand {
@@ -21,7 +18,7 @@ struct FaeT2I: AsyncParsableCommand {
         for index in 1..<Int(CommandLine.argc) {
             guard let raw = CommandLine.unsafeArgv[index], String(validatingCString: raw) != nil else {
                 FileHandle.standardError.write(Data("Error: argument \(index) is not valid UTF-8\n".utf8))
-                Glibc.exit(EXIT_FAILURE)
+                Foundation.exit(EXIT_FAILURE)
             }
         }
         // Pipes closed by the reader (e.g. `| head`) should end us quietly, not kill us mid-write.
