@@ -28,9 +28,9 @@ let package = Package(
 
         // Libraries, bottom to top.
         .target(name: "FaeResources"),
-        .target(name: "ImageCodec", dependencies: ["CJPEG"]),
+        .target(name: "ImageCodec", dependencies: ["CJPEG", "CPNG"]),
         .target(name: "ShapesWorld", dependencies: ["ImageCodec"]),
-        .target(name: "Dataset", dependencies: ["ImageCodec", "ShapesWorld", "CPNG"]),
+        .target(name: "Dataset", dependencies: ["ImageCodec", "ShapesWorld"]),
         .target(name: "TensorEngine", dependencies: ["CBLAS"], exclude: ["README.md"],
                 // Hot loops run on unsafe pointers already; release drops the remaining overflow and
                 // exclusivity checks inside them.

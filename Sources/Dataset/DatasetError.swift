@@ -6,7 +6,6 @@ public struct DatasetError: Error, CustomStringConvertible, Equatable, Sendable 
         case malformedIndex   // captions.jsonl or dataset.json that does not parse or is inconsistent
         case missingImage     // a captions.jsonl entry whose image file does not exist
         case unreadableImage  // an image that exists but does not decode (corrupt, unsupported format)
-        case pngCodec         // PNG encoding or decoding failed
     }
 
     public let code: Code

@@ -55,15 +55,11 @@ enum ImageFileDecoder {
     /// JPEG or PNG bytes to RGB8.
     static func decode(_ data: Data) throws -> RGBImage {
         let signature = [UInt8](data.prefix(8))
-        if signature.starts(with: [0x89, 0x50, 0x4E, 0x47]) {
-            return try PNG.decode(data)
-        }
-        if signature.starts(with: [0xFF, 0xD8]) {
-            do {
-                return try JPEG.decode(data)
-            } catch let error as ImageCodecError {
-                throw DatasetError(.unreadableImage, error.message)
-            }
+        do {
+            if signature.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return try PNG.decode(data) }
+            if signature.starts(with: [0xFF, 0xD8]) { return try JPEG.decode(data) }
+        } catch let error as ImageCodecError {
+            throw DatasetError(.unreadableImage, error.message)
         }
         if data.isEmpty { throw DatasetError(.unreadableImage, "the file is empty") }
         throw DatasetError(.unreadableImage, "not a JPEG or PNG file")

@@ -15,22 +15,6 @@ let testGrammar: ShapesGrammar = {
 
 let pngFixtures = TestPaths.repositoryRoot.appendingPathComponent("Tests/Fixtures/png")
 
-/// An image whose pixel (x, y) is `color(x, y)`.
-func makeImage(width: Int, height: Int, _ color: (Int, Int) -> RGBColor) -> RGBImage {
-    var image = RGBImage(width: width, height: height, filledWith: RGBColor(0, 0, 0))
-    image.withUnsafeMutablePixels { pixels in
-        for y in 0..<height {
-            for x in 0..<width {
-                let value = color(x, y), index = (y * width + x) * 3
-                pixels[index] = value.red
-                pixels[index + 1] = value.green
-                pixels[index + 2] = value.blue
-            }
-        }
-    }
-    return image
-}
-
 /// Writes `captions.jsonl` with the given raw lines.
 func writeIndex(_ lines: [String], in folder: URL) throws {
     try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: folder.appendingPathComponent("captions.jsonl"))

@@ -8,8 +8,8 @@ import Testing
 private func makeUserDataset() throws -> (URL, [RGBImage]) {
     let folder = try TestPaths.temporaryDirectory("user-dataset")
     try FileManager.default.createDirectory(at: folder.appendingPathComponent("more"), withIntermediateDirectories: true)
-    let exact = makeImage(width: 64, height: 64) { x, y in RGBColor(UInt8(x * 4), UInt8(y * 4), 128) }
-    let wide = makeImage(width: 100, height: 80) { x, _ in x < 50 ? RGBColor(250, 10, 10) : RGBColor(10, 10, 250) }
+    let exact = RGBImage(width: 64, height: 64) { x, y in RGBColor(UInt8(x * 4), UInt8(y * 4), 128) }
+    let wide = RGBImage(width: 100, height: 80) { x, _ in x < 50 ? RGBColor(250, 10, 10) : RGBColor(10, 10, 250) }
     let small = RGBImage(width: 32, height: 32, filledWith: RGBColor(40, 170, 70))
     try JPEG.encode(exact, quality: 95).write(to: folder.appendingPathComponent("exact.jpg"))
     try PNG.encode(wide).write(to: folder.appendingPathComponent("wide.png"))

@@ -1,7 +1,19 @@
 import Foundation
 import ImageCodec
 import Testing
-@testable import Dataset
+import TestSupport
+
+private let pngFixtures = TestPaths.repositoryRoot.appendingPathComponent("Tests/Fixtures/png")
+
+/// The error `body` throws, as an ImageCodecError (nil if it does not throw one).
+private func codecError(_ body: () throws -> Void) -> ImageCodecError? {
+    do {
+        try body()
+        return nil
+    } catch {
+        return error as? ImageCodecError
+    }
+}
 
 @Test func rgbaIsCompositedOverWhite() throws {
     let image = try PNG.decode(Data(contentsOf: pngFixtures.appendingPathComponent("rgba8.png")))
@@ -34,20 +46,20 @@ import Testing
 }
 
 @Test func encodeDecodeRoundTripIsLossless() throws {
-    let image = makeImage(width: 13, height: 7) { x, y in RGBColor(UInt8(x * 19), UInt8(y * 36), UInt8((x * y) % 256)) }
+    let image = RGBImage(width: 13, height: 7) { x, y in RGBColor(UInt8(x * 19), UInt8(y * 36), UInt8((x * y) % 256)) }
     let data = try PNG.encode(image)
     #expect(data.starts(with: [0x89, 0x50, 0x4E, 0x47]))
     #expect(try PNG.decode(data) == image)
 }
 
 @Test func corruptAndTruncatedPNGsAreErrors() throws {
-    let data = try PNG.encode(makeImage(width: 16, height: 16) { x, _ in RGBColor(UInt8(x), 0, 0) })
+    let data = try PNG.encode(RGBImage(width: 16, height: 16) { x, _ in RGBColor(UInt8(x), 0, 0) })
     for broken in [Data(), Data("not a png at all".utf8), data.prefix(data.count / 2), data.prefix(40)] {
-        let error = datasetError { _ = try PNG.decode(broken) }
-        #expect(error?.code == .pngCodec)
+        let error = codecError { _ = try PNG.decode(broken) }
+        #expect(error?.code == .corruptData)
         #expect(error?.message.contains("\n") == false)
     }
     var flipped = data
     flipped[flipped.count / 2] ^= 0xFF  // breaks the IDAT CRC or the zlib stream
-    #expect(datasetError { _ = try PNG.decode(flipped) }?.code == .pngCodec)
+    #expect(codecError { _ = try PNG.decode(flipped) }?.code == .corruptData)
 }

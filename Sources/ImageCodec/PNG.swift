@@ -1,6 +1,5 @@
 import CPNG
 import Foundation
-import ImageCodec
 
 /// PNG decoding of user images and lossless encoding of our own (libpng through the CPNG shim).
 ///
@@ -14,7 +13,7 @@ public enum PNG {
         var pixels: UnsafeMutablePointer<UInt8>?
         var width: Int32 = 0
         var height: Int32 = 0
-        var message = CMessageBuffer()
+        var message = MessageBuffer()
         let status = data.withUnsafeBytes { bytes in
             message.withPointer { messagePointer, capacity in
                 fae_png_decode_rgb(bytes.bindMemory(to: UInt8.self).baseAddress, bytes.count,
@@ -23,15 +22,15 @@ public enum PNG {
         }
         defer { fae_png_free(pixels) }
         guard status == Int32(FAE_PNG_OK.rawValue) else {
-            throw DatasetError(.pngCodec, "cannot decode PNG: \(message.text)")
+            throw ImageCodecError(.corruptData, "cannot decode PNG: \(message.text)")
         }
-        guard let pixels else { throw DatasetError(.pngCodec, "PNG decoder returned no pixels") }
+        guard let pixels else { throw ImageCodecError(.corruptData, "PNG decoder returned no pixels") }
         let count = Int(width) * Int(height) * 3
         do {
             return try RGBImage(width: Int(width), height: Int(height),
                                 pixels: Array(UnsafeBufferPointer(start: pixels, count: count)))
         } catch {
-            throw DatasetError(.pngCodec, "cannot decode PNG: \(error)")
+            throw ImageCodecError(.corruptData, "cannot decode PNG: \(error)")
         }
     }
 
@@ -39,7 +38,7 @@ public enum PNG {
     public static func encode(_ image: RGBImage) throws -> Data {
         var output: UnsafeMutablePointer<UInt8>?
         var outputSize = 0
-        var message = CMessageBuffer()
+        var message = MessageBuffer()
         let status = image.pixels.withUnsafeBufferPointer { pixels in
             message.withPointer { messagePointer, capacity in
                 fae_png_encode_rgb(pixels.baseAddress, Int32(image.width), Int32(image.height),
@@ -48,9 +47,9 @@ public enum PNG {
         }
         defer { fae_png_free(output) }
         guard status == Int32(FAE_PNG_OK.rawValue) else {
-            throw DatasetError(.pngCodec, "cannot encode PNG: \(message.text)")
+            throw ImageCodecError(.invalidArgument, "cannot encode PNG: \(message.text)")
         }
-        guard let output else { throw DatasetError(.pngCodec, "PNG encoder returned no data") }
+        guard let output else { throw ImageCodecError(.outOfMemory, "PNG encoder returned no data") }
         return Data(bytes: output, count: outputSize)
     }
 }

@@ -1,5 +1,5 @@
-/// A fixed C buffer that the PNG shim fills with a NUL-terminated error message.
-struct CMessageBuffer {
+/// A fixed C buffer that a codec shim (CJPEG, CPNG) fills with a NUL-terminated error message.
+struct MessageBuffer {
     private var bytes = [CChar](repeating: 0, count: 256)
 
     mutating func withPointer<Result>(_ body: (UnsafeMutablePointer<CChar>, Int) -> Result) -> Result {
@@ -12,6 +12,6 @@ struct CMessageBuffer {
     var text: String {
         let terminated = bytes.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
         let text = String(decoding: terminated, as: UTF8.self)
-        return text.isEmpty ? "unknown libpng error" : text
+        return text.isEmpty ? "unknown codec error" : text
     }
 }
