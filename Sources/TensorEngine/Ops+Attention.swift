@@ -48,17 +48,19 @@ extension Ops {
                                          dBias: Tensor? = nil, accumulate: Bool = true) {
         let tq = s.queries, tk = s.keys, d = s.headDim, heads = s.heads
         let tile = tq * tk
+        // Query rows go in blocks of half the queries: a block's P and dP together fill one
+        // (Tq, Tk) tile, so backward holds no more score memory per worker than forward.
+        let blockRows = max(1, tq / 2)
+        let workspace = max(tile, 2 * blockRows * tk)
         let threads = Engine.threads
-        let scratchP = Scratch.floats(threads * tile, slot: .attention)
-        let scratchD = Scratch.floats(threads * (tile + tq), slot: .attentionGrad)
+        let scratch = Scratch.floats(threads * (workspace + tq), slot: .attentionGrad)
         let biasP = bias?.pointer, maskP = keyMask?.pointer, lseP = lse.pointer, dBiasP = dBias?.pointer
         let beta: Float = accumulate ? 1 : 0
         // With a bias gradient, all batch items of one head go to the same worker so dBias[h] has one writer.
         let items = dBias == nil ? s.batch * heads : heads
         Engine.withSerialBLAS {
             Parallel.chunksIndexed(items) { t, range in
-                let pt = scratchP + t * tile, dpt = scratchD + t * (tile + tq), rowDot = dpt + tile
-                let pm = Matrix(pt, rows: tq, cols: tk), dpm = Matrix(dpt, rows: tq, cols: tk)
+                let pt = scratch + t * (workspace + tq), dpt = pt + blockRows * tk, rowDot = pt + workspace
                 for item in range {
                     let h = dBias == nil ? item % heads : item
                     let bRange = dBias == nil ? (item / heads)..<(item / heads + 1) : 0..<s.batch
@@ -66,31 +68,44 @@ extension Ops {
                         let qh = q.head(b, h, headDim: d, rows: tq), kh = k.head(b, h, headDim: d, rows: tk)
                         let vh = v.head(b, h, headDim: d, rows: tk), oh = out.head(b, h, headDim: d, rows: tq)
                         let doh = dOut.head(b, h, headDim: d, rows: tq)
-                        // Recompute P = exp(S - lse).
-                        gemm(qh, transA: false, kh, transB: true, pm, alpha: s.scale)
-                        addBiasAndMask(pt, tq: tq, tk: tk, bias: biasP.map { $0 + h * tile }, mask: maskP.map { $0 + b * tk })
+                        let dqh = dq.head(b, h, headDim: d, rows: tq)
                         let l = lseP + (b * heads + h) * tq
-                        for i in 0..<tq {
-                            let row = pt + i * tk, li = l[i]
-                            let liv = FastMath.V(repeating: li)
-                            var j = 0
-                            while j + 8 <= tk { FastMath.store(FastMath.exp(FastMath.load(row + j) - liv), row + j); j += 8 }
-                            if j < tk { FastMath.storePartial(FastMath.exp(FastMath.loadPartial(row + j, tk - j) - liv), row + j, tk - j) }
-                            // rowsum(dO * O) for this query.
-                            rowDot[i] = FastMath.dot(doh.pointer + i * doh.ld, oh.pointer + i * oh.ld, d)
+                        // rowsum(dO * O) per query.
+                        for i in 0..<tq { rowDot[i] = FastMath.dot(doh.pointer + i * doh.ld, oh.pointer + i * oh.ld, d) }
+                        var i0 = 0
+                        while i0 < tq {
+                            let rows = min(blockRows, tq - i0)
+                            // dV and dK sum over query blocks: the first block applies `beta`, later ones add.
+                            let blockBeta: Float = i0 == 0 ? beta : 1
+                            let pm = Matrix(pt, rows: rows, cols: tk), dpm = Matrix(dpt, rows: rows, cols: tk)
+                            let qb = Matrix(qh.pointer + i0 * qh.ld, rows: rows, cols: d, ld: qh.ld)
+                            let dob = Matrix(doh.pointer + i0 * doh.ld, rows: rows, cols: d, ld: doh.ld)
+                            let dqb = Matrix(dqh.pointer + i0 * dqh.ld, rows: rows, cols: d, ld: dqh.ld)
+                            // Recompute P = exp(S - lse) for this block of queries.
+                            gemm(qb, transA: false, kh, transB: true, pm, alpha: s.scale)
+                            addBiasAndMask(pt, tq: rows, tk: tk, bias: biasP.map { $0 + h * tile + i0 * tk },
+                                           mask: maskP.map { $0 + b * tk })
+                            for i in 0..<rows {
+                                let row = pt + i * tk
+                                let liv = FastMath.V(repeating: l[i0 + i])
+                                var j = 0
+                                while j + 8 <= tk { FastMath.store(FastMath.exp(FastMath.load(row + j) - liv), row + j); j += 8 }
+                                if j < tk { FastMath.storePartial(FastMath.exp(FastMath.loadPartial(row + j, tk - j) - liv), row + j, tk - j) }
+                            }
+                            gemm(pm, transA: true, dob, transB: false, dv.head(b, h, headDim: d, rows: tk), beta: blockBeta)
+                            gemm(dob, transA: false, vh, transB: true, dpm)
+                            for i in 0..<rows {
+                                let pr = pt + i * tk, dr = dpt + i * tk, di = rowDot[i0 + i]
+                                for j in 0..<tk { dr[j] = pr[j] * (dr[j] - di) }
+                            }
+                            if let dBiasP {
+                                let db = dBiasP + h * tile + i0 * tk
+                                for i in 0..<(rows * tk) { db[i] += dpt[i] }
+                            }
+                            gemm(dpm, transA: false, kh, transB: false, dqb, alpha: s.scale, beta: beta)
+                            gemm(dpm, transA: true, qb, transB: false, dk.head(b, h, headDim: d, rows: tk), alpha: s.scale, beta: blockBeta)
+                            i0 += rows
                         }
-                        gemm(pm, transA: true, doh, transB: false, dv.head(b, h, headDim: d, rows: tk), beta: beta)
-                        gemm(doh, transA: false, vh, transB: true, dpm)
-                        for i in 0..<tq {
-                            let pr = pt + i * tk, dr = dpt + i * tk, di = rowDot[i]
-                            for j in 0..<tk { dr[j] = pr[j] * (dr[j] - di) }
-                        }
-                        if let dBiasP {
-                            let db = dBiasP + h * tile
-                            for i in 0..<tile { db[i] += dpt[i] }
-                        }
-                        gemm(dpm, transA: false, kh, transB: false, dq.head(b, h, headDim: d, rows: tq), alpha: s.scale, beta: beta)
-                        gemm(dpm, transA: true, qh, transB: false, dk.head(b, h, headDim: d, rows: tk), alpha: s.scale, beta: beta)
                     }
                 }
             }
