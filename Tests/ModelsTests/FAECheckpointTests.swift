@@ -78,3 +78,27 @@ import TestSupport
         #expect(Self.message { _ = try FeatureDecoder(config: c) }.contains("feature_decoder_width"))
     }
 }
+
+/// Repeated steps at one batch shape reuse every output and gradient buffer.
+@Suite struct FAEBufferReuseTests {
+    @Test func stepsReuseBuffers() throws {
+        let config = FAETestSupport.tinyConfig()
+        let encoder = try FAEEncoder(config: config), featureDecoder = try FeatureDecoder(config: config)
+        let pixelDecoder = try PixelDecoder(config: config)
+        let x = FAETestSupport.random([2, config.tokens, config.encoderWidth], seed: 1)
+        func run() -> [Tensor] {
+            let p = encoder.forward(x)
+            var rng = RandomGenerator(seed: 2)
+            let z = encoder.sample(p, rng: &rng)
+            let xHat = featureDecoder.forward(z)
+            let dz = featureDecoder.backward(xHat)!
+            let (dMean, dLogvar) = encoder.sampleBackward(dz)
+            encoder.backward(dMean: dMean, dLogvar: dLogvar)
+            let image = pixelDecoder.forward(xHat)
+            pixelDecoder.backward(image)
+            return [p.mean, p.logvar, z, xHat, dz, dMean, dLogvar, image]
+        }
+        let first = run(), second = run()
+        for (a, b) in zip(first, second) { #expect(a.sharesBuffer(with: b)) }
+    }
+}
