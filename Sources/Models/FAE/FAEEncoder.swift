@@ -99,8 +99,12 @@ public final class FAEEncoder: FAEComponent {
     public func backward(dMean: Tensor, dLogvar: Tensor) -> Tensor? {
         guard let x = input else { preconditionFailure("FAEEncoder.backward before forward") }
         let b = x.dim(0), n = x.dim(1), d = config.latentChannels
-        let dOut = dOutSlot.tensor(b, n, 2 * d)                           // (B, N, 2d)
-        Ops.concatForward([dMean, dLogvar], axis: 2, y: dOut)
+        // (B, N, 2d) = [dMean | dLogvar]; narrow's backward scatters each half without an array
+        // of inputs (which concat would allocate every step).
+        let dOut = dOutSlot.tensor(b, n, 2 * d)
+        dOut.zero()
+        Ops.narrowBackward(dy: dMean, axis: 2, start: 0, dx: dOut)
+        Ops.narrowBackward(dy: dLogvar, axis: 2, start: d, dx: dOut)
         switch config.encoderKind {
         case .linear:
             return projection.backward(dOut)
