@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "ShapesWorldTests", dependencies: ["ShapesWorld", "ImageCodec", "TestSupport"]),
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "ShapesWorld", "ImageCodec", "TestSupport"]),
         .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "TestSupport"]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "TensorEngine", "TestSupport"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "TensorEngine", "TestSupport", "ShapesWorld", "ImageCodec"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "TestSupport"]),
         .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "TestSupport"]),
         .testTarget(name: "WorkerTests", dependencies: [
