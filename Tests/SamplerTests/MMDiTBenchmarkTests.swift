@@ -8,8 +8,8 @@ import TensorEngine
 /// `FAE_T2I_BENCH=1 swift test -c release --filter MMDiTBenchmarkTests`.
 /// Prints seconds per image (25 Euler steps, CFG, batch 1), images/s for 16 prompts in one batch,
 /// and training samples/s (forward + backward + AdamW at batch 64). Random weights: the cost does
-/// not depend on them.
-@Suite struct MMDiTBenchmarkTests {
+/// not depend on them. Serialized: the two sizes would otherwise share the 2 cores.
+@Suite(.serialized) struct MMDiTBenchmarkTests {
     @Test(.enabled(if: ProcessInfo.processInfo.environment["FAE_T2I_BENCH"] == "1"),
           arguments: [(128, 4, 4), (160, 6, 5)])
     func generatorTiming(width: Int, depth: Int, heads: Int) throws {
