@@ -1,0 +1,114 @@
+import TensorEngine
+
+/// MMDiT flow-matching generator (SD3-style): predicts the velocity (B, N, d) of noisy FAE latents
+/// x_t (B, N, d) at times t (B), conditioned on text hidden states (B, T, Ct) with mask (B, T).
+///
+/// Image tokens and text tokens are embedded to width W, pass `depth` two-stream blocks with joint
+/// attention and adaLN-Zero modulation from c = MLP(sinusoidal(t)) + Linear(masked-mean text), then
+/// a final adaLN + Linear maps image tokens to d channels. Backward gives every parameter gradient
+/// and the gradient of the text hidden states (the text encoder trains jointly).
+public final class MMDiT: Module {
+    public let config: MMDiTConfig
+    public let imageEmbedder: Linear, textEmbedder: Linear
+    public let conditioning: MMDiTConditioning
+    public let blocks: [MMDiTBlock]
+    /// SiLU(c) -> [shift, scale] of the final norm (zero-initialised).
+    public let finalModulation: Linear
+    public let finalLinear: Linear
+    private let ones: Tensor
+
+    private var lastImage: Tensor?, finalModulationOut: Tensor?
+    private let keyMaskSlot = TensorSlot(), dSiluCSlot = TensorSlot()
+    private let finalNormSlot = TensorSlot(), finalRstdSlot = TensorSlot(), finalModulatedSlot = TensorSlot()
+    private let dFinalModSlot = TensorSlot(), dFinalNormSlot = TensorSlot(), dImageSlot = TensorSlot()
+    private let dTextSlot = TensorSlot()
+
+    public init(config: MMDiTConfig) throws {
+        try config.validate()
+        self.config = config
+        let w = config.width
+        imageEmbedder = Linear(config.latentChannels, w)
+        imageEmbedder.needsInputGradient = false
+        textEmbedder = Linear(config.textWidth, w)
+        conditioning = MMDiTConditioning(config: config)
+        let rope = try RoPETable(gridHeight: config.gridHeight, gridWidth: config.gridWidth, headDim: config.headDim,
+                                 theta: Float(config.ropeTheta))
+        blocks = (0..<config.depth).map { MMDiTBlock(config: config, last: $0 == config.depth - 1, rope: rope) }
+        finalModulation = Linear(w, 2 * w)
+        finalLinear = Linear(w, config.latentChannels)
+        ones = Tensor(zeros: [w])
+        ones.fill(1)
+    }
+
+    /// Checks user-provided shapes against the config; throws `ModelError.invalidInput`.
+    public func validateInputs(x: Tensor, timesteps: Tensor, text: Tensor, textMask: Tensor) throws {
+        let b = x.rank == 3 ? x.dim(0) : -1
+        guard x.shape == [b, config.imageTokens, config.latentChannels], b > 0 else {
+            throw ModelError(.invalidInput, "MMDiT: x must be (B, \(config.imageTokens), \(config.latentChannels)), got \(x.shape)")
+        }
+        guard timesteps.count == b else { throw ModelError(.invalidInput, "MMDiT: timesteps must be (\(b)), got \(timesteps.shape)") }
+        guard text.rank == 3, text.dim(0) == b, text.dim(2) == config.textWidth, (1...config.maxTextTokens).contains(text.dim(1)) else {
+            throw ModelError(.invalidInput, "MMDiT: text must be (\(b), 1...\(config.maxTextTokens), \(config.textWidth)), got \(text.shape)")
+        }
+        guard textMask.count == b * text.dim(1) else {
+            throw ModelError(.invalidInput, "MMDiT: text mask must be (\(b), \(text.dim(1))), got \(textMask.shape)")
+        }
+    }
+
+    /// x (B, N, d), timesteps (B), text (B, T, Ct), textMask (B, T) (1 = token, 0 = padding)
+    /// -> velocity (B, N, d), in a model-owned buffer reused by the next call.
+    public func forward(_ x: Tensor, timesteps: Tensor, text: Tensor, textMask: Tensor) throws -> Tensor {
+        try validateInputs(x: x, timesteps: timesteps, text: text, textMask: textMask)
+        let b = x.dim(0), t = text.dim(1), n = config.imageTokens, w = config.width
+        let siluC = conditioning.forward(timesteps: timesteps, text: text, mask: textMask)   // (B, W)
+        let keyMask = keyMaskSlot.tensor(b, t + n)
+        JointTokens.keyMask(text: textMask, imageTokens: n, into: keyMask)
+        var ht: Tensor? = textEmbedder.forward(text)                          // (B, T, W)
+        var hi = imageEmbedder.forward(x)                                     // (B, N, W)
+        for block in blocks {
+            guard let textIn = ht else { break }
+            (ht, hi) = block.forward(text: textIn, image: hi, siluC: siluC, keyMask: keyMask)
+        }
+        lastImage = hi
+        let mod = finalModulation.forward(siluC)                              // (B, 2W)
+        finalModulationOut = mod
+        let normed = finalNormSlot.tensor(b, n, w)
+        Ops.rmsNormForward(x: hi, weight: ones, eps: Float(config.normEpsilon), y: normed, rstd: finalRstdSlot.tensor(b * n))
+        let modulated = finalModulatedSlot.tensor(b, n, w)
+        Ops.modulateForward(x: normed, shift: .init(chunk: 0, width: w, of: mod), scale: .init(chunk: 1, width: w, of: mod), y: modulated)
+        return finalLinear.forward(modulated)                                 // (B, N, d)
+    }
+
+    /// dVelocity (B, N, d) -> gradient of the text hidden states (B, T, Ct) (model-owned).
+    /// Accumulates every parameter gradient.
+    @discardableResult
+    public func backward(_ dy: Tensor) -> Tensor {
+        guard let hi = lastImage, let mod = finalModulationOut else { preconditionFailure("MMDiT.backward before forward") }
+        let b = hi.dim(0), n = hi.dim(1), w = config.width
+        let dSiluC = dSiluCSlot.tensor(b, w)
+        dSiluC.zero()
+        let dModulated = finalLinear.backward(dy)!
+        let dMod = dFinalModSlot.tensor(like: mod)
+        dMod.zero()
+        let dNormed = dFinalNormSlot.tensor(b, n, w)
+        Ops.modulateBackward(dy: dModulated, x: finalNormSlot.tensor(b, n, w), scale: .init(chunk: 1, width: w, of: mod),
+                             dx: dNormed, dShift: .init(chunk: 0, width: w, of: dMod), dScale: .init(chunk: 1, width: w, of: dMod),
+                             accumulate: false)
+        let dImage = dImageSlot.tensor(b, n, w)
+        Ops.rmsNormBackward(dy: dNormed, x: hi, weight: ones, rstd: finalRstdSlot.tensor(b * n), dx: dImage, dWeight: nil, accumulate: false)
+        finalModulation.backward(dMod, accumulateInto: dSiluC)
+        var dht: Tensor? = nil, dhi = dImage
+        for block in blocks.reversed() {
+            let (dt, di) = block.backward(text: dht, image: dhi, dSiluC: dSiluC)
+            dht = dt; dhi = di
+        }
+        imageEmbedder.backward(dhi)
+        guard let dTextHidden = dht, let dTextEmbedded = textEmbedder.backward(dTextHidden) else {
+            preconditionFailure("MMDiT has at least one block")
+        }
+        let dText = dTextSlot.tensor(like: dTextEmbedded)
+        dText.copy(from: dTextEmbedded)
+        conditioning.backward(dSiluC, dText: dText)
+        return dText
+    }
+}
