@@ -83,8 +83,10 @@ public final class QueueWorker: @unchecked Sendable {
             logger.warning("lost the lease; another worker owns the job now", metadata: metadata)
         } catch {
             metadata["error"] = "\(error)"
+            // A prompt that cannot render now never will: it fails at once instead of retrying.
+            let retryable = !Self.isPermanent(error)
             settle("record failure", metadata) {
-                switch try queue.fail(claim, error: "\(error)") {
+                switch try queue.fail(claim, error: "\(error)", retryable: retryable) {
                 case .retryScheduled(let delay):
                     logger.warning("job attempt failed; retry in \(delay)s", metadata: metadata)
                 case .failed:
@@ -92,6 +94,11 @@ public final class QueueWorker: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    static func isPermanent(_ error: Error) -> Bool {
+        if case WorkerError.invalidPrompt = error { return true }
+        return false
     }
 
     /// Renders all images, heartbeating at least every third of the lease (and every second, so

@@ -17,7 +17,11 @@ public final class ReferenceImageRenderer: ImageRenderer {
         var images: [RGBImage] = []
         for (index, seed) in request.seeds.enumerated() {
             try progress(index, request.seeds.count)
-            images.append(try world.render(prompt: request.prompt, seed: UInt64(bitPattern: seed)).1)
+            do {
+                images.append(try world.render(prompt: request.prompt, seed: UInt64(bitPattern: seed)).1)
+            } catch let error as ShapesWorldError {
+                throw WorkerError.invalidPrompt(error.description)
+            }
         }
         try progress(request.seeds.count, request.seeds.count)
         return images

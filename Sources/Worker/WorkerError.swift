@@ -5,12 +5,15 @@ public enum WorkerError: Error, CustomStringConvertible, Equatable {
     /// The worker is shutting down and gives the job back.
     case shuttingDown
     case renderFailed(String)
+    /// The prompt can never be rendered (e.g. outside the shapes world's grammar): retrying is pointless.
+    case invalidPrompt(String)
 
     public var description: String {
         switch self {
         case .canceled: return "job canceled"
         case .shuttingDown: return "worker shutting down"
         case .renderFailed(let message): return "render failed: \(message)"
+        case .invalidPrompt(let message): return "invalid prompt: \(message)"
         }
     }
 }

@@ -179,3 +179,17 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: db))
     }
 }
+
+extension CLITests {
+    /// A prompt outside the shapes world's grammar fails on its first attempt, with the reason.
+    @Test func unrenderablePromptFailsWithoutRetries() throws {
+        let id = try submit("a magenta circle")
+        let worker = try run(["worker", "--db", db, "--exit-when-idle", "--poll", "0.05"])
+        #expect(worker.status == 0)
+        let status = try run(["status", id, "--db", db, "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        #expect(object["state"] as? String == "failed")
+        #expect(object["attempts"] as? Int == 1)
+        #expect((object["error"] as? String)?.contains("unknown word 'magenta'") == true)
+    }
+}
