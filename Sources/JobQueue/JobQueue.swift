@@ -62,6 +62,11 @@ public final class JobQueue: @unchecked Sendable {
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction: the write lock is taken up front, so two
     /// writers never deadlock upgrading read locks.
     func immediate<T>(_ body: (Database) throws -> T) throws -> T {
+        try Self.immediate(database, path: path, body)
+    }
+
+    /// The same for code that has a connection but no queue yet (the migration runner).
+    static func immediate<T>(_ database: DatabaseQueue, path: String, _ body: (Database) throws -> T) throws -> T {
         do {
             return try database.writeWithoutTransaction { db in
                 var result: T?
@@ -69,10 +74,11 @@ public final class JobQueue: @unchecked Sendable {
                     result = try body(db)
                     return .commit
                 }
+                // inTransaction returned without throwing, so body ran and set result.
                 return result!
             }
         } catch {
-            throw Self.translate(error, path: path)
+            throw translate(error, path: path)
         }
     }
 

@@ -42,15 +42,6 @@ struct MigrationRunner {
     }
 
     private func runImmediate(_ body: (Database) throws -> Void) throws {
-        do {
-            try database.writeWithoutTransaction { db in
-                try db.inTransaction(.immediate) {
-                    try body(db)
-                    return .commit
-                }
-            }
-        } catch {
-            throw JobQueue.translate(error, path: path)
-        }
+        try JobQueue.immediate(database, path: path, body)
     }
 }

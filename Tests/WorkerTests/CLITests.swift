@@ -76,7 +76,7 @@ import TestSupport
     @Test func workerGivesBackItsJobOnSIGTERM() throws {
         let id = try submit("a red circle", ["--count", "16"])
         let worker = try runner.spawn(["worker", "--db", db, "--simulate-render-ms", "300", "--poll", "0.05"])
-        let queue = try JobQueue(path: db, migrations: Migration.load(from: TestPaths.repositoryRoot.appendingPathComponent("migrations")))
+        let queue = try openTestQueue(db)
         let deadline = Date().addingTimeInterval(20)
         while try queue.status(id).state != .running && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         kill(worker.processIdentifier, SIGTERM)
@@ -90,7 +90,7 @@ import TestSupport
         let id = try submit("a red circle", ["--count", "8"])
         let worker = try runner.spawn(["worker", "--db", db, "--simulate-render-ms", "200", "--lease", "1", "--poll", "0.05",
                                        "--exit-when-idle"])
-        let queue = try JobQueue(path: db, migrations: Migration.load(from: TestPaths.repositoryRoot.appendingPathComponent("migrations")))
+        let queue = try openTestQueue(db)
         let deadline = Date().addingTimeInterval(20)
         while try queue.status(id).state != .running && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         #expect(try run(["cancel", id, "--db", db]).stdout.contains("cancel requested"))

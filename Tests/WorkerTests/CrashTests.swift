@@ -11,7 +11,7 @@ import TestSupport
         try #require(runner.isAvailable, "build the fae-t2i binary first (make test does)")
         let folder = try TestPaths.temporaryDirectory("crash")
         let path = folder.appendingPathComponent("queue.sqlite").path
-        let queue = try JobQueue(path: path, migrations: Migration.load(from: TestPaths.repositoryRoot.appendingPathComponent("migrations")))
+        let queue = try openTestQueue(path)
         var submitted: [Job] = []
         for index in 0..<120 {
             // Five attempts: a job may be hit by several kills in a row on a loaded machine; the

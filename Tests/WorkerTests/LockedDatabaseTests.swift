@@ -11,7 +11,7 @@ import TestSupport
         try #require(runner.isAvailable, "build the fae-t2i binary first (make test does)")
         let folder = try TestPaths.temporaryDirectory("locked")
         let path = folder.appendingPathComponent("queue.sqlite").path
-        let queue = try JobQueue(path: path, migrations: Migration.load(from: TestPaths.repositoryRoot.appendingPathComponent("migrations")))
+        let queue = try openTestQueue(path)
         let job = try queue.submit(JobRequest(prompt: "a blue square", seed: 1)).job
 
         let locker = try DatabaseQueue(path: path)
