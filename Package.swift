@@ -38,6 +38,7 @@ let package = Package(
         .target(name: "Models", dependencies: ["TensorEngine"]),
         .target(name: "Sampler", dependencies: ["TensorEngine", "Models"]),
         .target(name: "Tokenizer", dependencies: ["CSentencePiece"]),
+        .target(name: "Training", dependencies: ["TensorEngine", "Models", "Dataset", "ShapesWorld", "Sampler", "Tokenizer", "ImageCodec"]),
         .target(name: "JobQueue", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -49,7 +50,7 @@ let package = Package(
         ]),
         .executableTarget(name: "FaeCLI", dependencies: [
             "FaeResources", "JobQueue", "Worker", "ShapesWorld", "ImageCodec", "TensorEngine", "Models", "Tokenizer",
-            "Dataset",
+            "Dataset", "Training", "Sampler",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -63,6 +64,7 @@ let package = Package(
         .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TensorEngine", "TestSupport", "ShapesWorld", "ImageCodec"]),
         .testTarget(name: "SamplerTests", dependencies: ["Sampler", "Models", "TensorEngine", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Dataset", "ShapesWorld", "TensorEngine", "TestSupport"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "TestSupport"]),
         .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "TestSupport"]),
         .testTarget(name: "WorkerTests", dependencies: [

@@ -1,3 +1,4 @@
+import Foundation
 import ImageCodec
 
 /// The model's pixel convention: float CHW planes (R, G, B), value = byte / 127.5 - 1, so 0 -> -1 and
@@ -17,6 +18,39 @@ public enum PixelNormalization {
             green[pixel] = table[Int(byte[1])]
             blue[pixel] = table[Int(byte[2])]
             byte += 3
+        }
+    }
+
+    /// Square RGB images of one size into a (B, 3, side, side) float batch.
+    public static func planes(of images: [RGBImage], into output: UnsafeMutableBufferPointer<Float>) throws {
+        guard let first = images.first else { return }
+        let side = first.width, pixelCount = side * side
+        guard images.allSatisfy({ $0.width == side && $0.height == side }), output.count == images.count * 3 * pixelCount else {
+            throw DatasetError(.invalidArgument, "need \(images.count) square images of one size and room for their planes")
+        }
+        table.withUnsafeBufferPointer { table in
+            for (i, image) in images.enumerated() {
+                image.pixels.withUnsafeBufferPointer { source in
+                    normalize(source.baseAddress!, pixelCount: pixelCount, into: output.baseAddress! + i * 3 * pixelCount, table: table.baseAddress!)
+                }
+            }
+        }
+    }
+
+    /// Reads a JPEG or PNG file and resizes it to side x side (the model's input), with errors
+    /// that name the file.
+    public static func loadImage(_ url: URL, side: Int) throws -> RGBImage {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw DatasetError(.io, "cannot read \(url.path): \(error.localizedDescription)")
+        }
+        do {
+            let image = try ImageFileDecoder.decode(data)
+            return image.width == side && image.height == side ? image : try ImageResizer.resize(image, toSquare: side)
+        } catch let error as DatasetError {
+            throw DatasetError(error.code, "cannot read image \(url.path): \(error.message)")
         }
     }
 

@@ -7,7 +7,8 @@ import Foundation
 public final class AdamW {
     public var learningRate: Float
     public var beta1: Float, beta2: Float, eps: Float, weightDecay: Float
-    public private(set) var stepCount = 0
+    /// Updates taken so far (bias correction uses it); restored with the moments on resume.
+    public var stepCount = 0
 
     private let params: [Parameter]
     private let decays: [Bool]
@@ -47,6 +48,10 @@ public final class AdamW {
             }
         }
     }
+
+    /// The first and second moment buffers, one pair per trainable parameter in construction
+    /// order; a checkpoint saves and restores them in place.
+    public var moments: [(m: Tensor, v: Tensor)] { Array(zip(m, v)).map { (m: $0.0, v: $0.1) } }
 
     public func zeroGrad() { for p in params { p.zeroGrad() } }
 }
