@@ -8,7 +8,16 @@ DEMO_DB := $(DEMO_DIR)/queue.sqlite
 DEMO_PROMPT ?= a red circle to the left of a blue square
 APT_PACKAGES := libsqlite3-dev libopenblas-dev libjpeg-dev libpng-dev libsentencepiece-dev pkg-config
 
-.PHONY: deps build release test demo install clean bench tokenizer
+.PHONY: deps build release test demo install clean bench tokenizer model-data model-fae model-generator model eval-fae
+
+# Training (`make model-fae`, `make model`): every stage resumes from its checkpoint when run again,
+# so an interrupted `make model` continues where it stopped. Work goes to MODEL_WORK; the trained
+# parts are packed (F16) into models/default/. Measured times are in docs/training.md.
+MODEL_WORK ?= $(CURDIR)/out/model-work
+TRAIN_DATA := $(MODEL_WORK)/data/train
+EVAL_DATA := $(MODEL_WORK)/data/eval
+TRAINED := $(MODEL_WORK)/model
+TRAIN := $(BIN_RELEASE) train
 
 # Installs the Debian packages that are missing (needs root or sudo).
 deps:
@@ -55,3 +64,18 @@ install: release
 
 clean:
 	rm -rf .build out
+
+model-data: release
+	@[ -f $(TRAIN_DATA)/dataset.json ] || $(BIN_RELEASE) data generate --count 60000 --seed 0 --out $(TRAIN_DATA)
+	@[ -f $(EVAL_DATA)/dataset.json ] || $(BIN_RELEASE) data generate --count 2000 --seed 0 --split eval --out $(EVAL_DATA)
+
+# Issue 4: encoder -> FAE -> pixel decoder, then the figures of `eval fae`.
+model-fae: model-data
+	$(TRAIN) encoder --data $(TRAIN_DATA) --val-data $(EVAL_DATA) --out $(TRAINED) --steps 800 --val-every 200 --resume
+	$(TRAIN) fae --data $(TRAIN_DATA) --val-data $(EVAL_DATA) --out $(TRAINED) --steps 2500 --val-every 500 --resume
+	$(TRAIN) pixel-decoder --data $(TRAIN_DATA) --val-data $(EVAL_DATA) --out $(TRAINED) --steps 4000 --val-every 1000 --resume
+	$(BIN_RELEASE) model pack --from $(TRAINED) --parts encoder,fae_encoder,feature_decoder,pixel_decoder
+	$(BIN_RELEASE) eval fae --data $(EVAL_DATA) --probe-data $(TRAIN_DATA)
+
+eval-fae: release
+	$(BIN_RELEASE) eval fae --data $(EVAL_DATA) --probe-data $(TRAIN_DATA) --json

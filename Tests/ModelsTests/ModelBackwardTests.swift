@@ -28,6 +28,32 @@ import TensorEngine
         #expect(checked.contains("embeddings.position_embeddings"))
     }
 
+    /// Masked-image pretraining: masked patches read `mask_token` (plus their position), so their
+    /// patch embedding gets no gradient and the mask token gets the sum over masked positions.
+    @Test func dinov2MaskedPatchesBackward() throws {
+        let model = try Dinov2Model.load(directory: ModelFixtures.directory("dinov2"))
+        let pixels = try ModelFixtures.tensor(try ModelFixtures.file("dinov2", "inputs.safetensors"), "pixel_values")
+        var rng = RandomGenerator(seed: 9)
+        let maskToken = try #require(model.embeddings.maskToken)
+        rng.fillNormal(maskToken.value)
+        let patches = model.embeddings.gridHeight * model.embeddings.gridWidth
+        let unmasked = try model.forward(pixels).values
+        model.embeddings.maskedPatches = (0 ..< pixels.dim(0) * patches).map { UInt8($0 % 3 == 0 ? 1 : 0) }
+        let y = try model.forward(pixels)
+        #expect(y.values != unmasked)
+        let w = Tensor(zeros: y.shape)
+        rng.fillNormal(w)
+        model.zeroGrad()
+        model.backward(w)
+        let loss = { () throws -> Double in Self.dot(try model.forward(pixels), w) }
+        try Self.checkEntries(maskToken.value, maskToken.grad, loss: loss, label: "embeddings.mask_token", rng: &rng)
+        let projection = model.embeddings.patchEmbedding.namedParameters(prefix: "")
+        for (key, p) in projection { try Self.checkEntries(p.value, p.grad, loss: loss, label: key, rng: &rng) }
+        // A wrong-sized mask is an error, not a crash.
+        model.embeddings.maskedPatches = [1]
+        #expect(throws: ModelError.self) { _ = try model.forward(pixels) }
+    }
+
     @Test func t5FullBackward() throws {
         let model = try T5Encoder.load(directory: ModelFixtures.directory("t5_gated_gelu"))
         let inputs = try ModelFixtures.file("t5_gated_gelu", "inputs.safetensors")

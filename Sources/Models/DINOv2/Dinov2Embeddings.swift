@@ -18,6 +18,10 @@ public final class Dinov2Embeddings: Module {
     /// Dinov2WithRegisters resizes positions with antialiasing, which is not implemented.
     let interpolationSupported: Bool
 
+    /// Masked-image pretraining: (B * P) flags, 1 = the patch is replaced by `mask_token` (as
+    /// transformers' `bool_masked_pos`). nil = no masking. Read by the next forward and backward.
+    public var maskedPatches: [UInt8]?
+
     var plan: BicubicPlan?
     private var inputShape: Ops.PatchShape?
     private var resized = false
@@ -64,6 +68,8 @@ public final class Dinov2Embeddings: Module {
         let tokens = tokensSlot.tensor([b, t, d])                            // (B, 1 + R + P, D)
         let pp = patches.pointer, posp = pos.pointer, cls = clsToken.value.pointer
         let reg = registerTokens?.value.pointer, out = tokens.pointer
+        let masked = try activeMask(batch: b, patches: p)
+        let maskVector = maskToken?.value.pointer
         Parallel.chunks(b * t, minChunk: 64) { rows in
             for row in rows {
                 let bi = row / t, ti = row % t
@@ -74,7 +80,9 @@ public final class Dinov2Embeddings: Module {
                     dst.update(from: reg + (ti - 1) * d, count: d)
                 } else {
                     let pi = ti - 1 - r
-                    let src = pp + (bi * p + pi) * d, pr = posp + (1 + pi) * d
+                    var src = pp + (bi * p + pi) * d
+                    if let masked, masked[bi * p + pi] != 0, let maskVector { src = maskVector }
+                    let pr = posp + (1 + pi) * d
                     for k in 0 ..< d { dst[k] = src[k] + pr[k] }
                 }
             }
@@ -92,10 +100,21 @@ public final class Dinov2Embeddings: Module {
         let dy = dTokens.pointer
         // Patch tokens: the gradient passes straight to the patch embedding.
         let dPatches = dPatchesSlot.tensor([b, p, d])
+        let masked = maskedPatches
         Parallel.chunks(b * p, minChunk: 64) { rows in
             for row in rows {
                 let bi = row / p, pi = row % p
-                (dPatches.pointer + row * d).update(from: dy + (bi * t + 1 + r + pi) * d, count: d)
+                if let masked, masked[row] != 0 {
+                    (dPatches.pointer + row * d).update(repeating: 0, count: d)
+                } else {
+                    (dPatches.pointer + row * d).update(from: dy + (bi * t + 1 + r + pi) * d, count: d)
+                }
+            }
+        }
+        if let masked, let dMask = maskToken?.grad.pointer {
+            for row in 0 ..< b * p where masked[row] != 0 {
+                let bi = row / p, pi = row % p, src = dy + (bi * t + 1 + r + pi) * d
+                for k in 0 ..< d { dMask[k] += src[k] }
             }
         }
         // Token-wise parameters: sums over the batch.
@@ -114,6 +133,17 @@ public final class Dinov2Embeddings: Module {
             plan.applyBackward(dp + d, channels: d, accumulateInto: g + d)
         }
         return patchEmbedding.backward(dPatches)
+    }
+
+    private func activeMask(batch b: Int, patches p: Int) throws -> [UInt8]? {
+        guard let maskedPatches else { return nil }
+        guard maskToken != nil else {
+            throw ModelError(.unsupportedConfiguration, "masking patches needs use_mask_token = true")
+        }
+        guard maskedPatches.count == b * p else {
+            throw ModelError(.invalidInput, "the patch mask has \(maskedPatches.count) flags, the batch has \(b * p) patches")
+        }
+        return maskedPatches
     }
 
     /// The position table for this input, (1 + h*w, D): the stored one when the grid matches and the

@@ -20,14 +20,21 @@ public final class FAEAutoencoder {
 
     public init(encoder: Dinov2Model, faeEncoder: FAEEncoder, featureDecoder: FeatureDecoder, pixelDecoder: PixelDecoder) throws {
         let config = faeEncoder.config
-        guard encoder.config.hiddenSize == config.encoderWidth,
-              encoder.config.patchSize.height == config.patchSize,
-              encoder.config.imageSize.height == config.imageSize else {
+        // The encoder may have been trained at another resolution (a Hugging Face checkpoint):
+        // its positions are resized to the FAE's grid, so only width and patch must agree.
+        guard encoder.config.hiddenSize == config.encoderWidth, encoder.config.patchSize.height == config.patchSize else {
             throw ModelError(.unsupportedConfiguration,
-                             "the visual encoder (width \(encoder.config.hiddenSize), patch \(encoder.config.patchSize.height), image \(encoder.config.imageSize.height)) does not match the FAE config (width \(config.encoderWidth), patch \(config.patchSize), image \(config.imageSize))")
+                             "the visual encoder (width \(encoder.config.hiddenSize), patch \(encoder.config.patchSize.height)) does not match the FAE config (width \(config.encoderWidth), patch \(config.patchSize))")
         }
-        guard featureDecoder.config == config, pixelDecoder.config == config else {
-            throw ModelError(.unsupportedConfiguration, "the FAE encoder and decoders were saved with different configs")
+        // The pixel decoder's own size fields may differ; the token grid and widths must agree.
+        for part in [featureDecoder.config, pixelDecoder.config] {
+            guard part.encoderWidth == config.encoderWidth, part.patchSize == config.patchSize, part.imageSize == config.imageSize else {
+                throw ModelError(.unsupportedConfiguration, "the FAE encoder and decoders were saved for different feature widths or token grids")
+            }
+        }
+        guard featureDecoder.config.latentChannels == config.latentChannels else {
+            throw ModelError(.unsupportedConfiguration,
+                             "the feature decoder reads \(featureDecoder.config.latentChannels) latent channels, the FAE encoder writes \(config.latentChannels)")
         }
         self.encoder = encoder
         self.faeEncoder = faeEncoder

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import Training
+
+/// Options every `train` stage takes; unset numbers take the stage's defaults.
+struct TrainingArguments: ParsableArguments {
+    @Option(help: "Training dataset folder (`data generate` output, or images + captions.jsonl).")
+    var data: String
+
+    @Option(name: .customLong("val-data"), help: "Held-out dataset for validation figures (e.g. `data generate --split eval`).")
+    var valData: String?
+
+    @Option(help: "Run folder: checkpoint/, log.jsonl (the learning curve) and the exported weights.")
+    var out: String
+
+    @Option(help: "Optimizer steps.")
+    var steps: Int?
+
+    @Option(name: .customLong("batch-size"), help: "Images per step.")
+    var batchSize: Int?
+
+    @Option(help: "Peak learning rate (cosine decay to a tenth after warm-up).")
+    var lr: Float?
+
+    @Option(help: "Warm-up steps.")
+    var warmup: Int?
+
+    @Option(help: "Seed of initialisation, batches and noise.")
+    var seed: UInt64 = 0
+
+    @Option(name: .customLong("checkpoint-minutes"), help: "Minutes between checkpoints.")
+    var checkpointMinutes: Double = 3
+
+    @Option(name: .customLong("val-every"), help: "Steps between validation passes (0: only at the end).")
+    var valEvery: Int = 500
+
+    @Flag(help: "Continue the run in --out from its checkpoint (with the same data and settings).")
+    var resume = false
+
+    func validate() throws {
+        if let steps, steps <= 0 { throw CLIError("--steps must be positive, got \(steps)") }
+        if let batchSize, batchSize <= 0 { throw CLIError("--batch-size must be positive, got \(batchSize)") }
+        if let lr, !(lr > 0 && lr.isFinite) { throw CLIError("--lr must be positive, got \(lr)") }
+        if let warmup, warmup < 0 { throw CLIError("--warmup must not be negative") }
+        if !(checkpointMinutes > 0) { throw CLIError("--checkpoint-minutes must be positive") }
+        if valEvery < 0 { throw CLIError("--val-every must not be negative") }
+    }
+
+    var stageData: StageData {
+        StageData(train: URL(fileURLWithPath: data), validation: valData.map { URL(fileURLWithPath: $0) },
+                  out: URL(fileURLWithPath: out), resume: resume)
+    }
+
+    /// The stage's defaults overridden by what was given.
+    func options(steps defaultSteps: Int, batchSize defaultBatch: Int, lr defaultLR: Float, warmup defaultWarmup: Int) -> TrainingOptions {
+        var o = TrainingOptions(steps: steps ?? defaultSteps, batchSize: batchSize ?? defaultBatch,
+                                learningRate: lr ?? defaultLR, warmupSteps: warmup ?? defaultWarmup)
+        o.seed = seed
+        o.checkpointInterval = checkpointMinutes * 60
+        o.validationInterval = valEvery
+        return o
+    }
+}
