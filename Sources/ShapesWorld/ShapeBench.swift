@@ -8,7 +8,11 @@ public enum ShapeBench {
 
     /// Reads `eval/shapebench.jsonl` from a prompts directory.
     public static func load(from promptsDirectory: URL) throws -> [ShapeBenchPrompt] {
-        let url = promptsDirectory.appendingPathComponent(relativePath)
+        try load(file: promptsDirectory.appendingPathComponent(relativePath))
+    }
+
+    /// Reads a ShapeBench prompt file (one `{"category": ..., "prompt": ...}` per line).
+    public static func load(file url: URL) throws -> [ShapeBenchPrompt] {
         guard let text = try? String(contentsOf: url, encoding: .utf8) else {
             throw ShapesWorldError(.grammarFile, "cannot read ShapeBench prompts at \(url.path)")
         }

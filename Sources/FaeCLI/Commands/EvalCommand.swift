@@ -1,0 +1,7 @@
+import ArgumentParser
+
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval", abstract: "Evaluate a trained model.",
+        subcommands: [EvalShapeBenchCommand.self])
+}
