@@ -2,7 +2,7 @@
 /// ||mu1 - mu2||^2 + Tr(S1 + S2 - 2 (S1^1/2 S2 S1^1/2)^1/2), with S the unbiased (N - 1)
 /// covariances, as numpy's `np.cov(rowvar=False)` and pytorch-fid compute them.
 /// Tr((S1^1/2 S2 S1^1/2)^1/2) = sum of the square roots of that symmetric matrix's eigenvalues
-/// (negative round-off clamped to 0), equal to Tr(sqrtm(S1 S2)) of scipy's version.
+/// (round-off around 0 clamped to 0), equal to Tr(sqrtm(S1 S2)) of scipy's version.
 public enum FrechetDistance {
     /// Mean and covariance of `rows` (each one sample of `dimension` values).
     public static func statistics(_ rows: [[Double]]) -> (mean: [Double], covariance: [Double]) {
@@ -50,14 +50,14 @@ public enum FrechetDistance {
         // Symmetrise round-off before the eigen solver.
         var symmetric = product
         for i in 0..<d { for j in 0..<d { symmetric[i * d + j] = (product[i * d + j] + product[j * d + i]) / 2 } }
-        let traceRoot = SymmetricEigen(symmetric, n: d).values.reduce(0) { $0 + max($1, 0).squareRoot() }
+        let traceRoot = nonNegative(SymmetricEigen(symmetric, n: d).values).reduce(0) { $0 + $1.squareRoot() }
         return meanTerm + trace - 2 * traceRoot
     }
 
     /// The PSD square root V sqrt(max(L, 0)) V^T of a symmetric matrix.
     static func squareRoot(_ m: [Double], n: Int) -> [Double] {
         let eigen = SymmetricEigen(m, n: n)
-        let roots = eigen.values.map { max($0, 0).squareRoot() }
+        let roots = nonNegative(eigen.values).map { $0.squareRoot() }
         var r = [Double](repeating: 0, count: n * n)
         let v = eigen.vectors
         for i in 0..<n {
@@ -69,6 +69,14 @@ public enum FrechetDistance {
             }
         }
         return r
+    }
+
+    /// Eigenvalues of a PSD matrix with round-off removed: values within n * eps of the largest are
+    /// zero (a covariance of fewer samples than dimensions has a null space; the square roots of its
+    /// +-1e-16 noise would otherwise add up to ~1e-7).
+    static func nonNegative(_ values: [Double]) -> [Double] {
+        let cutoff = Double(values.count) * Double.ulpOfOne * (values.map(abs).max() ?? 0)
+        return values.map { $0 > cutoff ? $0 : 0 }
     }
 
     static func multiply(_ a: [Double], _ b: [Double], n: Int) -> [Double] {

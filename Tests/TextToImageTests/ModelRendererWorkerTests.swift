@@ -50,7 +50,8 @@ final class RecordingRenderer: ImageRenderer {
                                              seeds: [40, 41], configuration: .init(steps: 4, method: .heun, guidanceScale: 2))
         for (stored, image) in zip(images, expected) {
             let decoded = try JPEG.decode(stored.jpeg)
-            #expect(decoded.width == 64 && (try image.psnr(to: decoded)) > 20)
+            let psnr = try image.psnr(to: decoded)
+            #expect(decoded.width == 64 && psnr > 20)
         }
     }
 

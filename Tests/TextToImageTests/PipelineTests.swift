@@ -89,7 +89,7 @@ import Tokenizer
             Issue.record("an incomplete folder must not load")
         } catch let error as TextToImageError {
             #expect(error.code == .incompleteModel)
-            #expect(error.missing == ["pixel_decoder/config.json", "pixel_decoder/model.safetensors", "generator/model.safetensors"])
+            #expect(error.missing == ["generator/model.safetensors", "pixel_decoder/config.json", "pixel_decoder/model.safetensors"])
             #expect(error.message.contains("generator/model.safetensors"))
         }
         let nowhere = folder.appendingPathComponent("nothing-here")
