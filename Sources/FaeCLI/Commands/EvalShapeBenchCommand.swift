@@ -86,9 +86,9 @@ struct EvalShapeBenchCommand: ParsableCommand {
         print("ShapeBench, \(directory.lastPathComponent): \(report.images) images (\(samples) per prompt), \(String(format: "%.1f", report.seconds)) s")
         for category in ShapeBenchCategory.allCases {
             guard let accuracy = report.score.accuracy(category) else { continue }
-            print(String(format: "  %-18@ %.3f", category.rawValue as NSString, accuracy))
+            print("  " + category.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0) + String(format: "%.3f", accuracy))
         }
-        print(String(format: "  %-18@ %.3f", "overall" as NSString, report.overall))
+        print("  " + "overall".padding(toLength: 18, withPad: " ", startingAt: 0) + String(format: "%.3f", report.overall))
         print("  FD (mean-pooled encoder patch tokens vs reference renders): " + (report.fd.map { String(format: "%.4f", $0) } ?? "n/a"))
     }
 }
