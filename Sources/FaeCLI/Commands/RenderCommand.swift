@@ -14,6 +14,7 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Renderer: \(RendererKind.allCases.map(\.rawValue).joined(separator: ", ")) (model: the --model folder).")
     var renderer: RendererKind = .model
     @OptionGroup var modelOption: ModelOption
+    @OptionGroup var threadOption: ThreadOption
     @Flag(help: "Print machine-readable JSON.") var json = false
 
     func validate() throws {
@@ -25,6 +26,7 @@ struct RenderCommand: ParsableCommand {
     }
 
     func run() throws {
+        threadOption.apply()
         let imageRenderer = try renderer.make(model: modelOption)
         let seed = self.seed ?? Int64.random(in: 0...Int64(UInt32.max))
         let request = RenderRequest(prompt: prompt, seeds: [seed])

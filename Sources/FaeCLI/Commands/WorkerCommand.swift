@@ -14,6 +14,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Renderer: \(RendererKind.allCases.map(\.rawValue).joined(separator: ", ")) (model: the --model folder).")
     var renderer: RendererKind = .model
     @OptionGroup var modelOption: ModelOption
+    @OptionGroup var threadOption: ThreadOption
 
     @Option(help: "Lease length in seconds (at least 1); heartbeats renew it.")
     var lease: Double = 30
@@ -56,6 +57,7 @@ struct WorkerCommand: AsyncParsableCommand {
         configuration.pollSeconds = poll
         configuration.maxJobs = maxJobs
         configuration.exitWhenIdle = exitWhenIdle
+        threadOption.apply()
         var imageRenderer = try renderer.make(model: modelOption)
         if simulateRenderMilliseconds > 0 {
             imageRenderer = SlowRenderer(wrapping: imageRenderer, milliseconds: simulateRenderMilliseconds)
