@@ -6,6 +6,8 @@ BIN_RELEASE := .build/release/fae-t2i
 DEMO_DIR ?= $(CURDIR)/out/demo
 DEMO_DB := $(DEMO_DIR)/queue.sqlite
 DEMO_PROMPT ?= a red circle to the left of a blue square
+# The trained model when models/default has one, else the shapes world's reference renderer.
+DEMO_RENDERER ?= $(if $(wildcard models/default/generator/model.safetensors),model,reference)
 APT_PACKAGES := libsqlite3-dev libopenblas-dev libjpeg-dev libpng-dev libsentencepiece-dev pkg-config
 
 .PHONY: deps build release test demo install clean bench tokenizer model-data model-fae model-generator model eval-fae
@@ -44,7 +46,8 @@ demo: release
 	@set -e; \
 	job=$$($(BIN_RELEASE) submit "$(DEMO_PROMPT)" --seed 7 --db $(DEMO_DB)); \
 	echo "submitted job $$job: $(DEMO_PROMPT)"; \
-	$(BIN_RELEASE) worker --exit-when-idle --poll 0.1 --db $(DEMO_DB); \
+	echo "renderer: $(DEMO_RENDERER)"; \
+	$(BIN_RELEASE) worker --renderer $(DEMO_RENDERER) --exit-when-idle --poll 0.1 --db $(DEMO_DB); \
 	$(BIN_RELEASE) status $$job --db $(DEMO_DB); \
 	echo "image:"; \
 	$(BIN_RELEASE) fetch $$job --out $(DEMO_DIR) --db $(DEMO_DB)

@@ -39,18 +39,21 @@ let package = Package(
         .target(name: "Sampler", dependencies: ["TensorEngine", "Models"]),
         .target(name: "Tokenizer", dependencies: ["CSentencePiece"]),
         .target(name: "Training", dependencies: ["TensorEngine", "Models", "Dataset", "ShapesWorld", "Sampler", "Tokenizer", "ImageCodec"]),
+        .target(name: "TextToImage", dependencies: ["Models", "Sampler", "Tokenizer", "TensorEngine", "Dataset", "ImageCodec"]),
+        .target(name: "Evaluation", dependencies: ["Models", "TensorEngine", "Dataset", "ShapesWorld", "ImageCodec"]),
         .target(name: "JobQueue", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Worker", dependencies: [
-            "JobQueue", "ShapesWorld", "ImageCodec",
+            "JobQueue", "ShapesWorld", "ImageCodec", "TextToImage", "Sampler",
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "FaeCLI", dependencies: [
             "FaeResources", "JobQueue", "Worker", "ShapesWorld", "ImageCodec", "TensorEngine", "Models", "Tokenizer",
-            "Dataset", "Training", "Sampler",
+            "Dataset", "Training", "Sampler", "TextToImage", "Evaluation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -67,6 +70,10 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Dataset", "ShapesWorld", "TensorEngine", "TestSupport"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "TestSupport"]),
         .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "TestSupport"]),
+        .testTarget(name: "TextToImageTests", dependencies: [
+            "TextToImage", "Evaluation", "Worker", "JobQueue", "Models", "Sampler", "Tokenizer", "TensorEngine", "ShapesWorld",
+            "ImageCodec", "TestSupport", .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "WorkerTests", dependencies: [
             "Worker", "JobQueue", "ShapesWorld", "ImageCodec", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),

@@ -11,7 +11,7 @@ public enum ShapeBench {
         try load(file: promptsDirectory.appendingPathComponent(relativePath))
     }
 
-    /// Reads a ShapeBench prompt file (JSON lines with `category` and `prompt`).
+    /// Reads a ShapeBench prompt file (one `{"category": ..., "prompt": ...}` per line).
     public static func load(file url: URL) throws -> [ShapeBenchPrompt] {
         guard let text = try? String(contentsOf: url, encoding: .utf8) else {
             throw ShapesWorldError(.grammarFile, "cannot read ShapeBench prompts at \(url.path)")

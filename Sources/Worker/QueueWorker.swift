@@ -97,8 +97,10 @@ public final class QueueWorker: @unchecked Sendable {
     }
 
     static func isPermanent(_ error: Error) -> Bool {
-        if case WorkerError.invalidPrompt = error { return true }
-        return false
+        switch error {
+        case WorkerError.invalidPrompt, WorkerError.invalidRequest: return true
+        default: return false
+        }
     }
 
     /// Renders all images, heartbeating at least every third of the lease (and every second, so

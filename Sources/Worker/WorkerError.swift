@@ -7,6 +7,8 @@ public enum WorkerError: Error, CustomStringConvertible, Equatable {
     case renderFailed(String)
     /// The prompt can never be rendered (e.g. outside the shapes world's grammar): retrying is pointless.
     case invalidPrompt(String)
+    /// Request settings the renderer does not support (e.g. an unknown sampler): retrying is pointless.
+    case invalidRequest(String)
 
     public var description: String {
         switch self {
@@ -14,6 +16,7 @@ public enum WorkerError: Error, CustomStringConvertible, Equatable {
         case .shuttingDown: return "worker shutting down"
         case .renderFailed(let message): return "render failed: \(message)"
         case .invalidPrompt(let message): return "invalid prompt: \(message)"
+        case .invalidRequest(let message): return "invalid request: \(message)"
         }
     }
 }

@@ -26,7 +26,7 @@ import TestSupport
 
     @Test func submitWorkFetchEndToEnd() throws {
         let id = try submit("a red circle to the left of a blue square", ["--seed", "7", "--count", "2"])
-        let worker = try run(["worker", "--db", db, "--exit-when-idle", "--poll", "0.05"])
+        let worker = try run(["worker", "--renderer", "reference", "--db", db, "--exit-when-idle", "--poll", "0.05"])
         #expect(worker.status == 0, "\(worker.stderr)")
         #expect(worker.stderr.contains("job succeeded"))
 
@@ -75,7 +75,7 @@ import TestSupport
 
     @Test func workerGivesBackItsJobOnSIGTERM() throws {
         let id = try submit("a red circle", ["--count", "16"])
-        let worker = try runner.spawn(["worker", "--db", db, "--simulate-render-ms", "300", "--poll", "0.05"])
+        let worker = try runner.spawn(["worker", "--renderer", "reference", "--db", db, "--simulate-render-ms", "300", "--poll", "0.05"])
         let queue = try openTestQueue(db)
         let deadline = Date().addingTimeInterval(20)
         while try queue.status(id).state != .running && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
@@ -88,7 +88,7 @@ import TestSupport
 
     @Test func cancelOfRunningJobEndsCanceledWithoutImages() throws {
         let id = try submit("a red circle", ["--count", "8"])
-        let worker = try runner.spawn(["worker", "--db", db, "--simulate-render-ms", "200", "--lease", "1", "--poll", "0.05",
+        let worker = try runner.spawn(["worker", "--renderer", "reference", "--db", db, "--simulate-render-ms", "200", "--lease", "1", "--poll", "0.05",
                                        "--exit-when-idle"])
         let queue = try openTestQueue(db)
         let deadline = Date().addingTimeInterval(20)
@@ -134,7 +134,7 @@ import TestSupport
         let id = try submit("a red circle")
         let early = try run(["fetch", id, "--out", folder.appendingPathComponent("x").path, "--db", db])
         #expect(early.status != 0 && early.stderr.contains("not succeeded"))
-        _ = try run(["worker", "--db", db, "--exit-when-idle", "--poll", "0.05"])
+        _ = try run(["worker", "--renderer", "reference", "--db", db, "--exit-when-idle", "--poll", "0.05"])
         let blocker = folder.appendingPathComponent("file")
         try Data("x".utf8).write(to: blocker)
         let unwritable = try run(["fetch", id, "--out", blocker.appendingPathComponent("sub").path, "--db", db])
@@ -184,7 +184,7 @@ extension CLITests {
     /// A prompt outside the shapes world's grammar fails on its first attempt, with the reason.
     @Test func unrenderablePromptFailsWithoutRetries() throws {
         let id = try submit("a magenta circle")
-        let worker = try run(["worker", "--db", db, "--exit-when-idle", "--poll", "0.05"])
+        let worker = try run(["worker", "--renderer", "reference", "--db", db, "--exit-when-idle", "--poll", "0.05"])
         #expect(worker.status == 0)
         let status = try run(["status", id, "--db", db, "--json"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])

@@ -21,7 +21,7 @@ import TestSupport
         }
 
         let workerArguments = { (name: String) in
-            ["worker", "--db", path, "--lease", "2", "--poll", "0.05", "--exit-when-idle",
+            ["worker", "--renderer", "reference", "--db", path, "--lease", "2", "--poll", "0.05", "--exit-when-idle",
              "--simulate-render-ms", "25", "--name", name]
         }
         var workers = try (0..<3).map { try runner.spawn(workerArguments("w\($0)")) }

@@ -17,7 +17,7 @@ import TestSupport
         let locker = try DatabaseQueue(path: path)
         try locker.writeWithoutTransaction { db in
             try db.execute(sql: "BEGIN EXCLUSIVE")
-            let worker = try runner.spawn(["worker", "--db", path, "--exit-when-idle", "--poll", "0.05"])
+            let worker = try runner.spawn(["worker", "--renderer", "reference", "--db", path, "--exit-when-idle", "--poll", "0.05"])
             Thread.sleep(forTimeInterval: 2)
             #expect(worker.isRunning, "the worker must wait for the lock, not die")
             try db.execute(sql: "COMMIT")

@@ -2,6 +2,6 @@ import ArgumentParser
 
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "eval", abstract: "Evaluate a model on held-out data.",
-        subcommands: [EvalFAECommand.self])
+        commandName: "eval", abstract: "Evaluate a trained model.",
+        subcommands: [EvalFAECommand.self, EvalShapeBenchCommand.self])
 }

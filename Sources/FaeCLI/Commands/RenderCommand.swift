@@ -11,8 +11,10 @@ struct RenderCommand: ParsableCommand {
     @Argument(help: "What to draw.") var prompt: String
     @Option(help: "Output JPEG file.") var out: String
     @Option(help: "Seed (default: random; printed).") var seed: Int64?
-    @Option(help: "Renderer: \(RendererKind.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var renderer: RendererKind = .reference
+    @Option(help: "Renderer: \(RendererKind.allCases.map(\.rawValue).joined(separator: ", ")) (model: the --model folder).")
+    var renderer: RendererKind = .model
+    @OptionGroup var modelOption: ModelOption
+    @OptionGroup var threadOption: ThreadOption
     @Flag(help: "Print machine-readable JSON.") var json = false
 
     func validate() throws {
@@ -24,7 +26,8 @@ struct RenderCommand: ParsableCommand {
     }
 
     func run() throws {
-        let imageRenderer = try renderer.make()
+        threadOption.apply()
+        let imageRenderer = try renderer.make(model: modelOption)
         let seed = self.seed ?? Int64.random(in: 0...Int64(UInt32.max))
         let request = RenderRequest(prompt: prompt, seeds: [seed])
         let started = Date()

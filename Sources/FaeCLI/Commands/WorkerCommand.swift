@@ -11,8 +11,10 @@ struct WorkerCommand: AsyncParsableCommand {
         abstract: "Run a worker daemon: claim jobs, render them, store the images.",
         discussion: "SIGTERM or SIGINT stops it gracefully: it stops claiming, gives back a job in progress and exits 0.")
 
-    @Option(help: "Renderer: \(RendererKind.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var renderer: RendererKind = .reference
+    @Option(help: "Renderer: \(RendererKind.allCases.map(\.rawValue).joined(separator: ", ")) (model: the --model folder).")
+    var renderer: RendererKind = .model
+    @OptionGroup var modelOption: ModelOption
+    @OptionGroup var threadOption: ThreadOption
 
     @Option(help: "Lease length in seconds (at least 1); heartbeats renew it.")
     var lease: Double = 30
@@ -55,7 +57,8 @@ struct WorkerCommand: AsyncParsableCommand {
         configuration.pollSeconds = poll
         configuration.maxJobs = maxJobs
         configuration.exitWhenIdle = exitWhenIdle
-        var imageRenderer = try renderer.make()
+        threadOption.apply()
+        var imageRenderer = try renderer.make(model: modelOption)
         if simulateRenderMilliseconds > 0 {
             imageRenderer = SlowRenderer(wrapping: imageRenderer, milliseconds: simulateRenderMilliseconds)
         }

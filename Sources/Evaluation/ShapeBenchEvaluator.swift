@@ -1,0 +1,61 @@
+import Foundation
+import ImageCodec
+import ShapesWorld
+
+/// Runs ShapeBench: every prompt `samples` times (image k of prompt p gets seed `seed + p * samples + k`),
+/// in batches, through any image source (the model, or the reference renderer to check the judge);
+/// the scene parser and the judge score each image against its prompt and category. With a feature
+/// extractor it also computes FD against reference renders of the same prompts and seeds.
+public struct ShapeBenchEvaluator {
+    /// Draws one image per (prompt, seed) pair.
+    public typealias ImageSource = (_ prompts: [String], _ seeds: [UInt64]) throws -> [RGBImage]
+
+    public let world: ShapesWorld
+    public let judge: ShapeBenchJudge
+    public let sceneParser: SceneParser
+    public let features: ImageFeatureExtractor?
+
+    public init(world: ShapesWorld, features: ImageFeatureExtractor?) {
+        self.world = world
+        self.judge = ShapeBenchJudge(grammar: world.grammar)
+        self.sceneParser = SceneParser(grammar: world.grammar)
+        self.features = features
+    }
+
+    /// `save(image, prompt index, sample index)` sees every generated image (e.g. to write it);
+    /// `progress(done, total)` follows the images.
+    public func evaluate(prompts: [ShapeBenchPrompt], samples: Int = 1, batch: Int = 16, seed: UInt64 = 0,
+                         source: ImageSource,
+                         save: ((RGBImage, Int, Int) throws -> Void)? = nil,
+                         progress: ((Int, Int) -> Void)? = nil) throws -> ShapeBenchReport {
+        guard samples >= 1, batch >= 1 else { throw EvaluationError("samples and batch must be at least 1") }
+        let started = Date()
+        let specs = try prompts.map { try judge.parser.parse($0.prompt) }
+        let work = prompts.indices.flatMap { p in (0..<samples).map { (p, $0) } }
+        var score = ShapeBenchScore()
+        var generated: [[Double]] = [], reference: [[Double]] = []
+        var done = 0
+        for start in stride(from: 0, to: work.count, by: batch) {
+            let chunk = work[start..<min(start + batch, work.count)]
+            let seeds = chunk.map { seed &+ UInt64($0.0 * samples + $0.1) }
+            let images = try source(chunk.map { prompts[$0.0].prompt }, seeds)
+            guard images.count == chunk.count else {
+                throw EvaluationError("the image source returned \(images.count) images for \(chunk.count) prompts")
+            }
+            for (image, (p, k)) in zip(images, chunk) {
+                let parsed = sceneParser.parse(image: image)
+                score.record(prompts[p].category, correct: judge.isCorrect(specs[p], category: prompts[p].category, parsed: parsed))
+                try save?(image, p, k)
+            }
+            if let features {
+                generated += try features.features(images)
+                let references = try zip(chunk, seeds).map { try world.render(prompt: prompts[$0.0.0].prompt, seed: $0.1).1 }
+                reference += try features.features(references)
+            }
+            done += chunk.count
+            progress?(done, work.count)
+        }
+        let fd = features != nil && work.count >= 2 ? FrechetDistance.distance(generated, reference) : nil
+        return ShapeBenchReport(score: score, fd: fd, images: work.count, seconds: Date().timeIntervalSince(started))
+    }
+}

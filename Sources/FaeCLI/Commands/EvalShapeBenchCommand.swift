@@ -1,0 +1,94 @@
+import ArgumentParser
+import Evaluation
+import FaeResources
+import Foundation
+import ImageCodec
+import Models
+import Sampler
+import ShapesWorld
+import TextToImage
+
+/// `eval shapebench`: renders every ShapeBench prompt K times with the model, judges each image with
+/// the scene parser, prints per-category accuracy, the overall score (mean of the categories) and
+/// FD: the Fréchet distance between the model's frozen encoder features (mean-pooled patch tokens)
+/// of the generated images and of reference renders of the same prompts and seeds.
+struct EvalShapeBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "shapebench",
+        abstract: "ShapeBench accuracy per category, overall, and FD to reference renders.")
+
+    @OptionGroup var modelOption: ModelOption
+    @Option(help: "Images per prompt.") var samples: Int = 1
+    @Option(help: "ShapeBench prompt file (default: prompts/eval/shapebench.jsonl).") var prompts: String?
+    @Option(help: "Images per model pass.") var batch: Int = 16
+    @Option(help: "Sampler steps.") var steps: Int = 25
+    @Option(help: "CFG weight (1 = no guidance).") var guidance: Double = FlowSamplerConfiguration().guidanceScale
+    @Option(help: "Sampler: euler or heun.") var sampler: String = "euler"
+    @Option(help: "Seed of the first image; image k of prompt p uses seed + p * samples + k.") var seed: UInt64 = 0
+    @Option(help: "Also save the images here (<prompt index>-<sample>.png).") var out: String?
+    @OptionGroup var threadOption: ThreadOption
+    @Flag(help: "Print machine-readable JSON (keys: overall, categories, fd, images, seconds).") var json = false
+
+    func validate() throws {
+        guard (1...1_000).contains(samples) else { throw CLIError("--samples must be between 1 and 1000, got \(samples)") }
+        guard (1...256).contains(batch) else { throw CLIError("--batch must be between 1 and 256, got \(batch)") }
+        guard (1...1_000).contains(steps) else { throw CLIError("--steps must be between 1 and 1000, got \(steps)") }
+        guard guidance.isFinite else { throw CLIError("--guidance must be a finite number") }
+        guard FlowSamplerConfiguration.Method(rawValue: sampler) != nil else {
+            throw CLIError("--sampler must be euler or heun, got '\(sampler)'")
+        }
+    }
+
+    func run() throws {
+        threadOption.apply()
+        let directory = try modelOption.completeDirectory(withEncoder: true, hint: ModelOption.trainHint)
+        let promptsDirectory = try ResourceLocator.promptsDirectory()
+        let promptFile = prompts.map { URL(fileURLWithPath: $0) } ?? promptsDirectory.appendingPathComponent(ShapeBench.relativePath)
+        let world: ShapesWorld
+        let benchPrompts: [ShapeBenchPrompt]
+        do {
+            world = try ShapesWorld(promptsDirectory: promptsDirectory)
+            benchPrompts = try ShapeBench.load(file: promptFile)
+        } catch let error as ShapesWorldError {
+            throw CLIError(error.description)
+        }
+        guard !benchPrompts.isEmpty else { throw CLIError("\(promptFile.path) holds no prompts") }
+        let pipeline: TextToImagePipeline, encoder: Dinov2Model
+        do {
+            pipeline = try TextToImagePipeline(directory: directory)
+            encoder = try Dinov2Model.load(directory: directory.appendingPathComponent(ModelFolder.encoderFolder))
+        } catch {
+            throw CLIError("cannot load the model at \(directory.path): \(error)")
+        }
+        let outURL = out.map { URL(fileURLWithPath: $0, isDirectory: true) }
+        if let outURL { try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true) }
+        let configuration = FlowSamplerConfiguration(steps: steps, method: FlowSamplerConfiguration.Method(rawValue: sampler)!,
+                                                     guidanceScale: guidance)
+        let evaluator = ShapeBenchEvaluator(world: world, features: ImageFeatureExtractor(encoder: encoder))
+        let report = try evaluator.evaluate(
+            prompts: benchPrompts, samples: samples, batch: batch, seed: seed,
+            source: { prompts, seeds in
+                try pipeline.generate(prompts: prompts, negativePrompts: [""], seeds: seeds, configuration: configuration)
+            },
+            save: outURL.map { folder in
+                { image, prompt, sample in
+                    try PNG.encode(image).write(to: folder.appendingPathComponent("\(prompt)-\(sample).png"), options: .atomic)
+                }
+            },
+            progress: json ? nil : { done, total in
+                FileHandle.standardError.write(Data("\r\(done)/\(total) images".utf8))
+                if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+            })
+        if json {
+            try JSONOutput.print(report)
+            return
+        }
+        print("ShapeBench, \(directory.lastPathComponent): \(report.images) images (\(samples) per prompt), \(String(format: "%.1f", report.seconds)) s")
+        for category in ShapeBenchCategory.allCases {
+            guard let accuracy = report.score.accuracy(category) else { continue }
+            print("  " + category.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0) + String(format: "%.3f", accuracy))
+        }
+        print("  " + "overall".padding(toLength: 18, withPad: " ", startingAt: 0) + String(format: "%.3f", report.overall))
+        print("  FD (mean-pooled encoder patch tokens vs reference renders): " + (report.fd.map { String(format: "%.4f", $0) } ?? "n/a"))
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import FaeResources
+import Foundation
+import TextToImage
+
+/// `--model DIR`: a model folder (docs/model-layout.md), by default `models/default` found like the
+/// prompts folder (FAE_T2I_HOME, the install's share folder, the source tree).
+struct ModelOption: ParsableArguments {
+    @Option(help: "Model folder (default: models/default).") var model: String?
+
+    /// The folder, whether or not it exists.
+    func directory() throws -> URL {
+        if let model { return URL(fileURLWithPath: model, isDirectory: true) }
+        do {
+            return try ResourceLocator.modelsDirectory().appendingPathComponent("default", isDirectory: true)
+        } catch {
+            throw CLIError("\(error)")
+        }
+    }
+
+    /// The folder, checked to hold every part generation needs (and the visual encoder with
+    /// `withEncoder`); otherwise an error naming the missing files, then `hint`.
+    func completeDirectory(withEncoder: Bool = false, hint: String) throws -> URL {
+        let url = try directory()
+        do {
+            try ModelFolder.checkComplete(url, withEncoder: withEncoder)
+        } catch let error as TextToImageError {
+            throw CLIError("\(error.message). \(hint)")
+        }
+        return url
+    }
+
+    static let trainHint = "Train a model and copy it there with `make model`, or pass --model DIR"
+}

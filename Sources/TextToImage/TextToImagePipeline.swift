@@ -1,0 +1,122 @@
+import Dataset
+import Foundation
+import ImageCodec
+import Models
+import Sampler
+import TensorEngine
+import Tokenizer
+
+/// Text -> images with a trained model folder (docs/model-layout.md): prompts are tokenised
+/// (`TextBatchEncoder`), encoded by the T5 text encoder, the MMDiT generator is integrated by the
+/// flow sampler (conditional and unconditional branches in one batch), the result is mapped back
+/// from standardised latents with the stored statistics and decoded to 64x64 RGB images.
+///
+/// Image i depends only on its prompt, negative prompt and seed: it comes out the same alone or in
+/// a batch. Buffers are reused from call to call; one pipeline serves one thread at a time.
+public final class TextToImagePipeline {
+    /// The model folder it was loaded from (nil when built from parts).
+    public let directory: URL?
+    public let tokenizer: SentencePieceTokenizer
+    public let textBatchEncoder: TextBatchEncoder
+    public let textEncoder: T5Encoder
+    public let generator: MMDiT
+    public let statistics: LatentStatistics
+    public let settings: GenerationSettings
+    public let decoder: TargetDecoder
+    let sampler: FlowSampler
+    private let promptMaskSlot = TensorSlot(), negativeMaskSlot = TensorSlot()
+
+    /// Assembles a pipeline from loaded parts; throws `invalidModel` when they do not fit together.
+    public init(directory: URL? = nil, tokenizer: SentencePieceTokenizer, textEncoder: T5Encoder, generator: MMDiT,
+                statistics: LatentStatistics, settings: GenerationSettings, decoder: TargetDecoder) throws {
+        let g = generator.config
+        func fail(_ message: String) -> TextToImageError { TextToImageError(.invalidModel, message) }
+        guard textEncoder.config.vocabSize >= tokenizer.vocabularySize else {
+            throw fail("the tokenizer has \(tokenizer.vocabularySize) pieces but the text encoder's vocabulary only \(textEncoder.config.vocabSize)")
+        }
+        guard textEncoder.config.dModel == g.textWidth else {
+            throw fail("the text encoder is \(textEncoder.config.dModel) wide; the generator reads \(g.textWidth)-wide text")
+        }
+        guard settings.maxTextTokens <= g.maxTextTokens else {
+            throw fail("generation.json asks for \(settings.maxTextTokens) text tokens; the generator accepts at most \(g.maxTextTokens)")
+        }
+        guard statistics.channels == g.latentChannels else {
+            throw fail("latent_statistics.json has \(statistics.channels) channels; the generator makes \(g.latentChannels)")
+        }
+        guard settings.target == decoder.target else {
+            throw fail("generation.json's target '\(settings.target.rawValue)' differs from the decoder's '\(decoder.target.rawValue)'")
+        }
+        let (tokens, channels) = decoder.inputShape
+        guard g.imageTokens == tokens, g.latentChannels == channels else {
+            throw fail("the generator makes (\(g.imageTokens), \(g.latentChannels)) per image; the \(settings.target.rawValue) decoder reads (\(tokens), \(channels))")
+        }
+        self.directory = directory
+        self.tokenizer = tokenizer
+        self.textBatchEncoder = TextBatchEncoder(tokenizer: tokenizer, maxTokens: settings.maxTextTokens)
+        self.textEncoder = textEncoder
+        self.generator = generator
+        self.statistics = statistics
+        self.settings = settings
+        self.decoder = decoder
+        self.sampler = FlowSampler(model: generator, statistics: statistics)
+    }
+
+    /// The sampler settings `generate` uses for `configuration`: its shift, else the trained one.
+    public func samplerConfiguration(_ configuration: FlowSamplerConfiguration) -> FlowSamplerConfiguration {
+        var c = configuration
+        if c.shift == nil { c.shift = settings.shift }
+        return c
+    }
+
+    /// One image per seed. `prompts` and `negativePrompts` hold one entry (shared by every image)
+    /// or one per seed; no negative prompt means the empty one (the unconditional prompt).
+    /// `progress(step, total)` is called after each sampler step; throwing from it stops the work
+    /// between steps and the error comes out of `generate`.
+    public func generate(prompts: [String], negativePrompts: [String] = [""], seeds: [UInt64],
+                         configuration: FlowSamplerConfiguration = FlowSamplerConfiguration(),
+                         progress: (Int, Int) throws -> Void = { _, _ in }) throws -> [RGBImage] {
+        let b = seeds.count
+        guard b > 0 else { throw TextToImageError(.invalidInput, "no seeds: nothing to generate") }
+        let negatives = negativePrompts.isEmpty ? [""] : negativePrompts
+        for (name, list) in [("prompts", prompts), ("negative prompts", negatives)] where list.count != 1 && list.count != b {
+            throw TextToImageError(.invalidInput, "\(list.count) \(name) for \(b) seeds; give 1 or \(b)")
+        }
+        guard configuration.steps > 0 else {
+            throw TextToImageError(.invalidInput, "steps must be positive, got \(configuration.steps)")
+        }
+        let (prompt, negative) = try encodeText(prompts, negatives)
+        sampler.configuration = samplerConfiguration(configuration)
+        let latents: Tensor
+        do {
+            latents = try sampler.sample(seeds: seeds, prompt: prompt, negative: negative, progress: progress)
+        } catch let error as SamplerError {
+            throw TextToImageError(.invalidInput, error.message, cause: error)
+        }
+        return try images(from: try decoder.decode(latents))
+    }
+
+    /// Encodes prompts and negative prompts in one text-encoder pass; the conditions view the
+    /// encoder's output buffer (valid until its next call).
+    func encodeText(_ prompts: [String], _ negatives: [String]) throws -> (TextCondition, TextCondition) {
+        let t = settings.maxTextTokens, d = textEncoder.config.dModel
+        let (ids, mask) = textBatchEncoder.encode(prompts + negatives)
+        let rows = prompts.count + negatives.count
+        let hidden = try textEncoder.forward(inputIDs: ids, batch: rows, length: t, attentionMask: mask)   // (R, T, D)
+        let promptMask = promptMaskSlot.tensor(prompts.count, t), negativeMask = negativeMaskSlot.tensor(negatives.count, t)
+        for i in 0..<promptMask.count { promptMask.pointer[i] = Float(mask[i]) }
+        for i in 0..<negativeMask.count { negativeMask.pointer[i] = Float(mask[promptMask.count + i]) }
+        let promptHidden = Tensor(storage: hidden.storage, offset: hidden.offset, shape: [prompts.count, t, d])
+        let negativeHidden = Tensor(storage: hidden.storage, offset: hidden.offset + prompts.count * t * d,
+                                    shape: [negatives.count, t, d])
+        return (try TextCondition(hidden: promptHidden, mask: promptMask),
+                try TextCondition(hidden: negativeHidden, mask: negativeMask))
+    }
+
+    /// (B, 3, 64, 64) in [-1, 1] -> RGB8 images.
+    func images(from pixels: Tensor) throws -> [RGBImage] {
+        let side = pixels.dim(2), per = 3 * side * side
+        return try (0..<pixels.dim(0)).map { i in
+            try PixelNormalization.image(fromCHW: UnsafeBufferPointer(start: pixels.pointer + i * per, count: per), side: side)
+        }
+    }
+}

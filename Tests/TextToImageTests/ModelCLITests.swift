@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The model commands of the `fae-t2i` binary on the tiny model folder.
+@Suite(.serialized) struct ModelCLITests {
+    let runner = CommandRunner()
+
+    func run(_ arguments: [String]) throws -> CommandRunner.Output {
+        try #require(runner.isAvailable, "build the fae-t2i binary first (make test does)")
+        return try runner.run(arguments)
+    }
+
+    @Test func evalShapeBenchPrintsJSONAndSavesImages() throws {
+        let model = try TinyModelFolder.make()
+        let folder = try TestPaths.temporaryDirectory("eval-cli")
+        let prompts = folder.appendingPathComponent("four.jsonl")
+        try ShapeBenchEvaluationTests.prompts.map { #"{"category":"\#($0.category.rawValue)","prompt":"\#($0.prompt)"}"# }
+            .joined(separator: "\n").write(to: prompts, atomically: true, encoding: .utf8)
+        let out = folder.appendingPathComponent("images")
+        let result = try run(["eval", "shapebench", "--model", model.path, "--prompts", prompts.path, "--steps", "2",
+                              "--batch", "3", "--json", "--out", out.path, "--threads", "1"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(json["overall"] is Double && json["fd"] is Double && json["images"] as? Int == 4)
+        let categories = try #require(json["categories"] as? [String: Double])
+        #expect(Set(categories.keys) == ["single", "counting", "position", "background"])
+        let saved = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+        #expect(saved == ["0-0.png", "1-0.png", "2-0.png", "3-0.png"])
+    }
+
+    @Test func renderWithTheModel() throws {
+        let model = try TinyModelFolder.make()
+        let out = try TestPaths.temporaryDirectory("render-cli").appendingPathComponent("x.jpg")
+        let result = try run(["render", "a red circle", "--out", out.path, "--model", model.path, "--seed", "3", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("\"model\" : \"fae-t2i:\(model.lastPathComponent)\""))
+        #expect(FileManager.default.fileExists(atPath: out.path))
+    }
+
+    @Test func missingOrIncompleteModelFoldersAreNamed() throws {
+        let empty = try TestPaths.temporaryDirectory("empty-model")
+        let nowhere = empty.appendingPathComponent("absent").path
+        let out = empty.appendingPathComponent("x.jpg").path
+
+        let render = try run(["render", "a red circle", "--out", out, "--model", nowhere])
+        #expect(render.status == 1)
+        #expect(render.stderr.contains("no model folder at \(nowhere)") && render.stderr.contains("--renderer reference"))
+
+        let worker = try run(["worker", "--db", empty.appendingPathComponent("q.sqlite").path, "--model", empty.path, "--exit-when-idle"])
+        #expect(worker.status == 1)
+        #expect(worker.stderr.contains("missing spiece.model, text_encoder/config.json"))
+        #expect(worker.stderr.contains("make model") && worker.stderr.contains("--renderer reference"))
+
+        let partial = try TinyModelFolder.make()
+        try FileManager.default.removeItem(at: partial.appendingPathComponent("encoder"))
+        let eval = try run(["eval", "shapebench", "--model", partial.path])
+        #expect(eval.status == 1)
+        #expect(eval.stderr.contains("missing encoder/config.json, encoder/model.safetensors"), "\(eval.stderr)")
+
+        let bench = try run(["bench", "render", "--model", empty.path])
+        #expect(bench.status == 1 && bench.stderr.contains("generator/model.safetensors"))
+    }
+}

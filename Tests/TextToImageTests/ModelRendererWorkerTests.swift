@@ -1,0 +1,76 @@
+import Foundation
+import ImageCodec
+import JobQueue
+import Logging
+import Testing
+import TestSupport
+import TextToImage
+import Worker
+
+/// Records the progress the worker sees, passing it on (the worker heartbeats and cancels through it).
+final class RecordingRenderer: ImageRenderer {
+    let inner: ImageRenderer
+    var steps: [(Int, Int)] = []
+    init(_ inner: ImageRenderer) { self.inner = inner }
+    var modelID: String { inner.modelID }
+    var weightsHash: String? { inner.weightsHash }
+    func render(_ request: RenderRequest, progress: (Int, Int) throws -> Void) throws -> [RGBImage] {
+        try inner.render(request) { step, total in
+            steps.append((step, total))
+            try progress(step, total)
+        }
+    }
+}
+
+@Suite struct ModelRendererWorkerTests {
+    @Test func workerRendersAJobWithTheModel() throws {
+        let folder = try TinyModelFolder.make()
+        let renderer = RecordingRenderer(try ModelImageRenderer(directory: folder))
+        let queuePath = try TestPaths.temporaryDirectory("model-worker").appendingPathComponent("queue.sqlite").path
+        let queue = try JobQueue(path: queuePath,
+                                 migrations: Migration.load(from: TestPaths.repositoryRoot.appendingPathComponent("migrations")))
+        let job = try queue.submit(JobRequest(prompt: "a red circle above a blue square", negativePrompt: "a green cross",
+                                              seed: 40, count: 2, steps: 4, guidance: 2, sampler: "heun")).job
+        var configuration = WorkerConfiguration(name: "test-model-worker")
+        configuration.exitWhenIdle = true
+        configuration.pollSeconds = 0.05
+        QueueWorker(queue: queue, renderer: renderer, configuration: configuration, logger: Logger(label: "test")).run()
+
+        let done = try queue.status(job.id)
+        #expect(done.state == .succeeded, "\(done.error ?? "")")
+        #expect(done.modelID == "fae-t2i:\(folder.lastPathComponent)")
+        #expect(done.weightsHash?.count == 16 && done.weightsHash == renderer.weightsHash)
+        #expect(done.progressStep == 4 && done.progressTotal == 4)
+        #expect(renderer.steps.map(\.0) == [1, 2, 3, 4] && renderer.steps.allSatisfy { $0.1 == 4 })
+        let images = try queue.images(job.id)
+        #expect(images.map(\.info.seed) == [40, 41])
+        // The stored JPEGs are the pipeline's images for those seeds.
+        let pipeline = try TextToImagePipeline(directory: folder)
+        let expected = try pipeline.generate(prompts: ["a red circle above a blue square"], negativePrompts: ["a green cross"],
+                                             seeds: [40, 41], configuration: .init(steps: 4, method: .heun, guidanceScale: 2))
+        for (stored, image) in zip(images, expected) {
+            let decoded = try JPEG.decode(stored.jpeg)
+            let psnr = try image.psnr(to: decoded)
+            #expect(decoded.width == 64 && psnr > 20)
+        }
+    }
+
+    @Test func unknownSamplerIsAPermanentFailure() throws {
+        let renderer = try ModelImageRenderer(directory: try TinyModelFolder.make())
+        #expect(throws: WorkerError.invalidRequest("unknown sampler 'ddim' (the model knows euler, heun)")) {
+            try renderer.render(RenderRequest(prompt: "a red circle", seeds: [1], steps: 2, sampler: "ddim")) { _, _ in }
+        }
+    }
+
+    @Test func cancelAtAHeartbeatStopsTheRender() throws {
+        let renderer = try ModelImageRenderer(directory: try TinyModelFolder.make())
+        var seen = 0
+        #expect(throws: WorkerError.canceled) {
+            try renderer.render(RenderRequest(prompt: "a red circle", seeds: [1, 2], steps: 20)) { step, _ in
+                seen = step
+                if step == 3 { throw WorkerError.canceled }
+            }
+        }
+        #expect(seen == 3)
+    }
+}
