@@ -22,7 +22,7 @@ import TensorEngine
     }
 
     @Test func resumingGivesTheSameWeightsAsOneRun() throws {
-        var options = TrainingOptions(steps: 40, batchSize: 1, learningRate: 0.1, warmupSteps: 5)
+        var options = TrainingOptions(steps: 40, batchSize: 1, learningRate: 0.3, warmupSteps: 5)
         options.emaDecay = 0.9
         options.logInterval = 10
         let straight = Line()
@@ -50,7 +50,7 @@ import TensorEngine
         #expect(resumed.state.step == 15)
         try resumed.run(step: { _ in second.step() })
         #expect(second.w.value.values == straight.w.value.values)
-        #expect(abs(second.w.value.values[0] - 3) < 0.2)
+        #expect(abs(second.w.value.values[0] - 3) < 0.3)
         let log = try String(contentsOf: dir1.appendingPathComponent("log.jsonl"), encoding: .utf8)
         #expect(log.split(separator: "\n").count == 4)
     }
