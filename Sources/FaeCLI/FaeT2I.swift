@@ -10,6 +10,7 @@ struct FaeT2I: AsyncParsableCommand {
             SubmitCommand.self, StatusCommand.self, ListCommand.self, CancelCommand.self, RetryCommand.self,
             PruneCommand.self, FetchCommand.self, WorkerCommand.self, RenderCommand.self, BenchCommand.self,
             BenchClaimerCommand.self, TokenizeCommand.self, TokenizerCommand.self, DataCommand.self, RunEncoderCommand.self,
+            TrainCommand.self,
         ])
 
     /// Rejects arguments that are not valid UTF-8 before anything else runs: Swift would silently

@@ -70,7 +70,9 @@ public final class GeneratorTrainer {
         // Targets, statistics, standardisation.
         let targets = try encoder.encodeAll(train, indices: Array(0 ..< train.count), batchSize: configuration.encodeBatchSize,
                                             threads: threads) { done, total in
-            report("encoding \(configuration.target.rawValue) targets: \(done)/\(total) training images")
+            if done == total || (done / configuration.encodeBatchSize) % 25 == 0 {
+                report("encoding \(configuration.target.rawValue) targets: \(done)/\(total) training images")
+            }
         }
         do {
             statistics = try LatentStatistics.estimate(from: targets)
@@ -104,7 +106,7 @@ public final class GeneratorTrainer {
             let indices = Array(0 ..< count)
             let valTargets = try encoder.encodeAll(validationData, indices: indices, batchSize: configuration.encodeBatchSize,
                                                    threads: threads) { done, total in
-                report("encoding \(configuration.target.rawValue) targets: \(done)/\(total) validation images")
+                if done == total { report("encoding \(configuration.target.rawValue) targets: \(done) validation images") }
             }
             try statistics.normalize(valTargets)
             let text = textBatchEncoder.encode(indices.map { validationData.caption(at: $0) })
@@ -142,10 +144,13 @@ public final class GeneratorTrainer {
     }
 
     /// Trains the remaining steps (validating every `validationInterval` steps and at the end).
-    public func train() throws {
+    /// With `stopAfter`, stops once that many steps are done, saving a checkpoint and throwing
+    /// the run's "stopped" `TrainingError`, exactly as an interrupt does (continue with resume).
+    public func train(stopAfter: Int? = nil) throws {
         try run.run(step: { [unowned self] i in
             let loss = try self.step(i)
             self.losses.append(loss)
+            if let stopAfter, i + 1 >= stopAfter { TrainingRun.stopRequested = 1 }
             return [("loss", loss)]
         }, validate: validation == nil ? nil : { [unowned self] _ in [("val_loss", try self.validationLoss())] })
     }
