@@ -25,12 +25,7 @@ public struct GenerationSettings: Codable, Equatable, Sendable {
 
     public static func load(directory: URL) throws -> GenerationSettings {
         let url = directory.appendingPathComponent(fileName)
-        let settings: GenerationSettings
-        do {
-            settings = try JSONDecoder().decode(GenerationSettings.self, from: Data(contentsOf: url))
-        } catch {
-            throw SamplerError(.invalidInput, "cannot read \(url.path): \(error)", cause: error)
-        }
+        let settings = try SamplerJSONFile.read(GenerationSettings.self, from: url, code: .invalidInput)
         guard settings.maxTextTokens > 0, settings.shift > 0, settings.shift.isFinite else {
             throw SamplerError(.invalidInput, "\(url.path): max_text_tokens and shift must be positive")
         }
@@ -38,13 +33,6 @@ public struct GenerationSettings: Codable, Equatable, Sendable {
     }
 
     public func save(directory: URL) throws {
-        let url = directory.appendingPathComponent(Self.fileName)
-        do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(self).write(to: url, options: .atomic)
-        } catch {
-            throw SamplerError(.invalidInput, "cannot write \(url.path): \(error)", cause: error)
-        }
+        try SamplerJSONFile.write(self, to: directory.appendingPathComponent(Self.fileName), code: .invalidInput)
     }
 }

@@ -25,7 +25,8 @@ private struct GeneratorFixture {
         encoderConfig.numHiddenLayers = 1
         encoderConfig.numAttentionHeads = 2
         encoderConfig.imageSize = SpatialSize(square: 64)
-        encoderConfig.patchSize = SpatialSize(square: 8)
+        // Patch 16: a 4x4 token grid keeps the debug-build steps cheap.
+        encoderConfig.patchSize = SpatialSize(square: 16)
         let encoder = try Dinov2Model(config: encoderConfig)
         encoder.initialize(seed: 1)
         var config = FAEConfig()
@@ -34,6 +35,7 @@ private struct GeneratorFixture {
         config.featureDecoderWidth = 16; config.featureDecoderDepth = 1; config.featureDecoderHeads = 2
         config.pixelDecoderWidth = 16; config.pixelDecoderDepth = 1; config.pixelDecoderHeads = 2
         config.pixelDecoderMapChannels = 4
+        config.patchSize = 16
         try encoder.save(directory: fae.appendingPathComponent(FAEAutoencoder.encoderFolder))
         try FAEEncoder(config: config).save(directory: fae.appendingPathComponent(FAEAutoencoder.faeEncoderFolder))
         try FeatureDecoder(config: config).save(directory: fae.appendingPathComponent(FAEAutoencoder.featureDecoderFolder))
@@ -71,10 +73,10 @@ private struct GeneratorFixture {
         let fixture = GeneratorFixture.shared
         let run = try TestPaths.temporaryDirectory("generator-run")
         defer { try? FileManager.default.removeItem(at: run) }
-        let trainer = try fixture.trainer(directory: run, steps: 20)
+        let trainer = try fixture.trainer(directory: run, steps: 30)
         try trainer.train()
         let losses = trainer.losses
-        #expect(losses.count == 20)
+        #expect(losses.count == 30)
         let first = losses.prefix(5).reduce(0, +) / 5, last = losses.suffix(5).reduce(0, +) / 5
         #expect(last < first, "loss \(first) -> \(last)")
         try trainer.export(to: run, tokenizerFile: fixture.tokenizerFile)
@@ -86,10 +88,10 @@ private struct GeneratorFixture {
         let statistics = try LatentStatistics.load(directory: run.appendingPathComponent("generator"))
         #expect(statistics.channels == 4)
         let settings = try GenerationSettings.load(directory: run.appendingPathComponent("generator"))
-        #expect(settings == GenerationSettings(target: .latent, maxTextTokens: 8, shift: (64.0 * 4 / 4096).squareRoot()))
+        #expect(settings == GenerationSettings(target: .latent, maxTextTokens: 8, shift: (16.0 * 4 / 4096).squareRoot()))
         #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("spiece.model").path))
         let log = try String(contentsOf: run.appendingPathComponent("log.jsonl"), encoding: .utf8)
-        #expect(log.split(separator: "\n").filter { $0.contains("val_loss") }.count == 2)
+        #expect(log.split(separator: "\n").filter { $0.contains("val_loss") }.count == 3)
     }
 
     @Test func resumingGivesTheSameWeightsAsOneRun() throws {
@@ -113,15 +115,40 @@ private struct GeneratorFixture {
         let fixture = GeneratorFixture.shared
         let dataset = try ImageDataset.open(url: fixture.validation, threads: 2)
         let encoder = GeneratorTargetEncoder(fae: try FAEAutoencoder(directory: fixture.fae), target: .pixels)
-        #expect(encoder.channels == 192)
+        let p = 16, grid = 4
+        #expect(encoder.channels == 3 * p * p && encoder.tokens == grid * grid)
         let targets = try encoder.encodeAll(dataset, indices: [0, 1, 2], threads: 1)
         let images = Tensor(zeros: [3, 3, 64, 64])
         try dataset.loadImages(indices: [0, 1, 2], into: images.buffer, threads: 1)
         // Token (gy, gx) = (1, 2), channel 1, row 3, column 5 of the patch.
-        #expect(targets[0, 1 * 8 + 2, (1 * 8 + 3) * 8 + 5] == images[0, 1, 8 + 3, 16 + 5])
+        #expect(targets[0, 1 * grid + 2, (1 * p + 3) * p + 5] == images[0, 1, p + 3, 2 * p + 5])
         let back = Tensor(zeros: [3, 3, 64, 64])
-        Ops.unpatchifyForward(targets, channels: 3, patch: 8, gridHeight: 8, gridWidth: 8, map: back)
+        Ops.unpatchifyForward(targets, channels: 3, patch: p, gridHeight: grid, gridWidth: grid, map: back)
         #expect(back.values == images.values)
+    }
+}
+
+@Suite struct TrainGeneratorCommandTests {
+    @Test func aFAEFolderMissingAPartIsAOneLineError() throws {
+        let runner = CommandRunner()
+        guard runner.isAvailable else { return }
+        let fixture = GeneratorFixture.shared
+        let partial = try TestPaths.temporaryDirectory("generator-partial-fae")
+        defer { try? FileManager.default.removeItem(at: partial) }
+        try FileManager.default.copyItem(at: fixture.fae.appendingPathComponent("encoder"), to: partial.appendingPathComponent("encoder"))
+        let output = try runner.run(["train", "generator", "--data", fixture.train.path, "--val-data", fixture.validation.path,
+                                     "--fae", partial.path, "--out", partial.appendingPathComponent("run").path])
+        #expect(output.status != 0)
+        #expect(output.stderr.contains("lacks fae_encoder/, feature_decoder/, pixel_decoder/"), "\(output.stderr)")
+        #expect(output.stderr.split(separator: "\n").count == 1)
+
+        let missing = try runner.run(["train", "generator", "--data", "/nonexistent/data", "--val-data", fixture.validation.path,
+                                      "--fae", fixture.fae.path, "--out", partial.appendingPathComponent("run").path])
+        #expect(missing.status != 0 && missing.stderr.contains("--data") && missing.stderr.contains("/nonexistent/data"))
+        let heads = try runner.run(["train", "generator", "--data", fixture.train.path, "--val-data", fixture.validation.path,
+                                    "--fae", fixture.fae.path, "--out", partial.appendingPathComponent("run").path,
+                                    "--text-width", "30", "--text-heads", "4"])
+        #expect(heads.status != 0 && heads.stderr.contains("--text-width 30 is not divisible by --text-heads 4"), "\(heads.stderr)")
     }
 }
 

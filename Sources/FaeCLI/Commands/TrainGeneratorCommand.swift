@@ -63,8 +63,28 @@ struct TrainGeneratorCommand: ParsableCommand {
         let threads = threadOption.apply()
         let faeURL = URL(fileURLWithPath: fae)
         let outURL = URL(fileURLWithPath: out)
-        if exportOnly, !TrainingCheckpoint.exists(at: outURL.appendingPathComponent("checkpoint")) {
-            throw CLIError("--export-only: \(out) holds no checkpoint to export")
+        let hasCheckpoint = TrainingCheckpoint.exists(at: outURL.appendingPathComponent("checkpoint"))
+        if exportOnly, !hasCheckpoint { throw CLIError("--export-only: \(out) holds no checkpoint to export") }
+        if hasCheckpoint, !resume, !exportOnly {
+            throw CLIError("\(out) already holds a generator run; pass --resume to continue it or choose another --out")
+        }
+        var configuration = GeneratorConfiguration()
+        configuration.target = target
+        configuration.width = width; configuration.depth = depth; configuration.heads = heads
+        configuration.textWidth = textWidth; configuration.textLayers = textLayers; configuration.textHeads = textHeads
+        configuration.textTokens = textTokens
+        configuration.textDropout = cfgDropout
+        configuration.shift = shift
+        var options = TrainingOptions(steps: steps, batchSize: batchSize, learningRate: lr, warmupSteps: warmup)
+        options.emaDecay = ema
+        options.validationInterval = valEvery
+        options.checkpointInterval = checkpointMinutes * 60
+        options.seed = seed
+        do {
+            try configuration.validate()
+            try options.validate()
+        } catch {
+            throw CLIError("\(error)")
         }
         do {
             let autoencoder = try Self.loadFAE(faeURL)
@@ -73,20 +93,6 @@ struct TrainGeneratorCommand: ParsableCommand {
             let size = autoencoder.config.imageSize
             let train = try Self.openDataset(data, option: "--data", imageSize: size, threads: threads)
             let validation = try Self.openDataset(valData, option: "--val-data", imageSize: size, threads: threads)
-
-            var configuration = GeneratorConfiguration()
-            configuration.target = target
-            configuration.width = width; configuration.depth = depth; configuration.heads = heads
-            configuration.textWidth = textWidth; configuration.textLayers = textLayers; configuration.textHeads = textHeads
-            configuration.textTokens = textTokens
-            configuration.textDropout = cfgDropout
-            configuration.shift = shift
-            var options = TrainingOptions(steps: steps, batchSize: batchSize, learningRate: lr, warmupSteps: warmup)
-            options.emaDecay = ema
-            options.validationInterval = valEvery
-            options.checkpointInterval = checkpointMinutes * 60
-            options.seed = seed
-
             let trainer = try GeneratorTrainer(configuration: configuration, options: options, train: train, validation: validation,
                                                fae: autoencoder, tokenizer: spm, directory: outURL,
                                                resume: resume || exportOnly, threads: threads, report: Self.note)
