@@ -49,10 +49,11 @@ public final class GeneratorTrainer {
 
     /// Precomputes the targets of `train` (and of the first `validationImages` of `validation`),
     /// builds both models and the run in `directory` (resuming its checkpoint when `resume`).
-    /// `report` receives progress lines.
+    /// `report` receives progress lines. With `cacheKey` (what identifies the FAE weights, e.g.
+    /// `LatentCache.fingerprint`), the targets are kept in `directory` (`LatentCache`) and reused.
     public init(configuration: GeneratorConfiguration, options: TrainingOptions, train: ImageDataset,
                 validation validationData: ImageDataset?, fae: FAEAutoencoder, tokenizer: SentencePieceTokenizer,
-                directory: URL, resume: Bool, threads: Int, report: (String) -> Void = { _ in }) throws {
+                directory: URL, resume: Bool, threads: Int, cacheKey: String? = nil, report: (String) -> Void = { _ in }) throws {
         try configuration.validate()
         try options.validate()
         self.configuration = configuration
@@ -68,12 +69,25 @@ public final class GeneratorTrainer {
         batchesPerEpoch = train.count / b
 
         // Targets, statistics, standardisation.
-        let targets = try encoder.encodeAll(train, indices: Array(0 ..< train.count), batchSize: configuration.encodeBatchSize,
-                                            threads: threads) { done, total in
-            if done == total || (done / configuration.encodeBatchSize) % 25 == 0 {
-                report("encoding \(configuration.target.rawValue) targets: \(done)/\(total) training images")
+        func cached(_ dataset: ImageDataset, count: Int, validation: Bool) throws -> Tensor {
+            let cache = cacheKey.map {
+                LatentCache(directory: directory, target: configuration.target, validation: validation,
+                            key: "\($0)|\(dataset.url.path)|\(dataset.count)")
             }
+            if let hit = cache?.load(shape: [count, encoder.tokens, encoder.channels]) {
+                report("read the \(configuration.target.rawValue) targets of \(count) \(validation ? "validation" : "training") images from \(cache!.url.lastPathComponent)")
+                return hit
+            }
+            let targets = try encoder.encodeAll(dataset, indices: Array(0 ..< count), batchSize: configuration.encodeBatchSize,
+                                                threads: threads) { done, total in
+                if done == total || (done / configuration.encodeBatchSize) % 25 == 0 {
+                    report("encoding \(configuration.target.rawValue) targets: \(done)/\(total) \(validation ? "validation" : "training") images")
+                }
+            }
+            try cache?.save(targets)
+            return targets
         }
+        let targets = try cached(train, count: train.count, validation: false)
         do {
             statistics = try LatentStatistics.estimate(from: targets)
             try statistics.normalize(targets)
@@ -104,10 +118,7 @@ public final class GeneratorTrainer {
         if let validationData {
             let count = min(configuration.validationImages, validationData.count)
             let indices = Array(0 ..< count)
-            let valTargets = try encoder.encodeAll(validationData, indices: indices, batchSize: configuration.encodeBatchSize,
-                                                   threads: threads) { done, total in
-                if done == total { report("encoding \(configuration.target.rawValue) targets: \(done) validation images") }
-            }
+            let valTargets = try cached(validationData, count: count, validation: true)
             try statistics.normalize(valTargets)
             let text = textBatchEncoder.encode(indices.map { validationData.caption(at: $0) })
             validation = FixedValidationSet(targets: valTargets, ids: text.ids, mask: text.mask, shift: shift)

@@ -64,7 +64,7 @@ private struct GeneratorFixture {
                                     train: ImageDataset.open(url: train, threads: 2),
                                     validation: ImageDataset.open(url: validation, threads: 2),
                                     fae: FAEAutoencoder(directory: fae), tokenizer: SentencePieceTokenizer(modelFile: tokenizerFile),
-                                    directory: directory, resume: resume, threads: 2)
+                                    directory: directory, resume: resume, threads: 2, cacheKey: "test-fae")
     }
 }
 
@@ -105,6 +105,9 @@ private struct GeneratorFixture {
         #expect(throws: TrainingError.self) { try first.train(stopAfter: 3) }
         let second = try fixture.trainer(directory: splitRun, steps: 6, batchSize: 4, resume: true)
         #expect(second.run.state.step == 3)
+        // The resumed run read its targets from the cache the first one wrote.
+        #expect(FileManager.default.fileExists(atPath: splitRun.appendingPathComponent("targets-latent.bin").path))
+        #expect(FileManager.default.fileExists(atPath: splitRun.appendingPathComponent("targets-latent-val.bin").path))
         try second.train()
         for ((key, a), (_, b)) in zip(straight.run.parameters, second.run.parameters) {
             #expect(a.value.values == b.value.values, "\(key) differs after resuming")

@@ -95,7 +95,8 @@ struct TrainGeneratorCommand: ParsableCommand {
             let validation = try Self.openDataset(valData, option: "--val-data", imageSize: size, threads: threads)
             let trainer = try GeneratorTrainer(configuration: configuration, options: options, train: train, validation: validation,
                                                fae: autoencoder, tokenizer: spm, directory: outURL,
-                                               resume: resume || exportOnly, threads: threads, report: Self.note)
+                                               resume: resume || exportOnly, threads: threads,
+                                               cacheKey: LatentCache.fingerprint(faeDirectory: faeURL), report: Self.note)
             Self.note("generator: \(train.count) training images, target \(target.rawValue) (\(trainer.mmdit.config.latentChannels) channels), shift \(String(format: "%.3f", trainer.generation.shift))")
             if !exportOnly { try trainer.train() }
             try trainer.export(to: outURL, tokenizerFile: tokenizerURL)
