@@ -155,13 +155,16 @@ public final class GeneratorTrainer {
     }
 
     /// Trains the remaining steps (validating every `validationInterval` steps and at the end).
-    /// With `stopAfter`, stops once that many steps are done, saving a checkpoint and throwing
-    /// the run's "stopped" `TrainingError`, exactly as an interrupt does (continue with resume).
+    /// With `stopAfter`, stops once that many steps are done, saving a checkpoint and throwing a
+    /// "stopped" `TrainingError`, as an interrupt does (continue with resume).
     public func train(stopAfter: Int? = nil) throws {
         try run.run(step: { [unowned self] i in
+            if let stopAfter, i >= stopAfter {
+                try self.run.saveCheckpoint()
+                throw TrainingError(.invalidArgument, "generator: stopped at step \(i)/\(self.options.steps); the checkpoint is saved, continue with --resume")
+            }
             let loss = try self.step(i)
             self.losses.append(loss)
-            if let stopAfter, i + 1 >= stopAfter { TrainingRun.stopRequested = 1 }
             return [("loss", loss)]
         }, validate: validation == nil ? nil : { [unowned self] _ in [("val_loss", try self.validationLoss())] })
     }
