@@ -67,7 +67,8 @@ let package = Package(
         .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TensorEngine", "TestSupport", "ShapesWorld", "ImageCodec"]),
         .testTarget(name: "SamplerTests", dependencies: ["Sampler", "Models", "TensorEngine", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Dataset", "ShapesWorld", "TensorEngine", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Dataset", "ShapesWorld", "TensorEngine", "TestSupport",
+                                                          "Sampler", "Tokenizer"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "TestSupport"]),
         .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "TestSupport"]),
         .testTarget(name: "TextToImageTests", dependencies: [

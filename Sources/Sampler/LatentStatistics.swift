@@ -47,26 +47,12 @@ public struct LatentStatistics: Codable, Equatable, Sendable {
     }
 
     public static func load(directory: URL) throws -> LatentStatistics {
-        let url = directory.appendingPathComponent(fileName)
-        do {
-            let s = try JSONDecoder().decode(LatentStatistics.self, from: Data(contentsOf: url))
-            return try LatentStatistics(mean: s.mean, std: s.std)
-        } catch let error as SamplerError {
-            throw error
-        } catch {
-            throw SamplerError(.invalidStatistics, "cannot read \(url.path): \(error)", cause: error)
-        }
+        let s = try SamplerJSONFile.read(LatentStatistics.self, from: directory.appendingPathComponent(fileName), code: .invalidStatistics)
+        return try LatentStatistics(mean: s.mean, std: s.std)
     }
 
     public func save(directory: URL) throws {
-        let url = directory.appendingPathComponent(Self.fileName)
-        do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(self).write(to: url, options: .atomic)
-        } catch {
-            throw SamplerError(.invalidStatistics, "cannot write \(url.path): \(error)", cause: error)
-        }
+        try SamplerJSONFile.write(self, to: directory.appendingPathComponent(Self.fileName), code: .invalidStatistics)
     }
 
     private func check(_ x: Tensor) throws {

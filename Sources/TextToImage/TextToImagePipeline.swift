@@ -52,7 +52,7 @@ public final class TextToImagePipeline {
         }
         self.directory = directory
         self.tokenizer = tokenizer
-        self.textBatchEncoder = TextBatchEncoder(tokenizer: tokenizer, maxTokens: settings.maxTextTokens)
+        self.textBatchEncoder = try TextBatchEncoder(tokenizer: tokenizer, maxTokens: settings.maxTextTokens)
         self.textEncoder = textEncoder
         self.generator = generator
         self.statistics = statistics

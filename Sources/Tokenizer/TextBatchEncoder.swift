@@ -1,34 +1,64 @@
-/// Turns a batch of prompts into the text encoder's input: ids and attention mask, row-major
-/// (B, maxTokens). Each row is the prompt's pieces, cut to maxTokens - 1 and closed by `</s>` (cut to
-/// maxTokens when the model has no `</s>`), then padded with `<pad>` (id 0 without one) under mask 0.
-/// The empty string is the unconditional prompt: just `</s>`, so every row has an unmasked token.
+/// The one rule that turns prompts into text-encoder input, shared by generator training and
+/// rendering so both sides feed the T5 encoder identically:
+///
+/// - the SentencePiece ids of the text (no BOS), then `</s>` when the model has one;
+/// - longer texts are cut to `maxTokens - 1` pieces plus `</s>` (`maxTokens` pieces without EOS);
+/// - then `<pad>` (id 0 when the model has no pad piece) up to exactly `maxTokens`;
+/// - mask 1 for the pieces and `</s>`, 0 for padding;
+/// - a row never is all padding: if nothing is left (an empty text and no `</s>`), position 0 is
+///   unmasked, so attention always has a key.
+///
+/// The empty prompt (`""`: `</s>` then padding) is both the classifier-free-guidance dropout
+/// caption in training and the default negative prompt when sampling.
 public struct TextBatchEncoder: Sendable {
+    /// The prompt that stands for "no text" (CFG dropout, default negative prompt).
+    public static let emptyPrompt = ""
+
     public let tokenizer: SentencePieceTokenizer
     public let maxTokens: Int
 
-    public init(tokenizer: SentencePieceTokenizer, maxTokens: Int) {
-        precondition(maxTokens >= 1, "TextBatchEncoder needs room for at least one token")
+    public init(tokenizer: SentencePieceTokenizer, maxTokens: Int) throws {
+        guard maxTokens >= 1 else {
+            throw TokenizerError(.invalidArgument, "the maximum number of text tokens must be at least 1, not \(maxTokens)")
+        }
         self.tokenizer = tokenizer
         self.maxTokens = maxTokens
     }
 
+    /// The padding id written after the real tokens.
+    public var padID: Int32 { tokenizer.padID ?? 0 }
+
+    /// One row: `maxTokens` ids and mask values, and whether pieces were cut.
+    public func encodeRow(_ text: String) -> (ids: [Int32], mask: [Int32], truncated: Bool) {
+        var ids = tokenizer.encode(text)
+        let room = tokenizer.eosID == nil ? maxTokens : maxTokens - 1
+        let truncated = ids.count > room
+        if truncated { ids.removeSubrange(room...) }
+        if let eos = tokenizer.eosID { ids.append(eos) }
+        var mask = [Int32](repeating: 1, count: ids.count)
+        let missing = maxTokens - ids.count
+        ids += [Int32](repeating: padID, count: missing)
+        mask += [Int32](repeating: 0, count: missing)
+        if !mask.contains(1) { mask[0] = 1 }
+        return (ids, mask, truncated)
+    }
+
+    /// Rows of `texts` concatenated: ids and mask, each (texts.count, maxTokens) row-major.
     public func encode(_ texts: [String]) -> (ids: [Int32], mask: [Int32]) {
-        let pad = tokenizer.padID ?? 0
-        var ids = [Int32](repeating: pad, count: texts.count * maxTokens)
-        var mask = [Int32](repeating: 0, count: texts.count * maxTokens)
-        for (row, text) in texts.enumerated() {
-            var pieces = tokenizer.encode(text)
-            if let eos = tokenizer.eosID {
-                pieces = Array(pieces.prefix(maxTokens - 1)) + [eos]
-            } else {
-                pieces = Array(pieces.prefix(maxTokens))
-                if pieces.isEmpty { pieces = [pad] }   // keep one visible token
-            }
-            for (i, id) in pieces.enumerated() {
-                ids[row * maxTokens + i] = id
-                mask[row * maxTokens + i] = 1
-            }
+        var ids: [Int32] = [], mask: [Int32] = []
+        ids.reserveCapacity(texts.count * maxTokens)
+        mask.reserveCapacity(texts.count * maxTokens)
+        for text in texts {
+            let row = encodeRow(text)
+            ids += row.ids
+            mask += row.mask
         }
         return (ids, mask)
+    }
+
+    /// The empty prompt's row (CFG dropout in training, default negative prompt in sampling).
+    public var emptyRow: (ids: [Int32], mask: [Int32]) {
+        let row = encodeRow(Self.emptyPrompt)
+        return (row.ids, row.mask)
     }
 }

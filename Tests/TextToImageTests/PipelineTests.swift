@@ -123,7 +123,7 @@ import Tokenizer
     @Test func batchEncoderTruncatesKeepsEOSAndPads() throws {
         let tokenizer = try SentencePieceTokenizer(modelFile: TinyModelFolder.tokenizerURL)
         let eos = try #require(tokenizer.eosID), pad = tokenizer.padID ?? 0
-        let encoder = TextBatchEncoder(tokenizer: tokenizer, maxTokens: 6)
+        let encoder = try TextBatchEncoder(tokenizer: tokenizer, maxTokens: 6)
         let long = "a red circle to the left of a blue square on a white background"
         let (ids, mask) = encoder.encode(["", "a red circle", long])
         #expect(ids.count == 18 && mask.count == 18)

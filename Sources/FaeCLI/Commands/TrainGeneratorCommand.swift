@@ -1,0 +1,159 @@
+import ArgumentParser
+import Dataset
+import FaeResources
+import Foundation
+import Models
+import Sampler
+import TensorEngine
+import Tokenizer
+import Training
+
+extension GeneratorTarget: ExpressibleByArgument {}
+
+/// `train generator`: the text-conditioned MMDiT (flow matching) and its T5 text encoder, on targets
+/// made once by a frozen FAE. Exports `generator/`, `text_encoder/` and `spiece.model` into --out.
+struct TrainGeneratorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generator",
+        abstract: "Train the text-to-image generator (MMDiT + T5 text encoder) on FAE latents.",
+        discussion: """
+            Targets (FAE latents, encoder features or pixel patches) are computed once with the frozen \
+            FAE parts of --fae, standardised per channel, and learned by flow matching. The run folder \
+            --out holds checkpoint/ and log.jsonl; at the end the EMA weights are exported as \
+            generator/ (MMDiT, latent_statistics.json, generation.json), text_encoder/ (T5) and \
+            spiece.model, the layout of docs/model-layout.md.
+            """)
+
+    @Option(help: ArgumentHelp("Training dataset folder.", valueName: "dir")) var data: String
+    @Option(name: .customLong("val-data"), help: ArgumentHelp("Validation dataset folder.", valueName: "dir")) var valData: String
+    @Option(help: ArgumentHelp("Model folder with encoder/, fae_encoder/, feature_decoder/, pixel_decoder/.", valueName: "dir"))
+    var fae: String
+    @Option(help: ArgumentHelp("Run folder (checkpoint/, log.jsonl, exported parts).", valueName: "dir")) var out: String
+    @Option(help: ArgumentHelp("SentencePiece model (default: <fae>/spiece.model, else models/default/spiece.model).", valueName: "file"))
+    var tokenizer: String?
+    @Option(help: "What the generator learns: latent, features or pixels.") var target: GeneratorTarget = .latent
+    @Option(help: "Optimizer steps.") var steps = 10_000
+    @Option(name: .customLong("batch-size"), help: "Images per step.") var batchSize = 64
+    @Option(help: "Peak learning rate (AdamW, warmup then cosine decay).") var lr: Float = 3e-4
+    @Option(help: "Warmup steps.") var warmup = 500
+    @Option(help: "MMDiT width.") var width = 128
+    @Option(help: "MMDiT blocks.") var depth = 4
+    @Option(help: "MMDiT attention heads.") var heads = 4
+    @Option(name: .customLong("text-width"), help: "T5 text encoder width (d_model).") var textWidth = 128
+    @Option(name: .customLong("text-layers"), help: "T5 text encoder layers.") var textLayers = 2
+    @Option(name: .customLong("text-heads"), help: "T5 text encoder heads.") var textHeads = 4
+    @Option(name: .customLong("text-tokens"), help: "Text tokens per caption (with </s>; longer captions are cut).") var textTokens = 16
+    @Option(help: "EMA decay of the weights that are exported.") var ema: Float = 0.999
+    @Option(name: .customLong("cfg-dropout"), help: "Fraction of captions replaced by the empty prompt.") var cfgDropout: Float = 0.1
+    @Option(help: "Time shift a (default: sqrt(tokens * channels / 4096)).") var shift: Double?
+    @Option(name: .customLong("val-every"), help: "Steps between validation passes.") var valEvery = 500
+    @Option(name: .customLong("checkpoint-minutes"), help: "Minutes between checkpoints.") var checkpointMinutes: Double = 3
+    @Option(help: "Seed of the initial weights, batch order, noise and times.") var seed: UInt64 = 0
+    @Flag(help: "Continue the run in --out from its checkpoint.") var resume = false
+    @Flag(name: .customLong("export-only"), help: "Export the EMA weights of the checkpoint in --out without training.")
+    var exportOnly = false
+    @OptionGroup var threadOption: ThreadOption
+
+    func validate() throws {
+        if valEvery < 0 { throw CLIError("--val-every must not be negative, got \(valEvery)") }
+        if !(checkpointMinutes > 0) { throw CLIError("--checkpoint-minutes must be positive, got \(checkpointMinutes)") }
+    }
+
+    func run() throws {
+        let threads = threadOption.apply()
+        let faeURL = URL(fileURLWithPath: fae)
+        let outURL = URL(fileURLWithPath: out)
+        let hasCheckpoint = TrainingCheckpoint.exists(at: outURL.appendingPathComponent("checkpoint"))
+        if exportOnly, !hasCheckpoint { throw CLIError("--export-only: \(out) holds no checkpoint to export") }
+        if hasCheckpoint, !resume, !exportOnly {
+            throw CLIError("\(out) already holds a generator run; pass --resume to continue it or choose another --out")
+        }
+        var configuration = GeneratorConfiguration()
+        configuration.target = target
+        configuration.width = width; configuration.depth = depth; configuration.heads = heads
+        configuration.textWidth = textWidth; configuration.textLayers = textLayers; configuration.textHeads = textHeads
+        configuration.textTokens = textTokens
+        configuration.textDropout = cfgDropout
+        configuration.shift = shift
+        var options = TrainingOptions(steps: steps, batchSize: batchSize, learningRate: lr, warmupSteps: warmup)
+        options.emaDecay = ema
+        options.validationInterval = valEvery
+        options.checkpointInterval = checkpointMinutes * 60
+        options.seed = seed
+        do {
+            try configuration.validate()
+            try options.validate()
+        } catch {
+            throw CLIError("\(error)")
+        }
+        do {
+            let autoencoder = try Self.loadFAE(faeURL)
+            let tokenizerURL = try tokenizerFile(faeURL: faeURL)
+            let spm = try SentencePieceTokenizer(modelFile: tokenizerURL)
+            let size = autoencoder.config.imageSize
+            let train = try Self.openDataset(data, option: "--data", imageSize: size, threads: threads)
+            let validation = try Self.openDataset(valData, option: "--val-data", imageSize: size, threads: threads)
+            let trainer = try GeneratorTrainer(configuration: configuration, options: options, train: train, validation: validation,
+                                               fae: autoencoder, tokenizer: spm, directory: outURL,
+                                               resume: resume || exportOnly, threads: threads,
+                                               cacheKey: LatentCache.fingerprint(faeDirectory: faeURL), report: Self.note)
+            Self.note("generator: \(train.count) training images, target \(target.rawValue) (\(trainer.mmdit.config.latentChannels) channels), shift \(String(format: "%.3f", trainer.generation.shift))")
+            if !exportOnly { try trainer.train() }
+            try trainer.export(to: outURL, tokenizerFile: tokenizerURL)
+            Self.note("exported \(GeneratorTrainer.generatorFolder)/, \(GeneratorTrainer.textEncoderFolder)/ and \(GeneratorTrainer.tokenizerFileName) into \(out)")
+        } catch let error as CLIError {
+            throw error
+        } catch let error as TokenizerError {
+            throw CLIError(error.message)
+        } catch {
+            throw CLIError("\(error)")
+        }
+    }
+
+    /// --tokenizer, else <fae>/spiece.model, else the repository's models/default/spiece.model.
+    private func tokenizerFile(faeURL: URL) throws -> URL {
+        if let tokenizer {
+            let url = URL(fileURLWithPath: tokenizer)
+            guard FileManager.default.fileExists(atPath: url.path) else { throw CLIError("--tokenizer: no file at \(url.path)") }
+            return url
+        }
+        let beside = faeURL.appendingPathComponent("spiece.model")
+        if FileManager.default.fileExists(atPath: beside.path) { return beside }
+        let fallback = try ResourceLocator.modelsDirectory().appendingPathComponent("default/spiece.model")
+        guard FileManager.default.fileExists(atPath: fallback.path) else {
+            throw CLIError("no tokenizer: neither \(beside.path) nor \(fallback.path) exists; pass --tokenizer")
+        }
+        return fallback
+    }
+
+    /// The four frozen FAE parts, with a clear message for a missing one.
+    static func loadFAE(_ url: URL) throws -> FAEAutoencoder {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CLIError("--fae: model folder \(url.path) does not exist")
+        }
+        let parts = [FAEAutoencoder.encoderFolder, FAEAutoencoder.faeEncoderFolder, FAEAutoencoder.featureDecoderFolder,
+                     FAEAutoencoder.pixelDecoderFolder]
+        let missing = parts.filter { !FileManager.default.fileExists(atPath: url.appendingPathComponent($0).appendingPathComponent("config.json").path) }
+        guard missing.isEmpty else {
+            throw CLIError("--fae: \(url.path) lacks \(missing.map { $0 + "/" }.joined(separator: ", ")) (needs \(parts.map { $0 + "/" }.joined(separator: ", ")))")
+        }
+        do {
+            return try FAEAutoencoder(directory: url)
+        } catch {
+            throw CLIError("--fae: \(error)")
+        }
+    }
+
+    static func openDataset(_ path: String, option: String, imageSize: Int, threads: Int) throws -> ImageDataset {
+        do {
+            return try ImageDataset.open(url: URL(fileURLWithPath: path), imageSize: imageSize, threads: threads)
+        } catch {
+            throw CLIError("\(option): \(error)")
+        }
+    }
+
+    static func note(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+}

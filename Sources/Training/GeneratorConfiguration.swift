@@ -1,0 +1,73 @@
+import Models
+import Sampler
+
+/// The generator stage's model and data settings (optimisation settings are `TrainingOptions`).
+public struct GeneratorConfiguration: Sendable, Equatable {
+    public var target: GeneratorTarget = .latent
+    /// MMDiT width, depth and heads.
+    public var width = 128
+    public var depth = 4
+    public var heads = 4
+    /// T5 text encoder d_model, layers and heads (d_ff = 2 * width, gated-GELU).
+    public var textWidth = 128
+    public var textLayers = 2
+    public var textHeads = 4
+    /// Text length (`TextBatchEncoder.maxTokens`, MMDiT max_text_tokens).
+    public var textTokens = 16
+    /// Fraction of captions replaced by the empty prompt (classifier-free guidance dropout).
+    public var textDropout: Float = 0.1
+    /// Time shift a; nil: `FlowMatching.shift`'s rule for the target's size.
+    public var shift: Double? = nil
+    /// Validation images (the first ones of the validation split).
+    public var validationImages = 512
+    /// Images per batch when precomputing the targets.
+    public var encodeBatchSize = 64
+
+    public init() {}
+
+    /// Throws `TrainingError(.invalidArgument)` for sizes the models cannot build.
+    public func validate() throws {
+        func fail(_ message: String) -> TrainingError { TrainingError(.invalidArgument, message) }
+        guard width > 0, depth > 0, heads > 0 else { throw fail("--width, --depth and --heads must be positive") }
+        guard width % heads == 0, (width / heads) % 4 == 0 else {
+            throw fail("--width \(width) must split into --heads \(heads) heads of a multiple of 4 channels (2D RoPE)")
+        }
+        guard textWidth > 0, textLayers > 0, textHeads > 0 else { throw fail("--text-width, --text-layers and --text-heads must be positive") }
+        guard textWidth % textHeads == 0 else { throw fail("--text-width \(textWidth) is not divisible by --text-heads \(textHeads)") }
+        guard textTokens > 0 else { throw fail("--text-tokens must be positive, got \(textTokens)") }
+        guard (0 ... 1).contains(textDropout) else { throw fail("--cfg-dropout must be in [0, 1], got \(textDropout)") }
+        if let shift { guard shift > 0, shift.isFinite else { throw fail("--shift must be positive, got \(shift)") } }
+        guard validationImages > 0, encodeBatchSize > 0 else { throw fail("validation and encoding batch sizes must be positive") }
+    }
+
+    /// The text encoder for a tokenizer with `vocabularySize` pieces.
+    public func textEncoderConfig(vocabularySize: Int, padID: Int32?, eosID: Int32?) -> T5Config {
+        var c = T5Config()
+        c.vocabSize = vocabularySize
+        c.dModel = textWidth
+        c.dKV = textWidth / textHeads
+        c.dFF = 2 * textWidth
+        c.numLayers = textLayers
+        c.numHeads = textHeads
+        c.relativeAttentionNumBuckets = 32
+        c.relativeAttentionMaxDistance = 128
+        c.dropoutRate = 0
+        c.feedForwardProj = "gated-gelu"
+        c.padTokenId = padID.map(Int.init)
+        c.eosTokenId = eosID.map(Int.init)
+        return c
+    }
+
+    /// The MMDiT for `channels` values per token on a `grid` x `grid` token grid.
+    public func generatorConfig(channels: Int, grid: Int) -> MMDiTConfig {
+        MMDiTConfig(width: width, depth: depth, heads: heads, latentChannels: channels, gridHeight: grid, gridWidth: grid,
+                    textWidth: textWidth, maxTextTokens: textTokens)
+    }
+
+    /// What a resumed run must agree with.
+    var checkpointSettings: [String: String] {
+        ["target": target.rawValue, "width": "\(width)", "depth": "\(depth)", "heads": "\(heads)",
+         "text_width": "\(textWidth)", "text_layers": "\(textLayers)", "text_heads": "\(textHeads)",
+         "text_tokens": "\(textTokens)", "cfg_dropout": "\(textDropout)"]
+    }
+}

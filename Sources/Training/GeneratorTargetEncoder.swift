@@ -1,0 +1,68 @@
+import Dataset
+import Foundation
+import Models
+import Sampler
+import TensorEngine
+
+/// Turns images into what the generator learns to produce (`GeneratorTarget`), with the frozen FAE
+/// parts: `latent` = FAE posterior mean (B, N, d), `features` = the encoder's patch tokens
+/// (B, N, C), `pixels` = 8x8x3 patches per token (B, N, 3 p p), laid out (channel, row, column)
+/// as `Ops.unpatchifyForward` reads them back.
+public struct GeneratorTargetEncoder {
+    public let fae: FAEAutoencoder
+    public let target: GeneratorTarget
+
+    public init(fae: FAEAutoencoder, target: GeneratorTarget) {
+        self.fae = fae
+        self.target = target
+    }
+
+    /// Image tokens per sample (the FAE grid).
+    public var tokens: Int { fae.config.tokens }
+    public var gridSize: Int { fae.config.gridSize }
+
+    /// Values per token.
+    public var channels: Int {
+        let c = fae.config
+        switch target {
+        case .latent: return c.latentChannels
+        case .features: return c.encoderWidth
+        case .pixels: return c.imageChannels * c.patchSize * c.patchSize
+        }
+    }
+
+    /// images (B, 3, S, S) in [-1, 1] -> targets written into `out` (B, N, channels).
+    public func encode(_ images: Tensor, into out: Tensor) throws {
+        precondition(out.count == images.dim(0) * tokens * channels, "target buffer \(out.shape) for \(images.shape)")
+        switch target {
+        case .latent: out.copy(from: try fae.latents(images))
+        case .features: out.copy(from: try fae.features(images))
+        case .pixels:
+            let c = fae.config
+            Ops.unpatchifyBackward(dMap: images, channels: c.imageChannels, patch: c.patchSize, gridHeight: gridSize,
+                                   gridWidth: gridSize, dTokens: out)
+        }
+    }
+
+    /// The targets of `dataset`'s images at `indices`, (indices.count, N, channels), encoded in
+    /// batches of `batchSize`; `progress(done, total)` after each batch.
+    public func encodeAll(_ dataset: ImageDataset, indices: [Int], batchSize: Int = 64, threads: Int,
+                          progress: (Int, Int) -> Void = { _, _ in }) throws -> Tensor {
+        let c = fae.config
+        guard dataset.imageSize == c.imageSize else {
+            throw TrainingError(.invalidData, "\(dataset.url.path) holds \(dataset.imageSize)x\(dataset.imageSize) images, the FAE needs \(c.imageSize)x\(c.imageSize)")
+        }
+        let all = Tensor(zeros: [indices.count, tokens, channels])
+        let images = Tensor(zeros: [batchSize, c.imageChannels, c.imageSize, c.imageSize])
+        var start = 0
+        while start < indices.count {
+            let end = min(start + batchSize, indices.count)
+            let batch = images.slice(first: 0 ..< (end - start))
+            try dataset.loadImages(indices: Array(indices[start ..< end]), into: batch.buffer, threads: threads)
+            try encode(batch, into: all.slice(first: start ..< end))
+            start = end
+            progress(end, indices.count)
+        }
+        return all
+    }
+}

@@ -1,0 +1,281 @@
+import Dataset
+import Foundation
+import Models
+import Sampler
+import TensorEngine
+import Tokenizer
+
+/// `train generator`: a text-conditioned MMDiT trained by flow matching (fae-paper.md: x_t =
+/// (1 - t) z + t eps, target v = eps - z, logit-normal t with shift, MSE) on standardised targets
+/// precomputed once with the frozen FAE, jointly with a fresh T5 text encoder (gradients flow from
+/// the MMDiT's text stream into `T5Encoder.backward`). Uses the shared `TrainingRun` (AdamW,
+/// schedule, clipping, EMA of both models, checkpoints, log.jsonl).
+///
+/// Every step is a pure function of (seed, step): the batch comes from epoch `step / batchesPerEpoch`
+/// of `ShuffledBatches.permutation`, the dropout, noise and times from a generator seeded with the
+/// step, so a resumed run ends with the same weights as a straight one. Step buffers are allocated
+/// once; the text ids alternate between two arrays so the encoder's reference to the last batch
+/// never forces a copy.
+public final class GeneratorTrainer {
+    public static let generatorFolder = "generator"
+    public static let textEncoderFolder = "text_encoder"
+    public static let tokenizerFileName = "spiece.model"
+
+    public let configuration: GeneratorConfiguration
+    public let options: TrainingOptions
+    public let mmdit: MMDiT
+    public let textEncoder: T5Encoder
+    public let textBatchEncoder: TextBatchEncoder
+    /// Per-channel statistics of the training targets (the generator learns standardised targets).
+    public let statistics: LatentStatistics
+    public let generation: GenerationSettings
+    public let run: TrainingRun
+    /// The loss of every step taken by `train()` in this process.
+    public private(set) var losses: [Float] = []
+
+    private let tokens: Int, channels: Int, trainCount: Int, batchesPerEpoch: Int
+    /// Standardised training targets (count, N, C) and tokenized captions (count, T).
+    private let trainTargets: Tensor
+    private let trainIDs: [Int32], trainMask: [Int32]
+    private let emptyIDs: [Int32], emptyMask: [Int32]
+    private let validation: FixedValidationSet?
+
+    // Step buffers.
+    private let z: Tensor, noise: Tensor, timesteps: Tensor, xt: Tensor, velocity: Tensor, dVelocity: Tensor
+    private let textMaskSlot = TensorSlot()
+    private var ids: [[Int32]], mask: [Int32]
+    private var flip = 0
+    private var epoch = -1, order: [Int] = []
+
+    /// Precomputes the targets of `train` (and of the first `validationImages` of `validation`),
+    /// builds both models and the run in `directory` (resuming its checkpoint when `resume`).
+    /// `report` receives progress lines. With `cacheKey` (what identifies the FAE weights, e.g.
+    /// `LatentCache.fingerprint`), the targets are kept in `directory` (`LatentCache`) and reused.
+    public init(configuration: GeneratorConfiguration, options: TrainingOptions, train: ImageDataset,
+                validation validationData: ImageDataset?, fae: FAEAutoencoder, tokenizer: SentencePieceTokenizer,
+                directory: URL, resume: Bool, threads: Int, cacheKey: String? = nil, report: (String) -> Void = { _ in }) throws {
+        try configuration.validate()
+        try options.validate()
+        self.configuration = configuration
+        self.options = options
+        let b = options.batchSize, t = configuration.textTokens
+        guard train.count >= b else {
+            throw TrainingError(.invalidData, "\(train.url.path) holds \(train.count) images, fewer than one batch of \(b); lower --batch-size")
+        }
+        let encoder = GeneratorTargetEncoder(fae: fae, target: configuration.target)
+        tokens = encoder.tokens
+        channels = encoder.channels
+        trainCount = train.count
+        batchesPerEpoch = train.count / b
+
+        // Targets, statistics, standardisation.
+        func cached(_ dataset: ImageDataset, count: Int, validation: Bool) throws -> Tensor {
+            let cache = cacheKey.map {
+                LatentCache(directory: directory, target: configuration.target, validation: validation,
+                            key: "\($0)|\(dataset.url.path)|\(dataset.count)")
+            }
+            if let hit = cache?.load(shape: [count, encoder.tokens, encoder.channels]) {
+                report("read the \(configuration.target.rawValue) targets of \(count) \(validation ? "validation" : "training") images from \(cache!.url.lastPathComponent)")
+                return hit
+            }
+            let targets = try encoder.encodeAll(dataset, indices: Array(0 ..< count), batchSize: configuration.encodeBatchSize,
+                                                threads: threads) { done, total in
+                if done == total || (done / configuration.encodeBatchSize) % 25 == 0 {
+                    report("encoding \(configuration.target.rawValue) targets: \(done)/\(total) \(validation ? "validation" : "training") images")
+                }
+            }
+            try cache?.save(targets)
+            return targets
+        }
+        let targets = try cached(train, count: train.count, validation: false)
+        do {
+            statistics = try LatentStatistics.estimate(from: targets)
+            try statistics.normalize(targets)
+        } catch {
+            throw TrainingError(.invalidData, "cannot standardise the training targets: \(error)", cause: error)
+        }
+        trainTargets = targets
+        let shift = FlowMatching.shift(forTokens: tokens, channels: channels, override: configuration.shift)
+        generation = GenerationSettings(target: configuration.target, maxTextTokens: t, shift: shift)
+
+        // Text.
+        textBatchEncoder = try TextBatchEncoder(tokenizer: tokenizer, maxTokens: t)
+        var truncated = 0
+        var allIDs: [Int32] = [], allMask: [Int32] = []
+        allIDs.reserveCapacity(train.count * t)
+        allMask.reserveCapacity(train.count * t)
+        for caption in train.captions {
+            let row = textBatchEncoder.encodeRow(caption)
+            allIDs += row.ids
+            allMask += row.mask
+            if row.truncated { truncated += 1 }
+        }
+        if truncated > 0 { report("\(truncated) of \(train.count) captions were cut to \(t) tokens (--text-tokens)") }
+        trainIDs = allIDs
+        trainMask = allMask
+        (emptyIDs, emptyMask) = textBatchEncoder.emptyRow
+
+        if let validationData {
+            let count = min(configuration.validationImages, validationData.count)
+            let indices = Array(0 ..< count)
+            let valTargets = try cached(validationData, count: count, validation: true)
+            try statistics.normalize(valTargets)
+            let text = textBatchEncoder.encode(indices.map { validationData.caption(at: $0) })
+            validation = FixedValidationSet(targets: valTargets, ids: text.ids, mask: text.mask, shift: shift)
+        } else {
+            validation = nil
+        }
+
+        // Models: fresh weights, then the checkpoint's when resuming.
+        mmdit = try MMDiT(config: configuration.generatorConfig(channels: channels, grid: encoder.gridSize))
+        mmdit.initialize(seed: options.seed)
+        // adaLN-Zero: with a zero output layer the untrained model predicts v = 0.
+        for (_, p) in mmdit.finalLinear.namedParameters(prefix: "") { p.value.zero() }
+        textEncoder = try T5Encoder(config: configuration.textEncoderConfig(
+            vocabularySize: tokenizer.vocabularySize, padID: tokenizer.padID, eosID: tokenizer.eosID))
+        textEncoder.initialize(seed: options.seed &+ 1)
+        var settings = configuration.checkpointSettings
+        settings["train_images"] = "\(train.count)"
+        settings["batch_size"] = "\(b)"
+        settings["seed"] = "\(options.seed)"
+        settings["vocab_size"] = "\(tokenizer.vocabularySize)"
+        run = try TrainingRun(name: "generator", directory: directory,
+                              parameters: mmdit.namedParameters(prefix: "mmdit.") + textEncoder.namedParameters(prefix: "t5."),
+                              options: options, settings: settings, resume: resume)
+
+        z = Tensor(zeros: [b, tokens, channels])
+        noise = Tensor(zeros: [b, tokens, channels])
+        timesteps = Tensor(zeros: [b])
+        xt = Tensor(zeros: [b, tokens, channels])
+        velocity = Tensor(zeros: [b, tokens, channels])
+        dVelocity = Tensor(zeros: [b, tokens, channels])
+        ids = [[Int32](repeating: 0, count: b * t), [Int32](repeating: 0, count: b * t)]
+        mask = [Int32](repeating: 0, count: b * t)
+        losses.reserveCapacity(options.steps)
+    }
+
+    /// Trains the remaining steps (validating every `validationInterval` steps and at the end).
+    /// With `stopAfter`, stops once that many steps are done, saving a checkpoint and throwing a
+    /// "stopped" `TrainingError`, as an interrupt does (continue with resume).
+    public func train(stopAfter: Int? = nil) throws {
+        try run.run(step: { [unowned self] i in
+            if let stopAfter, i >= stopAfter {
+                try self.run.saveCheckpoint()
+                throw TrainingError(.invalidArgument, "generator: stopped at step \(i)/\(self.options.steps); the checkpoint is saved, continue with --resume")
+            }
+            let loss = try self.step(i)
+            self.losses.append(loss)
+            return [("loss", loss)]
+        }, validate: validation == nil ? nil : { [unowned self] _ in [("val_loss", try self.validationLoss())] })
+    }
+
+    /// One optimizer step's forward and backward (gradients accumulate; `TrainingRun` applies them).
+    func step(_ i: Int) throws -> Float {
+        let b = options.batchSize, t = configuration.textTokens, per = tokens * channels
+        let e = i / batchesPerEpoch, position = i % batchesPerEpoch
+        if e != epoch {
+            order = ShuffledBatches.permutation(count: trainCount, seed: options.seed, epoch: e)
+            epoch = e
+        }
+        var rng = RandomGenerator(seed: (options.seed &+ 0x6A09_E667_F3BC_C909) ^ (UInt64(i) &* 0x9E37_79B9_7F4A_7C15))
+        flip ^= 1
+        let dropout = configuration.textDropout
+        ids[flip].withUnsafeMutableBufferPointer { dstIDs in
+            mask.withUnsafeMutableBufferPointer { dstMask in
+                for r in 0 ..< b {
+                    let index = order[position * b + r]
+                    (z.pointer + r * per).update(from: trainTargets.pointer + index * per, count: per)
+                    let drop = rng.uniform() < dropout
+                    for k in 0 ..< t {
+                        dstIDs[r * t + k] = drop ? emptyIDs[k] : trainIDs[index * t + k]
+                        dstMask[r * t + k] = drop ? emptyMask[k] : trainMask[index * t + k]
+                    }
+                }
+            }
+        }
+        rng.fillNormal(noise)
+        FlowMatching.sampleTimesteps(into: timesteps, shift: generation.shift, rng: &rng)
+        FlowMatching.interpolate(latents: z, noise: noise, timesteps: timesteps, xt: xt, target: velocity)
+        return try flowMatchingLoss(xt: xt, timesteps: timesteps, target: velocity, ids: ids[flip], mask: mask,
+                                    dVelocity: dVelocity)
+    }
+
+    /// MSE between the predicted and the target velocity of a batch; with `dVelocity`, also the
+    /// backward through the MMDiT and the text encoder.
+    private func flowMatchingLoss(xt: Tensor, timesteps: Tensor, target: Tensor, ids: [Int32], mask: [Int32],
+                                  dVelocity: Tensor?) throws -> Float {
+        let b = xt.dim(0), t = configuration.textTokens
+        let text = try textEncoder.forward(inputIDs: ids, batch: b, length: t, attentionMask: mask)
+        let textMask = textMaskSlot.tensor(b, t)
+        let mp = textMask.pointer
+        for k in 0 ..< b * t { mp[k] = Float(mask[k]) }
+        let predicted = try mmdit.forward(xt, timesteps: timesteps, text: text, textMask: textMask)
+        guard let dVelocity else { return Ops.mseLoss(pred: predicted, target: target) }
+        dVelocity.zero()
+        let loss = Ops.mseLoss(pred: predicted, target: target, dPred: dVelocity)
+        textEncoder.backward(mmdit.backward(dVelocity))
+        return loss
+    }
+
+    /// The flow-matching loss of the current weights on the fixed validation images, noise and times.
+    public func validationLoss() throws -> Float {
+        guard let v = validation else { return .nan }
+        let b = options.batchSize, t = configuration.textTokens, count = v.targets.dim(0)
+        var sum = 0.0, start = 0
+        while start < count {
+            let end = min(start + b, count), range = start ..< end
+            let xt = v.xt.slice(first: range), target = v.velocity.slice(first: range)
+            let loss = try flowMatchingLoss(xt: xt, timesteps: v.timesteps.slice(first: range), target: target,
+                                            ids: Array(v.ids[start * t ..< end * t]), mask: Array(v.mask[start * t ..< end * t]),
+                                            dVelocity: nil)
+            sum += Double(loss) * Double(end - start)
+            start = end
+        }
+        return Float(sum / Double(count))
+    }
+
+    /// Writes the EMA weights (or the current ones without EMA) as model parts into `directory`:
+    /// `generator/` (MMDiT config + weights, latent_statistics.json, generation.json),
+    /// `text_encoder/` (T5) and, when given, the tokenizer as `spiece.model`.
+    public func export(to directory: URL, tokenizerFile: URL?) throws {
+        run.useAveragedWeights()
+        let generatorURL = directory.appendingPathComponent(Self.generatorFolder)
+        do {
+            try mmdit.save(directory: generatorURL)
+            try statistics.save(directory: generatorURL)
+            try generation.save(directory: generatorURL)
+            try textEncoder.save(directory: directory.appendingPathComponent(Self.textEncoderFolder))
+            if let tokenizerFile {
+                let destination = directory.appendingPathComponent(Self.tokenizerFileName)
+                if destination.standardizedFileURL.path != tokenizerFile.standardizedFileURL.path {
+                    try? FileManager.default.removeItem(at: destination)
+                    try FileManager.default.copyItem(at: tokenizerFile, to: destination)
+                }
+            }
+        } catch {
+            throw TrainingError(.cannotWrite, "cannot export the generator into \(directory.path): \(error)", cause: error)
+        }
+    }
+}
+
+/// Validation images with noise and times drawn once from a fixed seed, so the loss is comparable
+/// across steps (and runs): x_t and the target velocity are stored.
+struct FixedValidationSet {
+    static let seed: UInt64 = 0x5EED_7A11_DA7A
+    let targets: Tensor, xt: Tensor, velocity: Tensor, timesteps: Tensor
+    let ids: [Int32], mask: [Int32]
+
+    init(targets: Tensor, ids: [Int32], mask: [Int32], shift: Double) {
+        self.targets = targets
+        self.ids = ids
+        self.mask = mask
+        var rng = RandomGenerator(seed: Self.seed)
+        let noise = Tensor(zeros: targets.shape)
+        rng.fillNormal(noise)
+        timesteps = Tensor(zeros: [targets.dim(0)])
+        FlowMatching.sampleTimesteps(into: timesteps, shift: shift, rng: &rng)
+        xt = Tensor(zeros: targets.shape)
+        velocity = Tensor(zeros: targets.shape)
+        FlowMatching.interpolate(latents: targets, noise: noise, timesteps: timesteps, xt: xt, target: velocity)
+    }
+}

@@ -1,0 +1,197 @@
+import Dataset
+import Foundation
+import Models
+import Sampler
+import ShapesWorld
+import TensorEngine
+import TestSupport
+import Testing
+import Tokenizer
+@testable import Training
+
+/// A tiny FAE folder, tiny datasets and the committed tokenizer, made once for the suite.
+private struct GeneratorFixture {
+    let root: URL, fae: URL, train: URL, validation: URL, tokenizerFile: URL
+
+    static let shared: GeneratorFixture = {
+        do { return try GeneratorFixture() } catch { fatalError("cannot build the generator fixture: \(error)") }
+    }()
+
+    init() throws {
+        root = try TestPaths.temporaryDirectory("generator")
+        fae = root.appendingPathComponent("fae")
+        var encoderConfig = Dinov2Config()
+        encoderConfig.hiddenSize = 32
+        encoderConfig.numHiddenLayers = 1
+        encoderConfig.numAttentionHeads = 2
+        encoderConfig.imageSize = SpatialSize(square: 64)
+        // Patch 16: a 4x4 token grid keeps the debug-build steps cheap.
+        encoderConfig.patchSize = SpatialSize(square: 16)
+        let encoder = try Dinov2Model(config: encoderConfig)
+        encoder.initialize(seed: 1)
+        var config = FAEConfig()
+        config.encoderWidth = 32; config.encoderHeads = 2; config.encoderHeadDim = 16
+        config.latentChannels = 4
+        config.featureDecoderWidth = 16; config.featureDecoderDepth = 1; config.featureDecoderHeads = 2
+        config.pixelDecoderWidth = 16; config.pixelDecoderDepth = 1; config.pixelDecoderHeads = 2
+        config.pixelDecoderMapChannels = 4
+        config.patchSize = 16
+        try encoder.save(directory: fae.appendingPathComponent(FAEAutoencoder.encoderFolder))
+        try FAEEncoder(config: config).save(directory: fae.appendingPathComponent(FAEAutoencoder.faeEncoderFolder))
+        try FeatureDecoder(config: config).save(directory: fae.appendingPathComponent(FAEAutoencoder.featureDecoderFolder))
+        try PixelDecoder(config: config).save(directory: fae.appendingPathComponent(FAEAutoencoder.pixelDecoderFolder))
+        let grammar = try ShapesGrammar.load(from: TestPaths.repositoryRoot.appendingPathComponent("prompts"))
+        var generator = DatasetGenerator(grammar: grammar)
+        generator.threads = 2
+        train = root.appendingPathComponent("train")
+        validation = root.appendingPathComponent("val")
+        try generator.generate(count: 48, seed: 3, split: .train, into: train)
+        try generator.generate(count: 16, seed: 3, split: .eval, into: validation)
+        tokenizerFile = TestPaths.repositoryRoot.appendingPathComponent("models/default/spiece.model")
+    }
+
+    func trainer(directory: URL, steps: Int, batchSize: Int = 8, resume: Bool = false) throws -> GeneratorTrainer {
+        var configuration = GeneratorConfiguration()
+                configuration.width = 32; configuration.depth = 1; configuration.heads = 2
+        configuration.textWidth = 16; configuration.textLayers = 1; configuration.textHeads = 2
+        configuration.textTokens = 8
+        configuration.validationImages = 16
+        var options = TrainingOptions(steps: steps, batchSize: batchSize, learningRate: 3e-3, warmupSteps: 2)
+        options.emaDecay = 0.9
+        options.validationInterval = 10
+        options.logInterval = 5
+        return try GeneratorTrainer(configuration: configuration, options: options,
+                                    train: ImageDataset.open(url: train, threads: 2),
+                                    validation: ImageDataset.open(url: validation, threads: 2),
+                                    fae: FAEAutoencoder(directory: fae), tokenizer: SentencePieceTokenizer(modelFile: tokenizerFile),
+                                    directory: directory, resume: resume, threads: 2, cacheKey: "test-fae")
+    }
+}
+
+@Suite(.serialized) struct GeneratorTrainingTests {
+    @Test func lossFallsAndTheExportLoads() throws {
+        let fixture = GeneratorFixture.shared
+        let run = try TestPaths.temporaryDirectory("generator-run")
+        defer { try? FileManager.default.removeItem(at: run) }
+        let trainer = try fixture.trainer(directory: run, steps: 30)
+        try trainer.train()
+        let losses = trainer.losses
+        #expect(losses.count == 30)
+        let first = losses.prefix(5).reduce(0, +) / 5, last = losses.suffix(5).reduce(0, +) / 5
+        #expect(last < first, "loss \(first) -> \(last)")
+        try trainer.export(to: run, tokenizerFile: fixture.tokenizerFile)
+
+        let mmdit = try MMDiT.load(directory: run.appendingPathComponent("generator"))
+        #expect(mmdit.config.latentChannels == 4 && mmdit.config.maxTextTokens == 8 && mmdit.config.textWidth == 16)
+        let t5 = try T5Encoder.load(directory: run.appendingPathComponent("text_encoder"))
+        #expect(t5.config.dModel == 16 && t5.config.vocabSize == trainer.textBatchEncoder.tokenizer.vocabularySize)
+        let statistics = try LatentStatistics.load(directory: run.appendingPathComponent("generator"))
+        #expect(statistics.channels == 4)
+        let settings = try GenerationSettings.load(directory: run.appendingPathComponent("generator"))
+        #expect(settings == GenerationSettings(target: .latent, maxTextTokens: 8, shift: (16.0 * 4 / 4096).squareRoot()))
+        #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("spiece.model").path))
+        let log = try String(contentsOf: run.appendingPathComponent("log.jsonl"), encoding: .utf8)
+        #expect(log.split(separator: "\n").filter { $0.contains("val_loss") }.count == 3)
+    }
+
+    @Test func resumingGivesTheSameWeightsAsOneRun() throws {
+        let fixture = GeneratorFixture.shared
+        let straightRun = try TestPaths.temporaryDirectory("generator-straight")
+        let splitRun = try TestPaths.temporaryDirectory("generator-split")
+        defer { try? FileManager.default.removeItem(at: straightRun); try? FileManager.default.removeItem(at: splitRun) }
+        let straight = try fixture.trainer(directory: straightRun, steps: 6, batchSize: 4)
+        try straight.train()
+        let first = try fixture.trainer(directory: splitRun, steps: 6, batchSize: 4)
+        #expect(throws: TrainingError.self) { try first.train(stopAfter: 3) }
+        let second = try fixture.trainer(directory: splitRun, steps: 6, batchSize: 4, resume: true)
+        #expect(second.run.state.step == 3)
+        // The resumed run read its targets from the cache the first one wrote.
+        #expect(FileManager.default.fileExists(atPath: splitRun.appendingPathComponent("targets-latent.bin").path))
+        #expect(FileManager.default.fileExists(atPath: splitRun.appendingPathComponent("targets-latent-val.bin").path))
+        try second.train()
+        for ((key, a), (_, b)) in zip(straight.run.parameters, second.run.parameters) {
+            #expect(a.value.values == b.value.values, "\(key) differs after resuming")
+        }
+    }
+
+    @Test func pixelTargetsArePatchesThatUnpatchifyBack() throws {
+        let fixture = GeneratorFixture.shared
+        let dataset = try ImageDataset.open(url: fixture.validation, threads: 2)
+        let encoder = GeneratorTargetEncoder(fae: try FAEAutoencoder(directory: fixture.fae), target: .pixels)
+        let p = 16, grid = 4
+        #expect(encoder.channels == 3 * p * p && encoder.tokens == grid * grid)
+        let targets = try encoder.encodeAll(dataset, indices: [0, 1, 2], threads: 1)
+        let images = Tensor(zeros: [3, 3, 64, 64])
+        try dataset.loadImages(indices: [0, 1, 2], into: images.buffer, threads: 1)
+        // Token (gy, gx) = (1, 2), channel 1, row 3, column 5 of the patch.
+        #expect(targets[0, 1 * grid + 2, (1 * p + 3) * p + 5] == images[0, 1, p + 3, 2 * p + 5])
+        let back = Tensor(zeros: [3, 3, 64, 64])
+        Ops.unpatchifyForward(targets, channels: 3, patch: p, gridHeight: grid, gridWidth: grid, map: back)
+        #expect(back.values == images.values)
+    }
+}
+
+@Suite struct TrainGeneratorCommandTests {
+    @Test func aFAEFolderMissingAPartIsAOneLineError() throws {
+        let runner = CommandRunner()
+        guard runner.isAvailable else { return }
+        let fixture = GeneratorFixture.shared
+        let partial = try TestPaths.temporaryDirectory("generator-partial-fae")
+        defer { try? FileManager.default.removeItem(at: partial) }
+        try FileManager.default.copyItem(at: fixture.fae.appendingPathComponent("encoder"), to: partial.appendingPathComponent("encoder"))
+        let output = try runner.run(["train", "generator", "--data", fixture.train.path, "--val-data", fixture.validation.path,
+                                     "--fae", partial.path, "--out", partial.appendingPathComponent("run").path])
+        #expect(output.status != 0)
+        #expect(output.stderr.contains("lacks fae_encoder/, feature_decoder/, pixel_decoder/"), "\(output.stderr)")
+        #expect(output.stderr.split(separator: "\n").count == 1)
+
+        let missing = try runner.run(["train", "generator", "--data", "/nonexistent/data", "--val-data", fixture.validation.path,
+                                      "--fae", fixture.fae.path, "--out", partial.appendingPathComponent("run").path])
+        #expect(missing.status != 0 && missing.stderr.contains("--data") && missing.stderr.contains("/nonexistent/data"))
+        let heads = try runner.run(["train", "generator", "--data", fixture.train.path, "--val-data", fixture.validation.path,
+                                    "--fae", fixture.fae.path, "--out", partial.appendingPathComponent("run").path,
+                                    "--text-width", "30", "--text-heads", "4"])
+        #expect(heads.status != 0 && heads.stderr.contains("--text-width 30 is not divisible by --text-heads 4"), "\(heads.stderr)")
+    }
+}
+
+@Suite struct TextBatchEncoderTests {
+    let tokenizer: SentencePieceTokenizer
+
+    init() throws {
+        tokenizer = try SentencePieceTokenizer(modelFile: TestPaths.repositoryRoot.appendingPathComponent("models/default/spiece.model"))
+    }
+
+    @Test func padsWithAMaskAndEndsWithEOS() throws {
+        let encoder = try TextBatchEncoder(tokenizer: tokenizer, maxTokens: 16)
+        let pieces = tokenizer.encode("a red circle")
+        let eos = try #require(tokenizer.eosID), pad = try #require(tokenizer.padID)
+        let (ids, mask) = encoder.encode(["a red circle", "a blue square on the left"])
+        #expect(ids.count == 32 && mask.count == 32)
+        #expect(Array(ids[0 ..< pieces.count + 1]) == pieces + [eos])
+        #expect(ids[(pieces.count + 1) ..< 16].allSatisfy { $0 == pad })
+        #expect(Array(mask[0 ..< 16]) == [Int32](repeating: 1, count: pieces.count + 1) + [Int32](repeating: 0, count: 15 - pieces.count))
+        // Agrees with the tokenizer's own T5 model input for texts that fit.
+        let reference = try tokenizer.encode("a blue square on the left", maxLength: 16)
+        #expect(Array(ids[16...]) == reference.ids && Array(mask[16...]) == reference.attentionMask)
+    }
+
+    @Test func truncatesKeepingEOS() throws {
+        let encoder = try TextBatchEncoder(tokenizer: tokenizer, maxTokens: 4)
+        let text = "a big red circle above a small blue square"
+        let row = encoder.encodeRow(text)
+        #expect(row.truncated)
+        #expect(row.ids == Array(tokenizer.encode(text).prefix(3)) + [tokenizer.eosID!])
+        #expect(row.mask == [1, 1, 1, 1])
+        #expect(!encoder.encodeRow("a").truncated)
+    }
+
+    @Test func emptyPromptIsEOSThenPadding() throws {
+        let encoder = try TextBatchEncoder(tokenizer: tokenizer, maxTokens: 6)
+        let empty = encoder.emptyRow
+        #expect(empty.ids == [tokenizer.eosID!] + [Int32](repeating: tokenizer.padID!, count: 5))
+        #expect(empty.mask == [1, 0, 0, 0, 0, 0])
+        #expect(encoder.encode([TextBatchEncoder.emptyPrompt]).ids == empty.ids)
+        #expect(throws: TokenizerError.self) { try TextBatchEncoder(tokenizer: tokenizer, maxTokens: 0) }
+    }
+}
