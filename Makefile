@@ -82,3 +82,11 @@ model-fae: model-data
 
 eval-fae: release
 	$(BIN_RELEASE) eval fae --data $(EVAL_DATA) --probe-data $(TRAIN_DATA) --json
+
+# Issue 5: the generator on the FAE latents (needs model-fae), then ShapeBench and render speed.
+model-generator: model-fae
+	$(TRAIN) generator --data $(TRAIN_DATA) --val-data $(EVAL_DATA) --out $(TRAINED) --steps 8000 --lr 5e-4 --warmup 300 --shift 1 --val-every 1000 --resume
+	$(BIN_RELEASE) model pack --from $(TRAINED) --parts text_encoder,generator,spiece.model
+	$(BIN_RELEASE) eval shapebench
+
+model: model-generator

@@ -36,7 +36,7 @@ import TensorEngine
         var rng = RandomGenerator(seed: 9)
         let maskToken = try #require(model.embeddings.maskToken)
         rng.fillNormal(maskToken.value)
-        let patches = model.embeddings.gridHeight * model.embeddings.gridWidth
+        let patch = model.embeddings.patch, patches = (pixels.dim(2) / patch) * (pixels.dim(3) / patch)
         let unmasked = try model.forward(pixels).values
         model.embeddings.maskedPatches = (0 ..< pixels.dim(0) * patches).map { UInt8($0 % 3 == 0 ? 1 : 0) }
         let y = try model.forward(pixels)

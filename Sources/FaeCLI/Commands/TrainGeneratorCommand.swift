@@ -18,17 +18,17 @@ struct TrainGeneratorCommand: ParsableCommand {
         abstract: "Train the text-to-image generator (MMDiT + T5 text encoder) on FAE latents.",
         discussion: """
             Targets (FAE latents, encoder features or pixel patches) are computed once with the frozen \
-            FAE parts of --fae, standardised per channel, and learned by flow matching. The run folder \
-            --out holds checkpoint/ and log.jsonl; at the end the EMA weights are exported as \
+            FAE parts of --fae, standardised per channel, and learned by flow matching. The run lives in \
+            <out>/runs/generator/ (checkpoint/, log.jsonl, target caches); at the end the EMA weights are exported into --out as \
             generator/ (MMDiT, latent_statistics.json, generation.json), text_encoder/ (T5) and \
             spiece.model, the layout of docs/model-layout.md.
             """)
 
     @Option(help: ArgumentHelp("Training dataset folder.", valueName: "dir")) var data: String
     @Option(name: .customLong("val-data"), help: ArgumentHelp("Validation dataset folder.", valueName: "dir")) var valData: String
-    @Option(help: ArgumentHelp("Model folder with encoder/, fae_encoder/, feature_decoder/, pixel_decoder/.", valueName: "dir"))
-    var fae: String
-    @Option(help: ArgumentHelp("Run folder (checkpoint/, log.jsonl, exported parts).", valueName: "dir")) var out: String
+    @Option(help: ArgumentHelp("Model folder with encoder/, fae_encoder/, feature_decoder/, pixel_decoder/ (default: --out).", valueName: "dir"))
+    var fae: String?
+    @Option(help: ArgumentHelp("Model folder the parts are exported into; the run is kept in <out>/runs/generator/.", valueName: "dir")) var out: String
     @Option(help: ArgumentHelp("SentencePiece model (default: <fae>/spiece.model, else models/default/spiece.model).", valueName: "file"))
     var tokenizer: String?
     @Option(help: "What the generator learns: latent, features or pixels.") var target: GeneratorTarget = .latent
@@ -61,9 +61,11 @@ struct TrainGeneratorCommand: ParsableCommand {
 
     func run() throws {
         let threads = threadOption.apply()
-        let faeURL = URL(fileURLWithPath: fae)
+        let faeURL = URL(fileURLWithPath: fae ?? out)
         let outURL = URL(fileURLWithPath: out)
-        let hasCheckpoint = TrainingCheckpoint.exists(at: outURL.appendingPathComponent("checkpoint"))
+        // Like the other stages: the run lives in <out>/runs/generator/, the parts go into <out>.
+        let runURL = outURL.appendingPathComponent("runs").appendingPathComponent("generator")
+        let hasCheckpoint = TrainingCheckpoint.exists(at: runURL.appendingPathComponent("checkpoint"))
         if exportOnly, !hasCheckpoint { throw CLIError("--export-only: \(out) holds no checkpoint to export") }
         if hasCheckpoint, !resume, !exportOnly {
             throw CLIError("\(out) already holds a generator run; pass --resume to continue it or choose another --out")
@@ -94,7 +96,7 @@ struct TrainGeneratorCommand: ParsableCommand {
             let train = try Self.openDataset(data, option: "--data", imageSize: size, threads: threads)
             let validation = try Self.openDataset(valData, option: "--val-data", imageSize: size, threads: threads)
             let trainer = try GeneratorTrainer(configuration: configuration, options: options, train: train, validation: validation,
-                                               fae: autoencoder, tokenizer: spm, directory: outURL,
+                                               fae: autoencoder, tokenizer: spm, directory: runURL,
                                                resume: resume || exportOnly, threads: threads,
                                                cacheKey: LatentCache.fingerprint(faeDirectory: faeURL), report: Self.note)
             Self.note("generator: \(train.count) training images, target \(target.rawValue) (\(trainer.mmdit.config.latentChannels) channels), shift \(String(format: "%.3f", trainer.generation.shift))")
