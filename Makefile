@@ -10,7 +10,7 @@ DEMO_PROMPT ?= a red circle to the left of a blue square
 DEMO_RENDERER ?= $(if $(wildcard models/default/generator/model.safetensors),model,reference)
 APT_PACKAGES := libsqlite3-dev libopenblas-dev libjpeg-dev libpng-dev libsentencepiece-dev pkg-config
 
-.PHONY: deps build release test demo install clean bench tokenizer model-data model-fae model-generator model eval-fae
+.PHONY: deps build release test demo install clean bench tokenizer model-data model-fae model-generator model eval-fae ablation-fae ablation-generator
 
 # Training (`make model-fae`, `make model`): every stage resumes from its checkpoint when run again,
 # so an interrupted `make model` continues where it stopped. Work goes to MODEL_WORK; the trained
@@ -90,3 +90,30 @@ model-generator: model-fae
 	$(BIN_RELEASE) eval shapebench
 
 model: model-generator
+
+# The paper's ablations in miniature (docs/ablations.md). Each variant gets the same budget; they
+# reuse the trained encoder, its feature cache and the pixel decoder of $(TRAINED).
+ABLATION := $(MODEL_WORK)/ablation
+ABLATION_FAE_STEPS ?= 600
+ABLATION_GEN_STEPS ?= 600
+ABLATION_DATA := $(MODEL_WORK)/data/train20k
+
+ablation-fae: model-fae
+	@for kind in attention linear transformer3; do \
+		dir=$(ABLATION)/fae-$$kind; mkdir -p $$dir; \
+		ln -sfn $(TRAINED)/encoder $$dir/encoder; \
+		$(TRAIN) fae --data $(TRAIN_DATA) --val-data $(EVAL_DATA) --out $$dir --encoder $(TRAINED)/encoder \
+			--feature-cache $(TRAINED)/runs/features-train.f32 --encoder-kind $$kind --steps $(ABLATION_FAE_STEPS) --val-every 0 --resume || exit 1; \
+		ln -sfn $(TRAINED)/pixel_decoder $$dir/pixel_decoder; \
+		$(BIN_RELEASE) eval fae --model $$dir --data $(EVAL_DATA) --probe-data $(TRAIN_DATA) --json > $$dir/eval.json || exit 1; \
+	done
+
+ablation-generator: model-fae
+	@[ -f $(ABLATION_DATA)/dataset.json ] || $(BIN_RELEASE) data generate --count 20000 --seed 0 --out $(ABLATION_DATA)
+	@for target in latent features pixels; do \
+		dir=$(ABLATION)/generator-$$target; mkdir -p $$dir; \
+		for part in encoder fae_encoder feature_decoder pixel_decoder; do ln -sfn $(TRAINED)/$$part $$dir/$$part; done; \
+		$(TRAIN) generator --data $(ABLATION_DATA) --val-data $(EVAL_DATA) --out $$dir --target $$target --steps $(ABLATION_GEN_STEPS) \
+			--lr 5e-4 --warmup 100 --shift 1 --val-every 0 --resume || exit 1; \
+		$(BIN_RELEASE) eval shapebench --model $$dir --json > $$dir/eval.json || exit 1; \
+	done

@@ -29,6 +29,30 @@ import TestSupport
         #expect(saved == ["0-0.png", "1-0.png", "2-0.png", "3-0.png"])
     }
 
+    @Test func reconstructAnyImageAndRejectBadInput() throws {
+        let model = try TinyModelFolder.make()
+        let folder = try TestPaths.temporaryDirectory("reconstruct-cli")
+        // A PNG of another size is resized to the model's 64x64.
+        let input = TestPaths.repositoryRoot.appendingPathComponent("Tests/Fixtures/png/rgba8.png")
+        let out = folder.appendingPathComponent("r.png")
+        let result = try run(["reconstruct", input.path, "--model", model.path, "--out", out.path, "--threads", "1"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("PSNR"))
+        let data = try Data(contentsOf: out)
+        #expect(data.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+
+        let missing = try run(["reconstruct", folder.appendingPathComponent("nope.png").path, "--model", model.path, "--out", out.path])
+        #expect(missing.status == 1 && missing.stderr.contains("nope.png"), "\(missing.stderr)")
+        let text = folder.appendingPathComponent("text.png")
+        try Data("not an image".utf8).write(to: text)
+        let unreadable = try run(["reconstruct", text.path, "--model", model.path, "--out", out.path])
+        #expect(unreadable.status == 1 && unreadable.stderr.contains("not a JPEG or PNG"), "\(unreadable.stderr)")
+        let badOut = try run(["reconstruct", input.path, "--model", model.path, "--out", folder.appendingPathComponent("r.gif").path])
+        #expect(badOut.status != 0 && badOut.stderr.contains(".png"))
+        let noModel = try run(["reconstruct", input.path, "--model", folder.path, "--out", out.path])
+        #expect(noModel.status == 1 && noModel.stderr.contains("cannot load the FAE"), "\(noModel.stderr)")
+    }
+
     @Test func renderWithTheModel() throws {
         let model = try TinyModelFolder.make()
         let out = try TestPaths.temporaryDirectory("render-cli").appendingPathComponent("x.jpg")
