@@ -105,7 +105,7 @@ ablation-fae: model-fae
 		$(TRAIN) fae --data $(TRAIN_DATA) --val-data $(EVAL_DATA) --out $$dir --encoder $(TRAINED)/encoder \
 			--feature-cache $(TRAINED)/runs/features-train.f32 --encoder-kind $$kind --steps $(ABLATION_FAE_STEPS) --val-every 0 --resume || exit 1; \
 		ln -sfn $(TRAINED)/pixel_decoder $$dir/pixel_decoder; \
-		$(BIN_RELEASE) eval fae --model $$dir --data $(EVAL_DATA) --probe-data $(TRAIN_DATA) --json > $$dir/eval.json || exit 1; \
+		$(BIN_RELEASE) eval fae --model $$dir --data $(EVAL_DATA) --probe-data $(TRAIN_DATA) --images 1000 --probe-images 2000 --json > $$dir/eval.json || exit 1; \
 	done
 
 ablation-generator: model-fae
