@@ -95,7 +95,7 @@ model: model-generator
 # reuse the trained encoder, its feature cache and the pixel decoder of $(TRAINED).
 ABLATION := $(MODEL_WORK)/ablation
 ABLATION_FAE_STEPS ?= 600
-ABLATION_GEN_STEPS ?= 600
+ABLATION_GEN_STEPS ?= 300
 ABLATION_DATA := $(MODEL_WORK)/data/train20k
 
 ablation-fae: model-fae
