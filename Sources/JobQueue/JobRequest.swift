@@ -24,7 +24,7 @@ public struct JobRequest: Sendable, Equatable {
 
     public init(
         prompt: String, negativePrompt: String = "", seed: Int64? = nil, count: Int = 1, steps: Int = 25,
-        guidance: Double = 1.5, sampler: String = "euler", priority: Int = 0, idempotencyKey: String? = nil,
+        guidance: Double = 3, sampler: String = "euler", priority: Int = 0, idempotencyKey: String? = nil,
         maxAttempts: Int = 3
     ) {
         self.prompt = prompt

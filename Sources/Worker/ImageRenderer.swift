@@ -10,7 +10,7 @@ public struct RenderRequest: Sendable, Equatable {
     public var guidance: Double
     public var sampler: String
 
-    public init(prompt: String, negativePrompt: String = "", seeds: [Int64], steps: Int = 25, guidance: Double = 1.5,
+    public init(prompt: String, negativePrompt: String = "", seeds: [Int64], steps: Int = 25, guidance: Double = 3,
                 sampler: String = "euler") {
         self.prompt = prompt
         self.negativePrompt = negativePrompt

@@ -21,7 +21,7 @@ struct SubmitCommand: AsyncParsableCommand {
     var steps: Int = 25
 
     @Option(help: "Classifier-free guidance weight (0-30).")
-    var guidance: Double = 1.5
+    var guidance: Double = 3
 
     @Option(help: "ODE sampler: euler or heun.")
     var sampler: String = "euler"
