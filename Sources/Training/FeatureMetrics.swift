@@ -1,3 +1,4 @@
+import Foundation
 import TensorEngine
 
 /// Reconstruction figures shared by validation and `eval fae`.
@@ -43,5 +44,3 @@ public enum FeatureMetrics {
         return Float(total / Double(b))
     }
 }
-
-import Foundation

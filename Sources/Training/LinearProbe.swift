@@ -1,3 +1,4 @@
+import Foundation
 import TensorEngine
 
 /// A linear classifier trained on frozen features (full-batch softmax regression with AdamW on
@@ -64,5 +65,3 @@ public enum LinearProbe {
         return out
     }
 }
-
-import Foundation

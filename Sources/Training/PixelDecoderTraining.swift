@@ -56,6 +56,7 @@ public struct PixelDecoderTraining {
         if let width { config.pixelDecoderWidth = width }
         if let depth { config.pixelDecoderDepth = depth }
         if let mapChannels { config.pixelDecoderMapChannels = mapChannels }
+        // Heads of 64 channels, as the default (128 wide, 2 heads).
         config.pixelDecoderHeads = max(1, config.pixelDecoderWidth / 64)
         if let problem = config.problem { throw TrainingError(.invalidArgument, "pixel decoder config: \(problem)") }
         let train = try data.openTrain(imageSize: config.imageSize)
