@@ -11,7 +11,7 @@ import Tokenizer
 /// the MMDiT's text stream into `T5Encoder.backward`). Uses the shared `TrainingRun` (AdamW,
 /// schedule, clipping, EMA of both models, checkpoints, log.jsonl).
 ///
-/// Every step is a pure function of (seed, step): the batch comes from epoch `step / batchesPerEpoch`
+/// Every step is a pure function of (seed, step): the batch comes from `ImageBatchLoader.selectIndices`
 /// of `ShuffledBatches.permutation`, the dropout, noise and times from a generator seeded with the
 /// step, so a resumed run ends with the same weights as a straight one. Step buffers are allocated
 /// once; the text ids alternate between two arrays so the encoder's reference to the last batch
@@ -33,7 +33,9 @@ public final class GeneratorTrainer {
     /// The loss of every step taken by `train()` in this process.
     public private(set) var losses: [Float] = []
 
-    private let tokens: Int, channels: Int, trainCount: Int, batchesPerEpoch: Int
+    private let tokens: Int, channels: Int
+    /// The batch order (the same rule as every other stage).
+    private let batches: ImageBatchLoader
     /// Standardised training targets (count, N, C) and tokenized captions (count, T).
     private let trainTargets: Tensor
     private let trainIDs: [Int32], trainMask: [Int32]
@@ -45,7 +47,6 @@ public final class GeneratorTrainer {
     private let textMaskSlot = TensorSlot()
     private var ids: [[Int32]], mask: [Int32]
     private var flip = 0
-    private var epoch = -1, order: [Int] = []
 
     /// Precomputes the targets of `train` (and of the first `validationImages` of `validation`),
     /// builds both models and the run in `directory` (resuming its checkpoint when `resume`).
@@ -65,8 +66,7 @@ public final class GeneratorTrainer {
         let encoder = GeneratorTargetEncoder(fae: fae, target: configuration.target)
         tokens = encoder.tokens
         channels = encoder.channels
-        trainCount = train.count
-        batchesPerEpoch = train.count / b
+        batches = try ImageBatchLoader(dataset: train, batchSize: b, seed: options.seed, loadsImages: false)
 
         // Targets, statistics, standardisation.
         func cached(_ dataset: ImageDataset, count: Int, validation: Bool) throws -> Tensor {
@@ -172,18 +172,14 @@ public final class GeneratorTrainer {
     /// One optimizer step's forward and backward (gradients accumulate; `TrainingRun` applies them).
     func step(_ i: Int) throws -> Float {
         let b = options.batchSize, t = configuration.textTokens, per = tokens * channels
-        let e = i / batchesPerEpoch, position = i % batchesPerEpoch
-        if e != epoch {
-            order = ShuffledBatches.permutation(count: trainCount, seed: options.seed, epoch: e)
-            epoch = e
-        }
+        let batchIndices = batches.selectIndices(step: i)
         var rng = RandomGenerator(seed: (options.seed &+ 0x6A09_E667_F3BC_C909) ^ (UInt64(i) &* 0x9E37_79B9_7F4A_7C15))
         flip ^= 1
         let dropout = configuration.textDropout
         ids[flip].withUnsafeMutableBufferPointer { dstIDs in
             mask.withUnsafeMutableBufferPointer { dstMask in
                 for r in 0 ..< b {
-                    let index = order[position * b + r]
+                    let index = batchIndices[r]
                     (z.pointer + r * per).update(from: trainTargets.pointer + index * per, count: per)
                     let drop = rng.uniform() < dropout
                     for k in 0 ..< t {

@@ -9,20 +9,21 @@ public final class ImageBatchLoader {
     public let dataset: ImageDataset
     public let batchSize: Int
     public let seed: UInt64
-    /// The images of the last `load`, (B, 3, S, S) in [-1, 1]; reused every step.
+    /// The images of the last `load`, (B, 3, S, S) in [-1, 1]; reused every step (empty when the
+    /// loader only selects indices).
     public let images: Tensor
     private var epoch = -1
     private var order: [Int] = []
     public private(set) var indices: [Int]
 
-    public init(dataset: ImageDataset, batchSize: Int, seed: UInt64) throws {
+    public init(dataset: ImageDataset, batchSize: Int, seed: UInt64, loadsImages: Bool = true) throws {
         guard dataset.count >= batchSize else {
             throw TrainingError(.invalidData, "the dataset \(dataset.url.path) has \(dataset.count) images, fewer than one batch of \(batchSize)")
         }
         self.dataset = dataset
         self.batchSize = batchSize
         self.seed = seed
-        images = Tensor(zeros: [batchSize, 3, dataset.imageSize, dataset.imageSize])
+        images = Tensor(zeros: loadsImages ? [batchSize, 3, dataset.imageSize, dataset.imageSize] : [0])
         indices = Array(repeating: 0, count: batchSize)
     }
 
