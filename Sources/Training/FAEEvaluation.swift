@@ -1,6 +1,5 @@
 import Dataset
 import Foundation
-import ImageCodec
 import Models
 import ShapesWorld
 import TensorEngine
@@ -92,22 +91,8 @@ public struct FAEEvaluation {
 
     /// Reference renders of the prompts -> encoder -> latent -> decoders -> scene parser.
     public func reconstructionShapeBench() throws -> ShapeBenchScore {
-        let judge = ShapeBenchJudge(grammar: world.grammar), parser = SceneParser(grammar: world.grammar)
-        let side = model.config.imageSize
-        var score = ShapeBenchScore()
-        let images = Tensor(zeros: [batchSize, 3, side, side])
-        for begin in stride(from: 0, to: prompts.count, by: batchSize) {
-            let batchPrompts = Array(prompts[begin..<min(begin + batchSize, prompts.count)])
-            let renders = try batchPrompts.enumerated().map { try world.render(prompt: $0.element.prompt, seed: seed &+ UInt64(begin + $0.offset)).1 }
-            let batch = images.slice(first: 0..<renders.count)
-            try PixelNormalization.planes(of: renders, into: batch.buffer)
-            let out = try model.reconstruct(batch)
-            let perImage = 3 * side * side
-            for (i, prompt) in batchPrompts.enumerated() {
-                let image = try PixelNormalization.image(fromCHW: UnsafeBufferPointer(start: out.pointer + i * perImage, count: perImage), side: side)
-                score.record(prompt.category, correct: try judge.isCorrect(prompt, parsed: parser.parse(image: image)))
-            }
-        }
-        return score
+        var bench = try ReconstructionShapeBench(world: world, prompts: prompts, side: model.config.imageSize, seed: seed)
+        bench.batchSize = batchSize
+        return try bench.score(reconstruct: model.reconstruct)
     }
 }

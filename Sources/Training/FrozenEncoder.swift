@@ -42,9 +42,14 @@ public struct FrozenEncoder {
         let n = min(limit, dataset.count), side = dataset.imageSize
         let images = Tensor(zeros: [n, 3, side, side])
         try dataset.loadImages(indices: Array(0..<n), into: images.buffer, threads: Engine.threads)
-        let features = Tensor(zeros: [n, tokens, model.config.hiddenSize])
+        return (images, try features(of: images, tokens: tokens))
+    }
+
+    /// Patch-token features of `images` (n, 3, H, W) -> (n, N, C).
+    public func features(of images: Tensor, tokens: Int) throws -> Tensor {
+        let features = Tensor(zeros: [images.dim(0), tokens, model.config.hiddenSize])
         let hidden = try model.forward(images)
         FAEAutoencoder.copyPatchTokens(hidden, skip: 1 + model.config.numRegisterTokens, into: features)
-        return (images, features)
+        return features
     }
 }

@@ -8,7 +8,8 @@ import TensorEngine
 /// U(0, noiseScale) x the features' RMS, so it learns to tolerate the FAE's reconstruction error.
 /// Stage II (the remaining steps): it reads the FAE's reconstructions x_hat = D(E(x)) (posterior
 /// mean), the features it will see at generation time. Loss: L1 with object pixels weighted.
-/// Exports `<out>/pixel_decoder/`.
+/// Exports `<out>/pixel_decoder/`. With `input = .pixels` the decoder reads the image's patches
+/// instead (a diagnostic of the decoder's own ceiling), exported to `<out>/pixel_decoder_from_pixels/`.
 public struct PixelDecoderTraining {
     public var options: TrainingOptions
     public var data: StageData
@@ -23,6 +24,10 @@ public struct PixelDecoderTraining {
     /// Overrides of the pixel decoder's size (nil = the FAE config's).
     public var width: Int?, depth: Int?, mapChannels: Int?
     public var validationImages = 256
+    /// `.pixels`: the diagnostic decoder that reads the image's own patches (see `PixelDecoderInput`).
+    public var input: PixelDecoderInput = .features
+    /// When set, every validation also scores ShapeBench on the decoder's reconstructions.
+    public var shapeBench: ReconstructionShapeBench?
 
     public init(options: TrainingOptions, data: StageData, encoderDirectory: URL, faeDirectory: URL?, featureCache: URL, noisySteps: Int) {
         self.options = options
@@ -37,7 +42,7 @@ public struct PixelDecoderTraining {
         let frozen = try FrozenEncoder(directory: encoderDirectory)
         var faeEncoder: FAEEncoder?, featureDecoder: FeatureDecoder?
         var config: FAEConfig
-        if let faeDirectory {
+        if let faeDirectory, input == .features {
             do {
                 faeEncoder = try FAEEncoder.load(directory: faeDirectory.appendingPathComponent(FAEAutoencoder.faeEncoderFolder))
                 featureDecoder = try FeatureDecoder.load(directory: faeDirectory.appendingPathComponent(FAEAutoencoder.featureDecoderFolder))
@@ -48,7 +53,7 @@ public struct PixelDecoderTraining {
             for p in faeEncoder!.parameters + featureDecoder!.parameters { p.frozen = true }
             featureDecoder!.needsInputGradient = false
         } else {
-            guard noisySteps >= options.steps else {
+            guard noisySteps >= options.steps || input == .pixels else {
                 throw TrainingError(.missingInput, "stage II needs the trained FAE: pass --fae DIR, or set --noisy-steps to --steps")
             }
             config = try frozen.faeConfig(imageSize: 64, base: FAEConfig())
@@ -56,13 +61,17 @@ public struct PixelDecoderTraining {
         if let width { config.pixelDecoderWidth = width }
         if let depth { config.pixelDecoderDepth = depth }
         if let mapChannels { config.pixelDecoderMapChannels = mapChannels }
-        // Heads of 64 channels, as the default (128 wide, 2 heads).
+        // Heads of 64 channels, as the default (256 wide, 4 heads).
         config.pixelDecoderHeads = max(1, config.pixelDecoderWidth / 64)
+        if input == .pixels { config.encoderWidth = config.patchSize * config.patchSize * config.imageChannels }
         if let problem = config.problem { throw TrainingError(.invalidArgument, "pixel decoder config: \(problem)") }
         let train = try data.openTrain(imageSize: config.imageSize)
-        let cache = try frozen.features(of: train, cache: featureCache, log: { FileHandleOutput.note("train pixel-decoder: \($0)") })
-        let validation = try data.openValidation(imageSize: config.imageSize)
-            .map { try frozen.features(ofFirst: validationImages, in: $0, tokens: config.tokens) }
+        let cache = input == .features
+            ? try frozen.features(of: train, cache: featureCache, log: { FileHandleOutput.note("train pixel-decoder: \($0)") }) : nil
+        let validation = try data.openValidation(imageSize: config.imageSize).map { dataset in
+            input == .features ? try frozen.features(ofFirst: validationImages, in: dataset, tokens: config.tokens)
+                               : try Self.patches(ofFirst: validationImages, in: dataset, config: config)
+        }
 
         let decoder: PixelDecoder
         do { decoder = try PixelDecoder(config: config) } catch { throw TrainingError(.invalidArgument, "\(error)", cause: error) }
@@ -71,41 +80,90 @@ public struct PixelDecoderTraining {
         var settings = data.settings
         settings["encoder"] = encoderDirectory.standardizedFileURL.path
         settings["noisy_steps"] = String(noisySteps)
-        let run = try TrainingRun(name: "train pixel-decoder", directory: data.runDirectory("pixel_decoder"),
+        settings["input"] = input.rawValue
+        let run = try TrainingRun(name: "train pixel-decoder", directory: data.runDirectory(input.folder),
                                   parameters: decoder.namedParameters(prefix: ""), options: options, settings: settings, resume: data.resume)
         let b = options.batchSize, side = config.imageSize
         let batches = try ImageBatchLoader(dataset: train, batchSize: b, seed: options.seed)
-        let features = Tensor(zeros: [b, config.tokens, config.encoderWidth])
+        let tokens = Tensor(zeros: [b, config.tokens, config.encoderWidth])            // (B, N, C) decoder input
         let weights = Tensor(zeros: [b, 1, side, side])
         let objective = FAETrainingStep()
         let rowSize = config.tokens * config.encoderWidth
-        let noiseScale = noiseScale * cache.rms, objectWeight = objectWeight, loss = loss, noisySteps = noisySteps
+        let noiseScale = noiseScale * (cache?.rms ?? 0), objectWeight = objectWeight, loss = loss, noisySteps = noisySteps
         try run.run(step: { step in
             let images = try batches.load(step: step)
-            cache.gather(batches.indices, into: features)
-            var input = features
-            if step < noisySteps {
-                var rng = RandomGenerator(seed: options.seed &+ 0x1A &+ UInt64(step) &* 0x9E37_79B9)
-                for i in 0..<b {
-                    let sigma = rng.uniform() * noiseScale, row = features.pointer + i * rowSize
-                    for k in 0..<rowSize { row[k] += sigma * rng.normal() }
+            var decoderInput = tokens
+            if let cache {
+                cache.gather(batches.indices, into: tokens)
+                if step < noisySteps {
+                    var rng = RandomGenerator(seed: options.seed &+ 0x1A &+ UInt64(step) &* 0x9E37_79B9)
+                    for i in 0..<b {
+                        let sigma = rng.uniform() * noiseScale, row = tokens.pointer + i * rowSize
+                        for k in 0..<rowSize { row[k] += sigma * rng.normal() }
+                    }
+                } else if let faeEncoder, let featureDecoder {
+                    decoderInput = featureDecoder.forward(faeEncoder.forward(tokens).mean)     // x_hat (B, N, C)
                 }
-            } else if let faeEncoder, let featureDecoder {
-                input = featureDecoder.forward(faeEncoder.forward(features).mean)     // x_hat (B, N, C)
+            } else {
+                Self.patchify(images, config: config, into: tokens)
             }
             FAELosses.objectWeights(images: images, objectWeight: objectWeight, into: weights)
-            let value = objective.pixel(decoder: decoder, features: input, images: images, weight: weights, loss: loss)
+            let value = objective.pixel(decoder: decoder, features: decoderInput, images: images, weight: weights, loss: loss)
             return [("loss", value)]
         }, validate: validation.map { v in { _ in
-            var figures = [("val_psnr_db_features", FeatureMetrics.meanPSNR(decoder.forward(v.features), v.images))]
+            var figures = [("val_psnr_db_\(input.rawValue)", FeatureMetrics.meanPSNR(decoder.forward(v.features), v.images))]
             if let faeEncoder, let featureDecoder {
                 let xHat = featureDecoder.forward(faeEncoder.forward(v.features).mean)
                 figures.append(("val_psnr_db_chain", FeatureMetrics.meanPSNR(decoder.forward(xHat), v.images)))
             }
+            if let shapeBench {
+                figures += try Self.shapeBenchFigures(shapeBench, input: input, frozen: frozen, config: config,
+                                                     decoder: decoder, faeEncoder: faeEncoder, featureDecoder: featureDecoder)
+            }
             return figures
         } })
         do {
-            try decoder.save(directory: data.out.appendingPathComponent(FAEAutoencoder.pixelDecoderFolder))
+            try decoder.save(directory: data.out.appendingPathComponent(input.folder))
         } catch { throw TrainingError(.cannotWrite, "\(error)", cause: error) }
+    }
+
+    /// ShapeBench on reconstructions through the decoder's input (and through x_hat when the FAE is loaded).
+    static func shapeBenchFigures(_ bench: ReconstructionShapeBench, input: PixelDecoderInput, frozen: FrozenEncoder, config: FAEConfig,
+                                  decoder: PixelDecoder, faeEncoder: FAEEncoder?, featureDecoder: FeatureDecoder?) throws -> [(String, Float)] {
+        switch input {
+        case .pixels:
+            let score = try bench.score { images in
+                let tokens = Tensor(zeros: [images.dim(0), config.tokens, config.encoderWidth])
+                patchify(images, config: config, into: tokens)
+                return decoder.forward(tokens)
+            }
+            return [("val_shapebench_pixels", Float(score.overall))]
+        case .features:
+            var figures = [("val_shapebench_features", Float(try bench.score { decoder.forward(try frozen.features(of: $0, tokens: config.tokens)) }.overall))]
+            if let faeEncoder, let featureDecoder {
+                let score = try bench.score { images in
+                    let features = try frozen.features(of: images, tokens: config.tokens)
+                    return decoder.forward(featureDecoder.forward(faeEncoder.forward(features).mean))
+                }
+                figures.append(("val_shapebench_chain", Float(score.overall)))
+            }
+            return figures
+        }
+    }
+
+    /// images (B, 3, H, W) -> tokens (B, N, 3*p*p), each token its patch laid out (c, py, px).
+    static func patchify(_ images: Tensor, config: FAEConfig, into tokens: Tensor) {
+        Ops.unpatchifyBackward(dMap: images, channels: config.imageChannels, patch: config.patchSize,
+                               gridHeight: config.gridSize, gridWidth: config.gridSize, dTokens: tokens)
+    }
+
+    /// The first `limit` images of `dataset` and their patch tokens (validation of `.pixels`).
+    static func patches(ofFirst limit: Int, in dataset: ImageDataset, config: FAEConfig) throws -> (images: Tensor, features: Tensor) {
+        let n = min(limit, dataset.count), side = dataset.imageSize
+        let images = Tensor(zeros: [n, 3, side, side])
+        try dataset.loadImages(indices: Array(0..<n), into: images.buffer, threads: Engine.threads)
+        let tokens = Tensor(zeros: [n, config.tokens, config.encoderWidth])
+        patchify(images, config: config, into: tokens)
+        return (images, tokens)
     }
 }

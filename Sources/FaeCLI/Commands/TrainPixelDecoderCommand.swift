@@ -1,6 +1,8 @@
 import ArgumentParser
+import FaeResources
 import Foundation
 import Models
+import ShapesWorld
 import Training
 
 struct TrainPixelDecoderCommand: ParsableCommand {
@@ -22,6 +24,8 @@ struct TrainPixelDecoderCommand: ParsableCommand {
     @Option(help: "Decoder width (default: the FAE config's).") var width: Int?
     @Option(help: "Decoder blocks (default: the FAE config's).") var depth: Int?
     @Option(name: .customLong("map-channels"), help: "Channels of the 64x64 map the convolutions read.") var mapChannels: Int?
+    @Option(help: "What the decoder reads: features (the model), or pixels (a diagnostic: the image's own patches, the decoder's ceiling; written to <out>/pixel_decoder_from_pixels/).")
+    var input: PixelDecoderInput = .features
 
     func validate() throws {
         if let noisySteps, noisySteps < 0 { throw CLIError("--noisy-steps must not be negative") }
@@ -48,9 +52,14 @@ struct TrainPixelDecoderCommand: ParsableCommand {
         stage.width = width
         stage.depth = depth
         stage.mapChannels = mapChannels
+        stage.input = input
+        let promptsDirectory = try ResourceLocator.promptsDirectory()
+        stage.shapeBench = try ReconstructionShapeBench(world: ShapesWorld(promptsDirectory: promptsDirectory),
+                                                        prompts: ShapeBench.load(from: promptsDirectory), side: 64, seed: 0)
         try stage.run()
-        print("pixel decoder: \(data.out.appendingPathComponent(FAEAutoencoder.pixelDecoderFolder).path)")
+        print("pixel decoder: \(data.out.appendingPathComponent(input.folder).path)")
     }
 }
 
 extension PixelLossKind: ExpressibleByArgument {}
+extension PixelDecoderInput: ExpressibleByArgument {}

@@ -3,7 +3,8 @@ import TensorEngine
 /// Configuration of the FAE autoencoder (one `config.json` shared by the encoder, the feature
 /// decoder and the pixel decoder). Defaults are the shapes-64 sizes of design.md section 6 and the
 /// round-2 calibration: 192-wide encoder features on an 8x8 token grid, d = 16, a 3-block feature
-/// decoder, and a width-128 depth-2 pixel decoder with a 16-channel map and two 3x3 convolutions.
+/// decoder, and a width-256 depth-2 pixel decoder with a 32-channel map and two 3x3 convolutions
+/// (docs/training.md: at width 128 with a 16-channel map the decoder, not the encoder, was the limit).
 public struct FAEConfig: Codable, Equatable, Sendable {
     /// Input feature width C (the frozen visual encoder's hidden size).
     public var encoderWidth: Int = 192
@@ -18,11 +19,11 @@ public struct FAEConfig: Codable, Equatable, Sendable {
     public var featureDecoderWidth: Int = 192
     public var featureDecoderDepth: Int = 3
     public var featureDecoderHeads: Int = 3
-    public var pixelDecoderWidth: Int = 128
+    public var pixelDecoderWidth: Int = 256
     public var pixelDecoderDepth: Int = 2
-    public var pixelDecoderHeads: Int = 2
+    public var pixelDecoderHeads: Int = 4
     /// Channels k of the reassembled (B, k, H, W) map that the two convolutions read.
-    public var pixelDecoderMapChannels: Int = 16
+    public var pixelDecoderMapChannels: Int = 32
     /// Feed-forward width = mlpRatio x block width (SwiGLU: two thirds of it, rounded up to 8).
     public var mlpRatio: Int = 4
     public var patchSize: Int = 8
