@@ -70,9 +70,16 @@ public struct LatentCache {
         }
     }
 
-    /// A key for the FAE folder's weights: each part's model.safetensors size and modification time.
-    public static func fingerprint(faeDirectory: URL) -> String {
-        ["encoder", "fae_encoder", "feature_decoder", "pixel_decoder"].map { part -> String in
+    /// A key for the FAE weights that `target` is computed with: each such part's model.safetensors
+    /// size and modification time (a new pixel decoder does not make latent targets stale).
+    public static func fingerprint(faeDirectory: URL, target: GeneratorTarget) -> String {
+        let parts: [String]
+        switch target {
+        case .latent: parts = ["encoder", "fae_encoder"]
+        case .features: parts = ["encoder"]
+        case .pixels: parts = []
+        }
+        return parts.map { part -> String in
             let path = faeDirectory.appendingPathComponent(part).appendingPathComponent("model.safetensors").standardizedFileURL.path
             let attributes = try? FileManager.default.attributesOfItem(atPath: path)
             let size = (attributes?[.size] as? NSNumber)?.intValue ?? -1

@@ -98,7 +98,7 @@ struct TrainGeneratorCommand: ParsableCommand {
             let trainer = try GeneratorTrainer(configuration: configuration, options: options, train: train, validation: validation,
                                                fae: autoencoder, tokenizer: spm, directory: runURL,
                                                resume: resume || exportOnly, threads: threads,
-                                               cacheKey: LatentCache.fingerprint(faeDirectory: faeURL), report: Self.note)
+                                               cacheKey: LatentCache.fingerprint(faeDirectory: faeURL, target: target), report: Self.note)
             Self.note("generator: \(train.count) training images, target \(target.rawValue) (\(trainer.mmdit.config.latentChannels) channels), shift \(String(format: "%.3f", trainer.generation.shift))")
             if !exportOnly { try trainer.train() }
             try trainer.export(to: outURL, tokenizerFile: tokenizerURL)
