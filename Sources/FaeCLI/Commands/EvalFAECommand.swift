@@ -17,7 +17,7 @@ struct EvalFAECommand: ParsableCommand {
         object in the centre cell from the tokens over it (mean of the two accuracies).
         """)
 
-    @OptionGroup var model: ModelDirectoryOption
+    @OptionGroup var model: ModelOption
     @Option(help: "Held-out dataset (with scene descriptions).") var data: String
     @Option(name: .customLong("probe-data"), help: "Dataset the probes are trained on.") var probeData: String
     @Option(help: "Held-out images to use.") var images = 2000
@@ -33,7 +33,7 @@ struct EvalFAECommand: ParsableCommand {
 
     func run() throws {
         threads.apply()
-        let directory = try model.resolve()
+        let directory = try model.directory()
         let autoencoder: FAEAutoencoder
         do { autoencoder = try FAEAutoencoder(directory: directory) } catch {
             throw CLIError("cannot load the FAE from \(directory.path): \(error)")

@@ -10,7 +10,7 @@ struct ModelPackCommand: ParsableCommand {
         discussion: "Example: fae-t2i model pack --from out/model-work/model --parts encoder,fae_encoder,feature_decoder,pixel_decoder")
 
     @Option(help: "Folder the parts were trained into (a training --out).") var from: String
-    @OptionGroup var model: ModelDirectoryOption
+    @OptionGroup var model: ModelOption
     @Option(help: "Comma-separated parts (sub-folders or files) to copy.")
     var parts = "encoder,fae_encoder,feature_decoder,pixel_decoder,text_encoder,generator,spiece.model"
     @Option(help: "Storage precision of the weights: f16, bf16 or f32.") var precision = "f16"
@@ -21,7 +21,7 @@ struct ModelPackCommand: ParsableCommand {
         }
         let list = parts.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !list.isEmpty else { throw CLIError("--parts is empty") }
-        let destination = try model.resolve()
+        let destination = try model.directory()
         let bytes = try ModelPacking.pack(from: URL(fileURLWithPath: from), to: destination, parts: list, precision: dtype)
         print("packed \(list.joined(separator: ", ")) into \(destination.path) (\(String(format: "%.1f", Double(bytes) / 1_048_576)) MiB)")
     }

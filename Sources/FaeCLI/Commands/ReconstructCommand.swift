@@ -13,7 +13,7 @@ struct ReconstructCommand: ParsableCommand {
         discussion: "Any JPEG or PNG is resized to the model's size (64x64). The output format follows --out's extension (.png or .jpg).")
 
     @Argument(help: "Input image (JPEG or PNG).") var image: String
-    @OptionGroup var model: ModelDirectoryOption
+    @OptionGroup var model: ModelOption
     @Option(help: "Output image (.png or .jpg).") var out: String
     @OptionGroup var threads: ThreadOption
 
@@ -24,7 +24,7 @@ struct ReconstructCommand: ParsableCommand {
 
     func run() throws {
         threads.apply()
-        let directory = try model.resolve()
+        let directory = try model.directory()
         let autoencoder: FAEAutoencoder
         do { autoencoder = try FAEAutoencoder(directory: directory) } catch {
             throw CLIError("cannot load the FAE from \(directory.path): \(error) (train it with `make model-fae`)")
