@@ -64,7 +64,7 @@ public final class FeatureCache {
     public static func loadOrBuild(at url: URL, encoder: Dinov2Model, encoderDirectory: URL, dataset: ImageDataset,
                                    batchSize: Int = 64, log: (String) -> Void) throws -> FeatureCache {
         let fingerprint = fingerprint(encoderDirectory: encoderDirectory, dataset: dataset)
-        if let cached = try? load(url), cached.header.fingerprint == fingerprint { return cached }
+        if let cached = try? load(url, ifFingerprint: fingerprint) { return cached }
         log("encoding \(dataset.count) images with the frozen encoder into \(url.path)")
         let cache = try build(encoder: encoder, dataset: dataset, fingerprint: fingerprint, batchSize: batchSize, log: log)
         try cache.write(to: url)
@@ -131,6 +131,13 @@ public final class FeatureCache {
     }
 
     public static func load(_ url: URL) throws -> FeatureCache {
+        guard let cache = try load(url, ifFingerprint: nil) else { preconditionFailure("an unconditional load returned nothing") }
+        return cache
+    }
+
+    /// The cache at `url` when its fingerprint is `fingerprint` (any when nil), else nil; the
+    /// values are only read when the header matches.
+    public static func load(_ url: URL, ifFingerprint fingerprint: String?) throws -> FeatureCache? {
         guard let handle = try? FileHandle(forReadingFrom: url) else {
             throw TrainingError(.missingInput, "no feature cache at \(url.path)")
         }
@@ -144,6 +151,7 @@ public final class FeatureCache {
               let header = try? JSONDecoder().decode(Header.self, from: json) else {
             throw TrainingError(.invalidData, "\(url.path): the feature cache header is damaged")
         }
+        if let fingerprint, header.fingerprint != fingerprint { return nil }
         let floats = header.count * header.tokens * header.width
         let values = UnsafeMutableBufferPointer<Float>.allocate(capacity: floats)
         let raw = UnsafeMutableRawBufferPointer(values)

@@ -65,4 +65,31 @@ public struct GeneratorTargetEncoder {
         }
         return all
     }
+
+    /// The targets of every image of a feature cache of the same dataset, without running the
+    /// visual encoder again: the latents are the FAE encoder's posterior mean of the cached
+    /// features, the features are the cache itself. Nil for `pixels` (not made from features).
+    public func encodeAll(features cache: FeatureCache, batchSize: Int = 256) throws -> Tensor? {
+        let c = fae.config
+        guard cache.header.tokens == tokens, cache.header.width == c.encoderWidth else {
+            throw TrainingError(.invalidData, "the feature cache holds (\(cache.header.tokens), \(cache.header.width)) per image, the FAE reads (\(tokens), \(c.encoderWidth))")
+        }
+        guard target != .pixels else { return nil }
+        let all = Tensor(zeros: [cache.count, tokens, channels])
+        let features = Tensor(zeros: [batchSize, tokens, c.encoderWidth])      // (B, N, C)
+        var start = 0
+        while start < cache.count {
+            let end = min(start + batchSize, cache.count)
+            let batch = features.slice(first: 0 ..< (end - start))
+            cache.gather(Array(start ..< end), into: batch)
+            let out = all.slice(first: start ..< end)
+            switch target {
+            case .latent: out.copy(from: fae.latents(fromFeatures: batch))
+            case .features: out.copy(from: batch)
+            case .pixels: preconditionFailure("pixels are not made from features")
+            }
+            start = end
+        }
+        return all
+    }
 }

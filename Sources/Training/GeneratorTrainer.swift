@@ -52,9 +52,13 @@ public final class GeneratorTrainer {
     /// builds both models and the run in `directory` (resuming its checkpoint when `resume`).
     /// `report` receives progress lines. With `cacheKey` (what identifies the FAE weights, e.g.
     /// `LatentCache.fingerprint`), the targets are kept in `directory` (`LatentCache`) and reused.
+    /// With `featureCache` (loads the frozen encoder's features of `train`, in order, or nil), the
+    /// training targets are made from them instead of running the visual encoder over the images
+    /// again; it is only called when the targets are not in the run's cache already.
     public init(configuration: GeneratorConfiguration, options: TrainingOptions, train: ImageDataset,
                 validation validationData: ImageDataset?, fae: FAEAutoencoder, tokenizer: SentencePieceTokenizer,
-                directory: URL, resume: Bool, threads: Int, cacheKey: String? = nil, report: (String) -> Void = { _ in }) throws {
+                directory: URL, resume: Bool, threads: Int, cacheKey: String? = nil, featureCache: (() throws -> FeatureCache?)? = nil,
+                report: (String) -> Void = { _ in }) throws {
         try configuration.validate()
         try options.validate()
         self.configuration = configuration
@@ -77,6 +81,16 @@ public final class GeneratorTrainer {
             if let hit = cache?.load(shape: [count, encoder.tokens, encoder.channels]) {
                 report("read the \(configuration.target.rawValue) targets of \(count) \(validation ? "validation" : "training") images from \(cache!.url.lastPathComponent)")
                 return hit
+            }
+            if !validation, let loadFeatures = featureCache, let features = try loadFeatures() {
+                guard features.count == count else {
+                    throw TrainingError(.invalidData, "the feature cache holds \(features.count) images, \(dataset.url.path) \(count)")
+                }
+                if let targets = try encoder.encodeAll(features: features) {
+                    report("made the \(configuration.target.rawValue) targets of \(count) training images from the feature cache")
+                    try cache?.save(targets)
+                    return targets
+                }
             }
             let targets = try encoder.encodeAll(dataset, indices: Array(0 ..< count), batchSize: configuration.encodeBatchSize,
                                                 threads: threads) { done, total in

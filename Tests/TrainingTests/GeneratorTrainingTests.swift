@@ -129,6 +129,22 @@ private struct GeneratorFixture {
         Ops.unpatchifyForward(targets, channels: 3, patch: p, gridHeight: grid, gridWidth: grid, map: back)
         #expect(back.values == images.values)
     }
+
+    @Test func targetsFromTheFeatureCacheMatchTargetsFromTheImages() throws {
+        let fixture = GeneratorFixture.shared
+        let dataset = try ImageDataset.open(url: fixture.train, threads: 2)
+        let fae = try FAEAutoencoder(directory: fixture.fae)
+        let cache = try FeatureCache.build(encoder: fae.encoder, dataset: dataset, fingerprint: "test", batchSize: 16, log: { _ in })
+        for target in [GeneratorTarget.latent, .features] {
+            let encoder = GeneratorTargetEncoder(fae: fae, target: target)
+            let fromImages = try encoder.encodeAll(dataset, indices: Array(0 ..< dataset.count), threads: 2)
+            let fromCache = try #require(try encoder.encodeAll(features: cache, batchSize: 20))  // a short last batch
+            #expect(fromCache.shape == fromImages.shape)
+            let largest = zip(fromCache.values, fromImages.values).map { abs($0 - $1) }.max() ?? .infinity
+            #expect(largest < 1e-4, "\(target) targets differ by \(largest)")
+        }
+        #expect(try GeneratorTargetEncoder(fae: fae, target: .pixels).encodeAll(features: cache) == nil)
+    }
 }
 
 @Suite struct TrainGeneratorCommandTests {

@@ -32,6 +32,8 @@ struct TrainGeneratorCommand: ParsableCommand {
     @Option(help: ArgumentHelp("SentencePiece model (default: <fae>/spiece.model, else models/default/spiece.model).", valueName: "file"))
     var tokenizer: String?
     @Option(help: "What the generator learns: latent, features or pixels.") var target: GeneratorTarget = .latent
+    @Option(name: .customLong("feature-cache"), help: ArgumentHelp("The frozen encoder's features of --data from `train fae` (default: <fae>/runs/features-train.f32); used for the targets when it matches the encoder and the data, else the images are encoded.", valueName: "file"))
+    var featureCache: String?
     @Option(help: "Optimizer steps.") var steps = 10_000
     @Option(name: .customLong("batch-size"), help: "Images per step.") var batchSize = 64
     @Option(help: "Peak learning rate (AdamW, warmup then cosine decay).") var lr: Float = 3e-4
@@ -98,7 +100,8 @@ struct TrainGeneratorCommand: ParsableCommand {
             let trainer = try GeneratorTrainer(configuration: configuration, options: options, train: train, validation: validation,
                                                fae: autoencoder, tokenizer: spm, directory: runURL,
                                                resume: resume || exportOnly, threads: threads,
-                                               cacheKey: LatentCache.fingerprint(faeDirectory: faeURL, target: target), report: Self.note)
+                                               cacheKey: LatentCache.fingerprint(faeDirectory: faeURL, target: target),
+                                               featureCache: { try matchingFeatureCache(faeURL: faeURL, train: train) }, report: Self.note)
             Self.note("generator: \(train.count) training images, target \(target.rawValue) (\(trainer.mmdit.config.latentChannels) channels), shift \(String(format: "%.3f", trainer.generation.shift))")
             if !exportOnly { try trainer.train() }
             try trainer.export(to: outURL, tokenizerFile: tokenizerURL)
@@ -110,6 +113,20 @@ struct TrainGeneratorCommand: ParsableCommand {
         } catch {
             throw CLIError("\(error)")
         }
+    }
+
+    /// The feature cache of --data made by `train fae` with this FAE's encoder, if there is one.
+    private func matchingFeatureCache(faeURL: URL, train: ImageDataset) throws -> FeatureCache? {
+        guard target != .pixels else { return nil }
+        let url = featureCache.map { URL(fileURLWithPath: $0) } ?? faeURL.appendingPathComponent("runs/features-train.f32")
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            if featureCache != nil { throw CLIError("--feature-cache: no file at \(url.path)") }
+            return nil
+        }
+        let fingerprint = FeatureCache.fingerprint(encoderDirectory: faeURL.appendingPathComponent(FAEAutoencoder.encoderFolder), dataset: train)
+        let cache = try FeatureCache.load(url, ifFingerprint: fingerprint)
+        if cache == nil { Self.note("\(url.path) was made from another encoder or dataset; encoding the images instead") }
+        return cache
     }
 
     /// --tokenizer, else <fae>/spiece.model, else the repository's models/default/spiece.model.
