@@ -29,8 +29,8 @@ public final class TargetDecoder {
             guard let featureDecoder, let pixelDecoder else {
                 throw TextToImageError(.invalidModel, "target 'latent' needs the feature decoder and the pixel decoder")
             }
-            guard featureDecoder.config == pixelDecoder.config else {
-                throw TextToImageError(.invalidModel, "the feature decoder and the pixel decoder were saved with different FAE configs")
+            guard featureDecoder.config.sharesFeatureInterface(with: pixelDecoder.config) else {
+                throw TextToImageError(.invalidModel, "the feature decoder and the pixel decoder were saved for different feature widths or token grids")
             }
         case .features:
             guard pixelDecoder != nil else { throw TextToImageError(.invalidModel, "target 'features' needs the pixel decoder") }

@@ -1,4 +1,5 @@
 import Foundation
+import Models
 import ImageCodec
 import Sampler
 import TensorEngine
@@ -101,6 +102,18 @@ import Tokenizer
         // Statistics for the wrong number of channels.
         try LatentStatistics(mean: [0], std: [1]).save(directory: folder.appendingPathComponent("generator"))
         #expect { try TextToImagePipeline(directory: folder) } throws: { ($0 as? TextToImageError)?.code == .invalidModel }
+    }
+
+    @Test func thePixelDecoderMayHaveItsOwnSizeButNotAnotherFeatureWidth() throws {
+        let base = TinyModelFolder.faeConfig()
+        var wider = base
+        wider.pixelDecoderWidth = 64; wider.pixelDecoderHeads = 4; wider.pixelDecoderMapChannels = 8
+        let decoder = try TargetDecoder(target: .latent, featureDecoder: FeatureDecoder(config: base), pixelDecoder: PixelDecoder(config: wider))
+        #expect(try decoder.decode(Tensor(zeros: [1, 64, TinyModelFolder.latentChannels])).shape == [1, 3, 64, 64])
+        var otherFeatures = base
+        otherFeatures.encoderWidth = 48
+        #expect { try TargetDecoder(target: .latent, featureDecoder: FeatureDecoder(config: base), pixelDecoder: PixelDecoder(config: otherFeatures)) }
+            throws: { ($0 as? TextToImageError)?.code == .invalidModel }
     }
 
     @Test func pixelTargetUnpatchifiesChannelMajorPatches() throws {

@@ -26,9 +26,8 @@ public final class FAEAutoencoder {
             throw ModelError(.unsupportedConfiguration,
                              "the visual encoder (width \(encoder.config.hiddenSize), patch \(encoder.config.patchSize.height)) does not match the FAE config (width \(config.encoderWidth), patch \(config.patchSize))")
         }
-        // The pixel decoder's own size fields may differ; the token grid and widths must agree.
         for part in [featureDecoder.config, pixelDecoder.config] {
-            guard part.encoderWidth == config.encoderWidth, part.patchSize == config.patchSize, part.imageSize == config.imageSize else {
+            guard part.sharesFeatureInterface(with: config) else {
                 throw ModelError(.unsupportedConfiguration, "the FAE encoder and decoders were saved for different feature widths or token grids")
             }
         }

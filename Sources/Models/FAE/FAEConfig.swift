@@ -95,6 +95,12 @@ public struct FAEConfig: Codable, Equatable, Sendable {
     /// Values per token that the pixel decoder's output projection produces: k * p * p.
     public var pixelDecoderTokenOutputs: Int { pixelDecoderMapChannels * patchSize * patchSize }
 
+    /// Whether two parts exchange features of the same width on the same token grid; each part's
+    /// own size fields (e.g. the pixel decoder's width) may differ.
+    public func sharesFeatureInterface(with other: FAEConfig) -> Bool {
+        encoderWidth == other.encoderWidth && patchSize == other.patchSize && imageSize == other.imageSize
+    }
+
     /// SwiGLU hidden width for a block of `width`: (int(width * mlpRatio * 2/3) + 7) / 8 * 8.
     public func swigluHidden(_ width: Int) -> Int { (width * mlpRatio * 2 / 3 + 7) / 8 * 8 }
 
