@@ -76,7 +76,7 @@ let package = Package(
             "ImageCodec", "TestSupport", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "WorkerTests", dependencies: [
-            "Worker", "JobQueue", "ShapesWorld", "ImageCodec", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            "Worker", "JobQueue", "Sampler", "ShapesWorld", "ImageCodec", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
     ],
     swiftLanguageModes: [.v5]

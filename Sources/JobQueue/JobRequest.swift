@@ -22,6 +22,8 @@ public struct JobRequest: Sendable, Equatable {
     public var idempotencyKey: String?
     public var maxAttempts: Int
 
+    /// `guidance` defaults to `FlowSamplerConfiguration.defaultGuidanceScale` (the queue does not
+    /// depend on the sampler, so the value is repeated here; keep the two equal).
     public init(
         prompt: String, negativePrompt: String = "", seed: Int64? = nil, count: Int = 1, steps: Int = 25,
         guidance: Double = 3, sampler: String = "euler", priority: Int = 0, idempotencyKey: String? = nil,

@@ -1,4 +1,5 @@
 import ImageCodec
+import Sampler
 
 /// What a renderer needs to draw a job's images.
 public struct RenderRequest: Sendable, Equatable {
@@ -10,7 +11,7 @@ public struct RenderRequest: Sendable, Equatable {
     public var guidance: Double
     public var sampler: String
 
-    public init(prompt: String, negativePrompt: String = "", seeds: [Int64], steps: Int = 25, guidance: Double = 3,
+    public init(prompt: String, negativePrompt: String = "", seeds: [Int64], steps: Int = 25, guidance: Double = FlowSamplerConfiguration.defaultGuidanceScale,
                 sampler: String = "euler") {
         self.prompt = prompt
         self.negativePrompt = negativePrompt

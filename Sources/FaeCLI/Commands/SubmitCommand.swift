@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JobQueue
+import Sampler
 
 struct SubmitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "submit", abstract: "Queue a prompt; prints the job id.")
@@ -21,7 +22,7 @@ struct SubmitCommand: AsyncParsableCommand {
     var steps: Int = 25
 
     @Option(help: "Classifier-free guidance weight (0-30).")
-    var guidance: Double = 3
+    var guidance: Double = FlowSamplerConfiguration.defaultGuidanceScale
 
     @Option(help: "ODE sampler: euler or heun.")
     var sampler: String = "euler"
