@@ -39,10 +39,16 @@ public struct FrozenEncoder {
 
     /// Features of the first `limit` images of `dataset` (validation), (n, N, C).
     public func features(ofFirst limit: Int, in dataset: ImageDataset, tokens: Int) throws -> (images: Tensor, features: Tensor) {
+        let images = try Self.images(ofFirst: limit, in: dataset)
+        return (images, try features(of: images, tokens: tokens))
+    }
+
+    /// The first `limit` images of `dataset`, (n, 3, H, W) in [-1, 1].
+    public static func images(ofFirst limit: Int, in dataset: ImageDataset) throws -> Tensor {
         let n = min(limit, dataset.count), side = dataset.imageSize
         let images = Tensor(zeros: [n, 3, side, side])
         try dataset.loadImages(indices: Array(0..<n), into: images.buffer, threads: Engine.threads)
-        return (images, try features(of: images, tokens: tokens))
+        return images
     }
 
     /// Patch-token features of `images` (n, 3, H, W) -> (n, N, C).

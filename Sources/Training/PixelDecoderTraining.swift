@@ -68,10 +68,19 @@ public struct PixelDecoderTraining {
         let train = try data.openTrain(imageSize: config.imageSize)
         let cache = input == .features
             ? try frozen.features(of: train, cache: featureCache, log: { FileHandleOutput.note("train pixel-decoder: \($0)") }) : nil
-        let validation = try data.openValidation(imageSize: config.imageSize).map { dataset in
-            input == .features ? try frozen.features(ofFirst: validationImages, in: dataset, tokens: config.tokens)
-                               : try Self.patches(ofFirst: validationImages, in: dataset, config: config)
+        // What the decoder reads for given images, (n, 3, H, W) -> (n, N, C).
+        let decoderInput: (Tensor) throws -> Tensor = { [input] images in
+            if input == .features { return try frozen.features(of: images, tokens: config.tokens) }
+            let tokens = Tensor(zeros: [images.dim(0), config.tokens, config.encoderWidth])
+            Self.patchify(images, config: config, into: tokens)
+            return tokens
         }
+        let validation = try data.openValidation(imageSize: config.imageSize).map { dataset in
+            let images = try FrozenEncoder.images(ofFirst: validationImages, in: dataset)
+            return (images: images, inputs: try decoderInput(images))
+        }
+        // The renders are fixed and the encoder frozen: their decoder inputs are made once.
+        let benchInputs = try shapeBench.map { try decoderInput($0.renders) }
 
         let decoder: PixelDecoder
         do { decoder = try PixelDecoder(config: config) } catch { throw TrainingError(.invalidArgument, "\(error)", cause: error) }
@@ -111,14 +120,18 @@ public struct PixelDecoderTraining {
             let value = objective.pixel(decoder: decoder, features: decoderInput, images: images, weight: weights, loss: loss)
             return [("loss", value)]
         }, validate: validation.map { v in { _ in
-            var figures = [("val_psnr_db_\(input.rawValue)", FeatureMetrics.meanPSNR(decoder.forward(v.features), v.images))]
+            var figures = [("val_psnr_db_\(input.rawValue)", FeatureMetrics.meanPSNR(decoder.forward(v.inputs), v.images))]
             if let faeEncoder, let featureDecoder {
-                let xHat = featureDecoder.forward(faeEncoder.forward(v.features).mean)
+                let xHat = featureDecoder.forward(faeEncoder.forward(v.inputs).mean)
                 figures.append(("val_psnr_db_chain", FeatureMetrics.meanPSNR(decoder.forward(xHat), v.images)))
             }
-            if let shapeBench {
-                figures += try Self.shapeBenchFigures(shapeBench, input: input, frozen: frozen, config: config,
-                                                     decoder: decoder, faeEncoder: faeEncoder, featureDecoder: featureDecoder)
+            if let shapeBench, let benchInputs {
+                let direct = try shapeBench.score { decoder.forward(benchInputs.slice(first: $0)) }
+                figures.append(("val_shapebench_\(input.rawValue)", Float(direct.overall)))
+                if let faeEncoder, let featureDecoder {
+                    let chain = try shapeBench.score { decoder.forward(featureDecoder.forward(faeEncoder.forward(benchInputs.slice(first: $0)).mean)) }
+                    figures.append(("val_shapebench_chain", Float(chain.overall)))
+                }
             }
             return figures
         } })
@@ -127,43 +140,9 @@ public struct PixelDecoderTraining {
         } catch { throw TrainingError(.cannotWrite, "\(error)", cause: error) }
     }
 
-    /// ShapeBench on reconstructions through the decoder's input (and through x_hat when the FAE is loaded).
-    static func shapeBenchFigures(_ bench: ReconstructionShapeBench, input: PixelDecoderInput, frozen: FrozenEncoder, config: FAEConfig,
-                                  decoder: PixelDecoder, faeEncoder: FAEEncoder?, featureDecoder: FeatureDecoder?) throws -> [(String, Float)] {
-        switch input {
-        case .pixels:
-            let score = try bench.score { images in
-                let tokens = Tensor(zeros: [images.dim(0), config.tokens, config.encoderWidth])
-                patchify(images, config: config, into: tokens)
-                return decoder.forward(tokens)
-            }
-            return [("val_shapebench_pixels", Float(score.overall))]
-        case .features:
-            var figures = [("val_shapebench_features", Float(try bench.score { decoder.forward(try frozen.features(of: $0, tokens: config.tokens)) }.overall))]
-            if let faeEncoder, let featureDecoder {
-                let score = try bench.score { images in
-                    let features = try frozen.features(of: images, tokens: config.tokens)
-                    return decoder.forward(featureDecoder.forward(faeEncoder.forward(features).mean))
-                }
-                figures.append(("val_shapebench_chain", Float(score.overall)))
-            }
-            return figures
-        }
-    }
-
     /// images (B, 3, H, W) -> tokens (B, N, 3*p*p), each token its patch laid out (c, py, px).
     static func patchify(_ images: Tensor, config: FAEConfig, into tokens: Tensor) {
         Ops.unpatchifyBackward(dMap: images, channels: config.imageChannels, patch: config.patchSize,
                                gridHeight: config.gridSize, gridWidth: config.gridSize, dTokens: tokens)
-    }
-
-    /// The first `limit` images of `dataset` and their patch tokens (validation of `.pixels`).
-    static func patches(ofFirst limit: Int, in dataset: ImageDataset, config: FAEConfig) throws -> (images: Tensor, features: Tensor) {
-        let n = min(limit, dataset.count), side = dataset.imageSize
-        let images = Tensor(zeros: [n, 3, side, side])
-        try dataset.loadImages(indices: Array(0..<n), into: images.buffer, threads: Engine.threads)
-        let tokens = Tensor(zeros: [n, config.tokens, config.encoderWidth])
-        patchify(images, config: config, into: tokens)
-        return (images, tokens)
     }
 }

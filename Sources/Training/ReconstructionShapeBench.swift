@@ -29,11 +29,17 @@ public struct ReconstructionShapeBench {
 
     /// `reconstruct` maps a batch of renders (n, 3, H, W) to images of the same shape.
     public func score(reconstruct: (Tensor) throws -> Tensor) throws -> ShapeBenchScore {
+        try score(batches: { try reconstruct(renders.slice(first: $0)) })
+    }
+
+    /// `reconstructBatch` maps a range of prompts to the reconstructions of their renders
+    /// (range.count, 3, H, W); for callers that keep their own per-render inputs (e.g. features).
+    public func score(batches reconstructBatch: (Range<Int>) throws -> Tensor) throws -> ShapeBenchScore {
         let side = renders.dim(2), perImage = 3 * side * side
         var score = ShapeBenchScore()
         for begin in stride(from: 0, to: prompts.count, by: batchSize) {
             let range = begin..<min(begin + batchSize, prompts.count)
-            let out = try reconstruct(renders.slice(first: range))
+            let out = try reconstructBatch(range)
             precondition(out.shape == [range.count, 3, side, side], "reconstruction has shape \(out.shape)")
             for (i, prompt) in prompts[range].enumerated() {
                 let image = try PixelNormalization.image(fromCHW: UnsafeBufferPointer(start: out.pointer + i * perImage, count: perImage), side: side)
