@@ -38,7 +38,9 @@ let package = Package(
         .target(name: "Models", dependencies: ["TensorEngine"]),
         .target(name: "Sampler", dependencies: ["TensorEngine", "Models"]),
         .target(name: "Tokenizer", dependencies: ["CSentencePiece"]),
-        .target(name: "Training", dependencies: ["TensorEngine", "Models", "Dataset", "ShapesWorld", "Sampler", "Tokenizer", "ImageCodec"]),
+        .target(name: "Training", dependencies: [
+            "TensorEngine", "Models", "Dataset", "ShapesWorld", "Sampler", "Tokenizer", "ImageCodec", "TextToImage", "Evaluation",
+        ]),
         .target(name: "TextToImage", dependencies: ["Models", "Sampler", "Tokenizer", "TensorEngine", "Dataset", "ImageCodec"]),
         .target(name: "Evaluation", dependencies: ["Models", "TensorEngine", "Dataset", "ShapesWorld", "ImageCodec"]),
         .target(name: "JobQueue", dependencies: [

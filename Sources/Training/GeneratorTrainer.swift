@@ -30,6 +30,9 @@ public final class GeneratorTrainer {
     public let statistics: LatentStatistics
     public let generation: GenerationSettings
     public let run: TrainingRun
+    /// Extra figures for every validation pass, computed with the EMA weights in `mmdit` and
+    /// `textEncoder` (e.g. `GeneratorShapeBench`); the validation loss uses the live weights.
+    public var sampleValidation: (() throws -> [(String, Float)])?
     /// The loss of every step taken by `train()` in this process.
     public private(set) var losses: [Float] = []
 
@@ -180,7 +183,10 @@ public final class GeneratorTrainer {
             let loss = try self.step(i)
             self.losses.append(loss)
             return [("loss", loss)]
-        }, validate: validation == nil ? nil : { [unowned self] _ in [("val_loss", try self.validationLoss())] })
+        }, validate: validation == nil && sampleValidation == nil ? nil : { [unowned self] _ in
+            let loss: [(String, Float)] = self.validation == nil ? [] : [("val_loss", try self.validationLoss())]
+            return try loss + (self.sampleValidation.map { try self.run.withAveragedWeights($0) } ?? [])
+        })
     }
 
     /// One optimizer step's forward and backward (gradients accumulate; `TrainingRun` applies them).

@@ -119,6 +119,15 @@ public final class TrainingRun {
     /// Copies the EMA weights into the parameters (for the final export), when there is an EMA.
     public func useAveragedWeights() { ema?.copyToParameters() }
 
+    /// Runs `body` with the averaged weights in the parameters and puts the live ones back after
+    /// (the live weights alone without EMA).
+    public func withAveragedWeights<T>(_ body: () throws -> T) rethrows -> T {
+        guard let ema else { return try body() }
+        ema.swapWithParameters()
+        defer { ema.swapWithParameters() }
+        return try body()
+    }
+
     private func runValidation(_ validate: (Int) throws -> [(String, Float)], progress: TrainingProgress, log: LogWriter) throws {
         let figures = try validate(state.step)
         var entry: [String: Any] = ["step": state.step, "elapsed_s": state.elapsedSeconds, "validation": true]
@@ -140,7 +149,7 @@ final class LogWriter {
 
     init(url: URL) throws {
         let fm = FileManager.default
-        if !fm.fileExists(atPath: url.path) { fm.createFile(atPath: url.path, contents: nil) }
+        if !fm.fileExists(atPath: url.path) { _ = fm.createFile(atPath: url.path, contents: nil) }
         do {
             handle = try FileHandle(forWritingTo: url)
             try handle.seekToEnd()

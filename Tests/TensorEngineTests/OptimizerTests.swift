@@ -51,6 +51,10 @@ extension EngineTests {
             p.value.pointer[0] = 2
             ema.update()
             #expect(abs(ema.shadows[0].pointer[0] - 1.1) < 1e-6)
+            ema.swapWithParameters()
+            #expect(abs(p.value.pointer[0] - 1.1) < 1e-6 && ema.shadows[0].pointer[0] == 2)
+            ema.swapWithParameters()
+            #expect(p.value.pointer[0] == 2 && abs(ema.shadows[0].pointer[0] - 1.1) < 1e-6)
             ema.copyToParameters()
             #expect(abs(p.value.pointer[0] - 1.1) < 1e-6)
         }

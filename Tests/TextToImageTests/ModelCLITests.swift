@@ -19,7 +19,7 @@ import TestSupport
             .joined(separator: "\n").write(to: prompts, atomically: true, encoding: .utf8)
         let out = folder.appendingPathComponent("images")
         let result = try run(["eval", "shapebench", "--model", model.path, "--prompts", prompts.path, "--steps", "2",
-                              "--batch", "3", "--json", "--out", out.path, "--threads", "1"])
+                              "--batch", "3", "--guidance-max-time", "1", "--shift", "2", "--json", "--out", out.path, "--threads", "1"])
         #expect(result.status == 0, "\(result.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(json["overall"] is Double && json["fd"] is Double && json["images"] as? Int == 4)
@@ -27,6 +27,15 @@ import TestSupport
         #expect(Set(categories.keys) == ["single", "counting", "position", "background"])
         let saved = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
         #expect(saved == ["0-0.png", "1-0.png", "2-0.png", "3-0.png"])
+    }
+
+    @Test func evalShapeBenchRejectsBadSamplerSettings() throws {
+        for (arguments, message) in [(["--guidance-max-time", "1.5"], "--guidance-max-time must be between 0 and 1"),
+                                     (["--shift", "0"], "--shift must be a positive number"),
+                                     (["--sampler", "rk4"], "--sampler must be euler or heun")] {
+            let result = try run(["eval", "shapebench"] + arguments)
+            #expect(result.status != 0 && result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        }
     }
 
     @Test func reconstructAnyImageAndRejectBadInput() throws {

@@ -94,6 +94,31 @@ private struct GeneratorFixture {
         #expect(log.split(separator: "\n").filter { $0.contains("val_loss") }.count == 3)
     }
 
+    @Test func shapeBenchIsLoggedWithTheEMAWeightsAndTheLiveOnesComeBack() throws {
+        let fixture = GeneratorFixture.shared
+        let run = try TestPaths.temporaryDirectory("generator-shapebench")
+        defer { try? FileManager.default.removeItem(at: run) }
+        let trainer = try fixture.trainer(directory: run, steps: 4, batchSize: 4)
+        let prompts = TestPaths.repositoryRoot.appendingPathComponent("prompts")
+        let bench = try GeneratorShapeBench(trainer: trainer, tokenizer: trainer.textBatchEncoder.tokenizer,
+                                            fae: FAEAutoencoder(directory: fixture.fae), world: ShapesWorld(promptsDirectory: prompts),
+                                            prompts: Array(ShapeBench.load(from: prompts).prefix(3)))
+        bench.configuration.steps = 2
+        let ema = try #require(trainer.run.ema)
+        var seenDuringValidation: [[Float]] = []
+        trainer.sampleValidation = {
+            seenDuringValidation = trainer.run.parameters.map(\.1.value.values)
+            return try bench.figures()
+        }
+        try trainer.train()
+        // The pass saw the averaged weights; afterwards the live weights are back in the models.
+        #expect(seenDuringValidation == ema.shadows.map(\.values))
+        #expect(seenDuringValidation != trainer.run.parameters.map(\.1.value.values))
+        let log = try String(contentsOf: run.appendingPathComponent("log.jsonl"), encoding: .utf8)
+        let validation = try #require(log.split(separator: "\n").last { $0.contains("val_loss") })
+        #expect(validation.contains("\"val_shapebench\"") && validation.contains("\"val_shapebench_single\""), "\(validation)")
+    }
+
     @Test func resumingGivesTheSameWeightsAsOneRun() throws {
         let fixture = GeneratorFixture.shared
         let straightRun = try TestPaths.temporaryDirectory("generator-straight")

@@ -23,6 +23,8 @@ struct EvalShapeBenchCommand: ParsableCommand {
     @Option(help: "Images per model pass.") var batch: Int = 16
     @Option(help: "Sampler steps.") var steps: Int = 25
     @Option(help: "CFG weight (1 = no guidance).") var guidance: Double = FlowSamplerConfiguration().guidanceScale
+    @Option(help: "CFG applies only at times t <= this (1 = every step).") var guidanceMaxTime: Double = FlowSamplerConfiguration().guidanceMaxTime
+    @Option(help: "Time shift of the sampling grid (default: the one the generator was trained with).") var shift: Double?
     @Option(help: "Sampler: euler or heun.") var sampler: String = "euler"
     @Option(help: "Seed of the first image; image k of prompt p uses seed + p * samples + k.") var seed: UInt64 = 0
     @Option(help: "Also save the images here (<prompt index>-<sample>.png).") var out: String?
@@ -34,6 +36,8 @@ struct EvalShapeBenchCommand: ParsableCommand {
         guard (1...256).contains(batch) else { throw CLIError("--batch must be between 1 and 256, got \(batch)") }
         guard (1...1_000).contains(steps) else { throw CLIError("--steps must be between 1 and 1000, got \(steps)") }
         guard guidance.isFinite else { throw CLIError("--guidance must be a finite number") }
+        guard (0...1).contains(guidanceMaxTime) else { throw CLIError("--guidance-max-time must be between 0 and 1, got \(guidanceMaxTime)") }
+        if let shift, !(shift > 0 && shift.isFinite) { throw CLIError("--shift must be a positive number, got \(shift)") }
         guard FlowSamplerConfiguration.Method(rawValue: sampler) != nil else {
             throw CLIError("--sampler must be euler or heun, got '\(sampler)'")
         }
@@ -63,7 +67,7 @@ struct EvalShapeBenchCommand: ParsableCommand {
         let outURL = out.map { URL(fileURLWithPath: $0, isDirectory: true) }
         if let outURL { try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true) }
         let configuration = FlowSamplerConfiguration(steps: steps, method: FlowSamplerConfiguration.Method(rawValue: sampler)!,
-                                                     guidanceScale: guidance)
+                                                     guidanceScale: guidance, guidanceMaxTime: guidanceMaxTime, shift: shift)
         let evaluator = ShapeBenchEvaluator(world: world, features: ImageFeatureExtractor(encoder: encoder))
         let report = try evaluator.evaluate(
             prompts: benchPrompts, samples: samples, batch: batch, seed: seed,

@@ -4,6 +4,7 @@ import FaeResources
 import Foundation
 import Models
 import Sampler
+import ShapesWorld
 import TensorEngine
 import Tokenizer
 import Training
@@ -49,6 +50,9 @@ struct TrainGeneratorCommand: ParsableCommand {
     @Option(name: .customLong("cfg-dropout"), help: "Fraction of captions replaced by the empty prompt.") var cfgDropout: Float = 0.1
     @Option(help: "Time shift a (default: sqrt(tokens * channels / 4096)).") var shift: Double?
     @Option(name: .customLong("val-every"), help: "Steps between validation passes.") var valEvery = 500
+    @Flag(name: .customLong("val-shapebench"), inversion: .prefixedNo,
+          help: "At every validation also log ShapeBench of the EMA weights (one image per evaluation prompt, default sampler; about 35 s on 2 cores).")
+    var valShapeBench = true
     @Option(name: .customLong("checkpoint-minutes"), help: "Minutes between checkpoints.") var checkpointMinutes: Double = 3
     @Option(help: "Seed of the initial weights, batch order, noise and times.") var seed: UInt64 = 0
     @Flag(help: "Continue the run in --out from its checkpoint.") var resume = false
@@ -103,6 +107,13 @@ struct TrainGeneratorCommand: ParsableCommand {
                                                cacheKey: LatentCache.fingerprint(faeDirectory: faeURL, target: target),
                                                featureCache: { try matchingFeatureCache(faeURL: faeURL, train: train) }, report: Self.note)
             Self.note("generator: \(train.count) training images, target \(target.rawValue) (\(trainer.mmdit.config.latentChannels) channels), shift \(String(format: "%.3f", trainer.generation.shift))")
+            if valShapeBench, !exportOnly {
+                let promptsDirectory = try ResourceLocator.promptsDirectory()
+                let bench = try GeneratorShapeBench(trainer: trainer, tokenizer: spm, fae: autoencoder,
+                                                    world: ShapesWorld(promptsDirectory: promptsDirectory),
+                                                    prompts: ShapeBench.load(from: promptsDirectory))
+                trainer.sampleValidation = bench.figures
+            }
             if !exportOnly { try trainer.train() }
             try trainer.export(to: outURL, tokenizerFile: tokenizerURL)
             Self.note("exported \(GeneratorTrainer.generatorFolder)/, \(GeneratorTrainer.textEncoderFolder)/ and \(GeneratorTrainer.tokenizerFileName) into \(out)")

@@ -24,6 +24,15 @@ public final class ExponentialMovingAverage {
     /// Copies the averaged weights into the live parameters (for sampling or saving).
     public func copyToParameters() { for (p, s) in zip(params, shadows) { p.value.copy(from: s) } }
 
+    /// Exchanges the averaged and the live weights in place; a second call undoes the first (to
+    /// evaluate the averaged weights in the middle of training without allocating a copy).
+    public func swapWithParameters() {
+        for (p, s) in zip(params, shadows) {
+            let w = p.value.pointer, e = s.pointer
+            for i in 0..<p.value.count { (w[i], e[i]) = (e[i], w[i]) }
+        }
+    }
+
     /// The averaged weights by parameter name (for checkpoints).
     public var namedShadows: [(String, Tensor)] { Array(zip(names, shadows)) }
 }
