@@ -10,8 +10,8 @@ public struct FlowSamplerConfiguration: Codable, Equatable, Sendable {
 
     public var steps: Int = 25
     public var method: Method = .euler
-    /// The default CFG weight of every entry point (jobs, `render`, the evaluations). On the shipped
-    /// model ShapeBench scored 0.344 with 3 and with 4.5 (worse FD) and 0.300 with 6; the first model
+    /// The default CFG weight of every entry point (jobs, `render`, the evaluations). On the 10000-step
+    /// generator ShapeBench scored 0.344 with 3 and with 4.5 (worse FD) and 0.300 with 6; the first model
     /// 0.152 with 3 against 0.079 with 1.5 (docs/training.md).
     public static let defaultGuidanceScale = 3.0
 
