@@ -119,8 +119,8 @@ public final class TrainingRun {
     /// Copies the EMA weights into the parameters (for the final export), when there is an EMA.
     public func useAveragedWeights() { ema?.copyToParameters() }
 
-    /// Runs `body` with the averaged weights in the parameters and puts the live ones back after
-    /// (the live weights alone without EMA).
+    /// Runs `body` with the averaged weights in the parameters and puts the live ones back after;
+    /// without an EMA, `body` sees the live weights.
     public func withAveragedWeights<T>(_ body: () throws -> T) rethrows -> T {
         guard let ema else { return try body() }
         ema.swapWithParameters()
