@@ -81,6 +81,12 @@ public struct PixelDecoderTraining {
         }
         // The renders are fixed and the encoder frozen: their decoder inputs are made once.
         let benchInputs = try shapeBench.map { try decoderInput($0.renders) }
+        // With the frozen FAE loaded, x_hat of those fixed inputs is made once too.
+        func reconstructedByFAE(_ inputs: Tensor?) -> Tensor? {
+            guard let inputs, let faeEncoder, let featureDecoder else { return nil }
+            return Self.reconstructed(inputs, faeEncoder: faeEncoder, featureDecoder: featureDecoder)
+        }
+        let validationXHat = reconstructedByFAE(validation?.inputs), benchXHat = reconstructedByFAE(benchInputs)
 
         let decoder: PixelDecoder
         do { decoder = try PixelDecoder(config: config) } catch { throw TrainingError(.invalidArgument, "\(error)", cause: error) }
@@ -121,15 +127,14 @@ public struct PixelDecoderTraining {
             return [("loss", value)]
         }, validate: validation.map { v in { _ in
             var figures = [("val_psnr_db_\(input.rawValue)", FeatureMetrics.meanPSNR(decoder.forward(v.inputs), v.images))]
-            if let faeEncoder, let featureDecoder {
-                let xHat = featureDecoder.forward(faeEncoder.forward(v.inputs).mean)
+            if let xHat = validationXHat {
                 figures.append(("val_psnr_db_chain", FeatureMetrics.meanPSNR(decoder.forward(xHat), v.images)))
             }
             if let shapeBench, let benchInputs {
                 let direct = try shapeBench.score { decoder.forward(benchInputs.slice(first: $0)) }
                 figures.append(("val_shapebench_\(input.rawValue)", Float(direct.overall)))
-                if let faeEncoder, let featureDecoder {
-                    let chain = try shapeBench.score { decoder.forward(featureDecoder.forward(faeEncoder.forward(benchInputs.slice(first: $0)).mean)) }
+                if let xHat = benchXHat {
+                    let chain = try shapeBench.score { decoder.forward(xHat.slice(first: $0)) }
                     figures.append(("val_shapebench_chain", Float(chain.overall)))
                 }
             }
@@ -138,6 +143,17 @@ public struct PixelDecoderTraining {
         do {
             try decoder.save(directory: data.out.appendingPathComponent(input.folder))
         } catch { throw TrainingError(.cannotWrite, "\(error)", cause: error) }
+    }
+
+    /// x_hat = featureDecoder(faeEncoder(features).mean) of fixed features (n, N, C) -> (n, N, C),
+    /// in batches of 64 copied out of the layers' reused buffers.
+    static func reconstructed(_ features: Tensor, faeEncoder: FAEEncoder, featureDecoder: FeatureDecoder) -> Tensor {
+        let out = Tensor(zeros: features.shape), n = features.dim(0)
+        for begin in stride(from: 0, to: n, by: 64) {
+            let rows = begin..<min(begin + 64, n)
+            out.slice(first: rows).copy(from: featureDecoder.forward(faeEncoder.forward(features.slice(first: rows)).mean))
+        }
+        return out
     }
 
     /// images (B, 3, H, W) -> tokens (B, N, 3*p*p), each token its patch laid out (c, py, px).

@@ -90,9 +90,17 @@ import Testing
         pixels.depth = 1
         pixels.mapChannels = 4
         pixels.validationImages = 8
+        pixels.shapeBench = try ReconstructionShapeBench(world: ShapesWorld(grammar: Self.grammar),
+                                                         prompts: Array(ShapeBench.prompts(grammar: Self.grammar).prefix(3)), side: 64, seed: 0)
         try pixels.run()
         let pixelLoss = try Self.losses(stage.runDirectory("pixel_decoder"))
         #expect(pixelLoss.last! < pixelLoss.first!)
+        // With the FAE loaded, validation also goes through x_hat.
+        let pixelLog = try String(contentsOf: stage.runDirectory("pixel_decoder").appendingPathComponent("log.jsonl"), encoding: .utf8)
+        let validation = try #require(pixelLog.split(separator: "\n").last { $0.contains("\"validation\"") })
+        for key in ["val_psnr_db_features", "val_psnr_db_chain", "val_shapebench_features", "val_shapebench_chain"] {
+            #expect(validation.contains("\"\(key)\""), "\(key) missing from \(validation)")
+        }
 
         let autoencoder = try FAEAutoencoder(directory: model)
         let images = Tensor(zeros: [2, 3, 64, 64])
