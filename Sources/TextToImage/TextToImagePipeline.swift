@@ -95,11 +95,11 @@ public final class TextToImagePipeline {
         return try images(from: try decoder.decode(latents))
     }
 
-    /// Encodes prompts and negative prompts in one text-encoder pass; the conditions view the
-    /// encoder's output buffer (valid until its next call).
+    /// Encodes prompts and negative prompts in one text-encoder pass, padded only to the longest
+    /// of them; the conditions view the encoder's output buffer (valid until its next call).
     func encodeText(_ prompts: [String], _ negatives: [String]) throws -> (TextCondition, TextCondition) {
-        let t = settings.maxTextTokens, d = textEncoder.config.dModel
-        let (ids, mask) = textBatchEncoder.encode(prompts + negatives)
+        let (ids, mask, t) = textBatchEncoder.encodeToLongest(prompts + negatives)
+        let d = textEncoder.config.dModel
         let rows = prompts.count + negatives.count
         let hidden = try textEncoder.forward(inputIDs: ids, batch: rows, length: t, attentionMask: mask)   // (R, T, D)
         let promptMask = promptMaskSlot.tensor(prompts.count, t), negativeMask = negativeMaskSlot.tensor(negatives.count, t)

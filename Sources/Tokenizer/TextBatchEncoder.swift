@@ -56,6 +56,23 @@ public struct TextBatchEncoder: Sendable {
         return (ids, mask)
     }
 
+    /// Rows of `texts` padded only as far as the longest of them needs (at most `maxTokens`):
+    /// ids and mask (texts.count, length). The kept columns are exactly those of `encode`, and
+    /// padding is masked everywhere it is read, so rendering uses this to skip columns of pure
+    /// padding (prompts are mostly far shorter than `maxTokens`).
+    public func encodeToLongest(_ texts: [String]) -> (ids: [Int32], mask: [Int32], length: Int) {
+        let rows = texts.map { encodeRow($0) }
+        let length = rows.map { row in (row.mask.lastIndex(of: 1) ?? 0) + 1 }.max() ?? 1
+        var ids: [Int32] = [], mask: [Int32] = []
+        ids.reserveCapacity(texts.count * length)
+        mask.reserveCapacity(texts.count * length)
+        for row in rows {
+            ids += row.ids[..<length]
+            mask += row.mask[..<length]
+        }
+        return (ids, mask, length)
+    }
+
     /// The empty prompt's row (CFG dropout in training, default negative prompt in sampling).
     public var emptyRow: (ids: [Int32], mask: [Int32]) {
         let row = encodeRow(Self.emptyPrompt)

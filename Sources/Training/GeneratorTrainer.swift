@@ -57,11 +57,12 @@ public final class GeneratorTrainer {
     /// `LatentCache.fingerprint`), the targets are kept in `directory` (`LatentCache`) and reused.
     /// With `featureCache` (loads the frozen encoder's features of `train`, in order, or nil), the
     /// training targets are made from them instead of running the visual encoder over the images
-    /// again; it is only called when the targets are not in the run's cache already.
+    /// again; it is only called when the targets are not in the run's cache already. With
+    /// `initialWeights`, a new run starts from those weights (a resumed run from its checkpoint).
     public init(configuration: GeneratorConfiguration, options: TrainingOptions, train: ImageDataset,
                 validation validationData: ImageDataset?, fae: FAEAutoencoder, tokenizer: SentencePieceTokenizer,
                 directory: URL, resume: Bool, threads: Int, cacheKey: String? = nil, featureCache: (() throws -> FeatureCache?)? = nil,
-                report: (String) -> Void = { _ in }) throws {
+                initialWeights: GeneratorInitialWeights? = nil, report: (String) -> Void = { _ in }) throws {
         try configuration.validate()
         try options.validate()
         self.configuration = configuration
@@ -143,7 +144,7 @@ public final class GeneratorTrainer {
             validation = nil
         }
 
-        // Models: fresh weights, then the checkpoint's when resuming.
+        // Models: fresh (or --init-from) weights, then the checkpoint's when resuming.
         mmdit = try MMDiT(config: configuration.generatorConfig(channels: channels, grid: encoder.gridSize))
         mmdit.initialize(seed: options.seed)
         // adaLN-Zero: with a zero output layer the untrained model predicts v = 0.
@@ -151,6 +152,10 @@ public final class GeneratorTrainer {
         textEncoder = try T5Encoder(config: configuration.textEncoderConfig(
             vocabularySize: tokenizer.vocabularySize, padID: tokenizer.padID, eosID: tokenizer.eosID))
         textEncoder.initialize(seed: options.seed &+ 1)
+        if let initialWeights {
+            try initialWeights.load(into: mmdit, textEncoder: textEncoder)
+            report("started from the generator and text encoder in \(initialWeights.directory.path)")
+        }
         var settings = configuration.checkpointSettings
         settings["train_images"] = "\(train.count)"
         settings["batch_size"] = "\(b)"

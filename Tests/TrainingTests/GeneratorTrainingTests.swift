@@ -50,11 +50,12 @@ private struct GeneratorFixture {
         tokenizerFile = TestPaths.repositoryRoot.appendingPathComponent("models/default/spiece.model")
     }
 
-    func trainer(directory: URL, steps: Int, batchSize: Int = 8, resume: Bool = false) throws -> GeneratorTrainer {
+    func trainer(directory: URL, steps: Int, batchSize: Int = 8, resume: Bool = false, width: Int = 32, textTokens: Int = 8,
+                 initialWeights: GeneratorInitialWeights? = nil) throws -> GeneratorTrainer {
         var configuration = GeneratorConfiguration()
-                configuration.width = 32; configuration.depth = 1; configuration.heads = 2
+        configuration.width = width; configuration.depth = 1; configuration.heads = 2
         configuration.textWidth = 16; configuration.textLayers = 1; configuration.textHeads = 2
-        configuration.textTokens = 8
+        configuration.textTokens = textTokens
         configuration.validationImages = 16
         var options = TrainingOptions(steps: steps, batchSize: batchSize, learningRate: 3e-3, warmupSteps: 2)
         options.emaDecay = 0.9
@@ -64,7 +65,8 @@ private struct GeneratorFixture {
                                     train: ImageDataset.open(url: train, threads: 2),
                                     validation: ImageDataset.open(url: validation, threads: 2),
                                     fae: FAEAutoencoder(directory: fae), tokenizer: SentencePieceTokenizer(modelFile: tokenizerFile),
-                                    directory: directory, resume: resume, threads: 2, cacheKey: "test-fae")
+                                    directory: directory, resume: resume, threads: 2, cacheKey: "test-fae",
+                                    initialWeights: initialWeights)
     }
 }
 
@@ -136,6 +138,39 @@ private struct GeneratorFixture {
         try second.train()
         for ((key, a), (_, b)) in zip(straight.run.parameters, second.run.parameters) {
             #expect(a.value.values == b.value.values, "\(key) differs after resuming")
+        }
+    }
+
+    @Test func initFromStartsAtTheExportedWeightsEvenWithLongerText() throws {
+        let fixture = GeneratorFixture.shared
+        let source = try TestPaths.temporaryDirectory("generator-init-source")
+        let run = try TestPaths.temporaryDirectory("generator-init-run")
+        let wider = try TestPaths.temporaryDirectory("generator-init-wider")
+        defer { for url in [source, run, wider] { try? FileManager.default.removeItem(at: url) } }
+        let first = try fixture.trainer(directory: source, steps: 3, batchSize: 4)
+        try first.train()
+        try first.export(to: source, tokenizerFile: fixture.tokenizerFile)
+        let exported = try MMDiT.load(directory: source.appendingPathComponent("generator")).namedParameters(prefix: "mmdit.")
+            + T5Encoder.load(directory: source.appendingPathComponent("text_encoder")).namedParameters(prefix: "t5.")
+
+        let second = try fixture.trainer(directory: run, steps: 3, batchSize: 4, textTokens: 12,
+                                         initialWeights: GeneratorInitialWeights(directory: source))
+        #expect(second.mmdit.config.maxTextTokens == 12)
+        #expect(exported.map(\.0) == second.run.parameters.map(\.0))
+        for ((key, a), (_, b)) in zip(exported, second.run.parameters) {
+            #expect(a.value.values == b.value.values, "\(key) does not start at the exported weights")
+        }
+        try second.train()
+        let finite = second.losses.allSatisfy { $0.isFinite }
+        #expect(finite && second.losses.count == 3)
+
+        // Another architecture is refused, naming what differs.
+        do {
+            _ = try fixture.trainer(directory: wider, steps: 1, batchSize: 4, width: 48,
+                                    initialWeights: GeneratorInitialWeights(directory: source))
+            Issue.record("a 48-wide run started from a 32-wide generator")
+        } catch let error as TrainingError {
+            #expect(error.message.contains("width 32 (this run: 48)"), "\(error.message)")
         }
     }
 
@@ -225,6 +260,22 @@ private struct GeneratorFixture {
         #expect(row.ids == Array(tokenizer.encode(text).prefix(3)) + [tokenizer.eosID!])
         #expect(row.mask == [1, 1, 1, 1])
         #expect(!encoder.encodeRow("a").truncated)
+    }
+
+    @Test func padsToTheLongestRowOnly() throws {
+        let encoder = try TextBatchEncoder(tokenizer: tokenizer, maxTokens: 16)
+        let texts = ["a red circle", "a blue square on the left", ""]
+        let full = encoder.encode(texts)
+        let trimmed = encoder.encodeToLongest(texts)
+        let length = tokenizer.encode("a blue square on the left").count + 1
+        #expect(trimmed.length == length && trimmed.ids.count == 3 * length && trimmed.mask.count == 3 * length)
+        for r in 0 ..< texts.count {
+            #expect(Array(trimmed.ids[r * length ..< (r + 1) * length]) == Array(full.ids[r * 16 ..< r * 16 + length]))
+            #expect(Array(trimmed.mask[r * length ..< (r + 1) * length]) == Array(full.mask[r * 16 ..< r * 16 + length]))
+        }
+        let short = try TextBatchEncoder(tokenizer: tokenizer, maxTokens: 4)
+        #expect(short.encodeToLongest(["a big red circle above a small blue square"]).length == 4)
+        #expect(short.encodeToLongest([TextBatchEncoder.emptyPrompt]).length == 1)
     }
 
     @Test func emptyPromptIsEOSThenPadding() throws {

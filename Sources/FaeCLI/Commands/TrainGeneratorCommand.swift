@@ -30,8 +30,10 @@ struct TrainGeneratorCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Model folder with encoder/, fae_encoder/, feature_decoder/, pixel_decoder/ (default: --out).", valueName: "dir"))
     var fae: String?
     @Option(help: ArgumentHelp("Model folder the parts are exported into; the run is kept in <out>/runs/generator/.", valueName: "dir")) var out: String
-    @Option(help: ArgumentHelp("SentencePiece model (default: <fae>/spiece.model, else models/default/spiece.model).", valueName: "file"))
+    @Option(help: ArgumentHelp("SentencePiece model (default: <init-from>/spiece.model, else <fae>/spiece.model, else models/default/spiece.model).", valueName: "file"))
     var tokenizer: String?
+    @Option(name: .customLong("init-from"), help: ArgumentHelp("Start a new run from the generator/ and text_encoder/ of this model folder (same sizes; --text-tokens may differ) instead of random weights.", valueName: "dir"))
+    var initFrom: String?
     @Option(help: "What the generator learns: latent, features or pixels.") var target: GeneratorTarget = .latent
     @Option(name: .customLong("feature-cache"), help: ArgumentHelp("The frozen encoder's features of --data from `train fae` (default: <fae>/runs/features-train.f32); used for the targets when it matches the encoder and the data, else the images are encoded.", valueName: "file"))
     var featureCache: String?
@@ -45,7 +47,7 @@ struct TrainGeneratorCommand: ParsableCommand {
     @Option(name: .customLong("text-width"), help: "T5 text encoder width (d_model).") var textWidth = 128
     @Option(name: .customLong("text-layers"), help: "T5 text encoder layers.") var textLayers = 2
     @Option(name: .customLong("text-heads"), help: "T5 text encoder heads.") var textHeads = 4
-    @Option(name: .customLong("text-tokens"), help: "Text tokens per caption (with </s>; longer captions are cut).") var textTokens = 16
+    @Option(name: .customLong("text-tokens"), help: "Text tokens per caption (with </s>; longer captions are cut).") var textTokens = GeneratorConfiguration().textTokens
     @Option(help: "EMA decay of the weights that are exported.") var ema: Float = 0.999
     @Option(name: .customLong("cfg-dropout"), help: "Fraction of captions replaced by the empty prompt.") var cfgDropout: Float = 0.1
     @Option(help: "Time shift a (default: sqrt(tokens * channels / 4096)).") var shift: Double?
@@ -96,6 +98,13 @@ struct TrainGeneratorCommand: ParsableCommand {
         }
         do {
             let autoencoder = try Self.loadFAE(faeURL)
+            let initialWeights = try initFrom.map { path -> GeneratorInitialWeights in
+                let url = URL(fileURLWithPath: path)
+                guard FileManager.default.fileExists(atPath: url.appendingPathComponent(GeneratorTrainer.generatorFolder).path) else {
+                    throw CLIError("--init-from: \(path) holds no \(GeneratorTrainer.generatorFolder)/ folder")
+                }
+                return GeneratorInitialWeights(directory: url)
+            }
             let tokenizerURL = try tokenizerFile(faeURL: faeURL)
             let spm = try SentencePieceTokenizer(modelFile: tokenizerURL)
             let size = autoencoder.config.imageSize
@@ -105,7 +114,8 @@ struct TrainGeneratorCommand: ParsableCommand {
                                                fae: autoencoder, tokenizer: spm, directory: runURL,
                                                resume: resume || exportOnly, threads: threads,
                                                cacheKey: LatentCache.fingerprint(faeDirectory: faeURL, target: target),
-                                               featureCache: { try matchingFeatureCache(faeURL: faeURL, train: train) }, report: Self.note)
+                                               featureCache: { try matchingFeatureCache(faeURL: faeURL, train: train) },
+                                               initialWeights: initialWeights, report: Self.note)
             Self.note("generator: \(train.count) training images, target \(target.rawValue) (\(trainer.mmdit.config.latentChannels) channels), shift \(String(format: "%.3f", trainer.generation.shift))")
             if valShapeBench, !exportOnly {
                 let promptsDirectory = try ResourceLocator.promptsDirectory()
@@ -140,11 +150,19 @@ struct TrainGeneratorCommand: ParsableCommand {
         return cache
     }
 
-    /// --tokenizer, else <fae>/spiece.model, else the repository's models/default/spiece.model.
+    /// --tokenizer, else the one of --init-from (its text encoder's ids), else <fae>/spiece.model,
+    /// else the repository's models/default/spiece.model.
     private func tokenizerFile(faeURL: URL) throws -> URL {
         if let tokenizer {
             let url = URL(fileURLWithPath: tokenizer)
             guard FileManager.default.fileExists(atPath: url.path) else { throw CLIError("--tokenizer: no file at \(url.path)") }
+            return url
+        }
+        if let initFrom {
+            let url = URL(fileURLWithPath: initFrom).appendingPathComponent(GeneratorTrainer.tokenizerFileName)
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                throw CLIError("--init-from: \(initFrom) holds no \(GeneratorTrainer.tokenizerFileName) (its text encoder's tokenizer); pass --tokenizer")
+            }
             return url
         }
         let beside = faeURL.appendingPathComponent("spiece.model")

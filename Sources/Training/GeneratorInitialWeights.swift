@@ -1,0 +1,56 @@
+import Foundation
+import Models
+
+/// `train generator --init-from DIR`: a new run that starts from an exported generator and text
+/// encoder (a model folder's `generator/` and `text_encoder/`) instead of random weights, e.g. to
+/// fine-tune the shipped model when its training run is gone, or with a longer `--text-tokens`.
+///
+/// The architectures must be the same; only the text length may differ, because it is just the
+/// longest input the MMDiT accepts (no parameter depends on it: T5 positions are relative, padded
+/// tokens are masked and the pooled text is a masked mean).
+public struct GeneratorInitialWeights {
+    public let directory: URL
+
+    public init(directory: URL) {
+        self.directory = directory
+    }
+
+    /// Copies the folder's weights into `mmdit` and `textEncoder`; throws `TrainingError(.invalidArgument)`
+    /// naming the first setting that differs, or the unreadable file.
+    public func load(into mmdit: MMDiT, textEncoder: T5Encoder) throws {
+        let generatorURL = directory.appendingPathComponent(GeneratorTrainer.generatorFolder)
+        let textURL = directory.appendingPathComponent(GeneratorTrainer.textEncoderFolder)
+        do {
+            let generator = try HuggingFaceCheckpoint(directory: generatorURL)
+            var stored = try generator.config(MMDiTConfig.self)
+            stored.maxTextTokens = mmdit.config.maxTextTokens
+            try requireSame(stored, mmdit.config, part: generatorURL)
+            try StateDict.load(mmdit.namedParameters(prefix: ""), from: generator.weights)
+
+            let text = try HuggingFaceCheckpoint(directory: textURL)
+            let textConfig = try text.config(T5Config.self)
+            try requireSame(textConfig, textEncoder.config, part: textURL)
+            try textEncoder.load(from: text.weights)
+        } catch let error as TrainingError {
+            throw error
+        } catch {
+            throw TrainingError(.invalidArgument, "--init-from \(directory.path): \(error)", cause: error)
+        }
+    }
+
+    /// Compares two configs through their JSON, so the message names the keys that differ.
+    private func requireSame<C: Encodable & Equatable>(_ stored: C, _ wanted: C, part: URL) throws {
+        guard stored != wanted else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        func fields(_ c: C) throws -> [String: String] {
+            let object = try JSONSerialization.jsonObject(with: encoder.encode(c)) as? [String: Any] ?? [:]
+            return object.mapValues { "\($0)" }
+        }
+        let a = try fields(stored), b = try fields(wanted)
+        let differences = Set(a.keys).union(b.keys).sorted().filter { a[$0] != b[$0] }
+            .map { "\($0) \(a[$0] ?? "none") (this run: \(b[$0] ?? "none"))" }
+        throw TrainingError(.invalidArgument,
+                            "--init-from: \(part.path)/config.json differs from this run: \(differences.joined(separator: ", ")); pass the same sizes")
+    }
+}
