@@ -40,6 +40,7 @@ let package = Package(
         .target(name: "Tokenizer", dependencies: ["CSentencePiece"]),
         .target(name: "Training", dependencies: [
             "TensorEngine", "Models", "Dataset", "ShapesWorld", "Sampler", "Tokenizer", "ImageCodec", "TextToImage", "Evaluation",
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "TextToImage", dependencies: ["Models", "Sampler", "Tokenizer", "TensorEngine", "Dataset", "ImageCodec"]),
         .target(name: "Evaluation", dependencies: ["Models", "TensorEngine", "Dataset", "ShapesWorld", "ImageCodec"]),

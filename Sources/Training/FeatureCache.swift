@@ -50,13 +50,10 @@ public final class FeatureCache {
         }
     }
 
-    /// A fingerprint of the encoder weights file (size, modification time) and the dataset.
+    /// A fingerprint of the encoder weights (their content hash) and the dataset (path and count).
     public static func fingerprint(encoderDirectory: URL, dataset: ImageDataset) -> String {
-        let weights = encoderDirectory.appendingPathComponent("model.safetensors")
-        let attributes = try? FileManager.default.attributesOfItem(atPath: weights.path)
-        let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
-        let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-        return "\(weights.standardizedFileURL.path):\(size):\(Int(modified))|\(dataset.url.standardizedFileURL.path):\(dataset.count)"
+        let weights = WeightsFingerprint.of(encoderDirectory.appendingPathComponent("model.safetensors"))
+        return "\(weights)|\(dataset.url.standardizedFileURL.path):\(dataset.count)"
     }
 
     /// Loads the cache at `url` when it matches `fingerprint`, else encodes the dataset with the

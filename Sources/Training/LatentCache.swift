@@ -70,8 +70,9 @@ public struct LatentCache {
         }
     }
 
-    /// A key for the FAE weights that `target` is computed with: each such part's model.safetensors
-    /// size and modification time (a new pixel decoder does not make latent targets stale).
+    /// A key for the FAE weights that `target` is computed with: the content hash of each such
+    /// part's model.safetensors (a new pixel decoder does not make latent targets stale; a copied
+    /// model folder keeps its key).
     public static func fingerprint(faeDirectory: URL, target: GeneratorTarget) -> String {
         let parts: [String]
         switch target {
@@ -80,11 +81,7 @@ public struct LatentCache {
         case .pixels: parts = []
         }
         return parts.map { part -> String in
-            let path = faeDirectory.appendingPathComponent(part).appendingPathComponent("model.safetensors").standardizedFileURL.path
-            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-            let size = (attributes?[.size] as? NSNumber)?.intValue ?? -1
-            let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-            return "\(path):\(size):\(modified)"
+            "\(part):" + WeightsFingerprint.of(faeDirectory.appendingPathComponent(part).appendingPathComponent("model.safetensors"))
         }.joined(separator: "|")
     }
 }

@@ -42,5 +42,12 @@ struct LatentCacheTests {
 
         try write("encoder", bytes: 16)
         #expect(LatentCache.fingerprint(faeDirectory: folder, target: .features) != features)
+
+        // A copied model folder keeps its key (the caches in it stay valid).
+        let copy = folder.deletingLastPathComponent().appendingPathComponent(folder.lastPathComponent + "-copy")
+        defer { try? FileManager.default.removeItem(at: copy) }
+        try FileManager.default.copyItem(at: folder, to: copy)
+        #expect(LatentCache.fingerprint(faeDirectory: copy, target: .latent) == LatentCache.fingerprint(faeDirectory: folder, target: .latent))
+        #expect(LatentCache.fingerprint(faeDirectory: copy, target: .latent).hasPrefix("encoder:sha256:"))
     }
 }

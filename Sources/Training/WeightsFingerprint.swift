@@ -1,0 +1,16 @@
+import Crypto
+import Foundation
+
+/// What identifies a weights file in a cache key: the SHA-256 of its bytes. Unlike its path or
+/// modification time, this survives copying a model folder (a copied folder reuses its caches) and
+/// changes with every retraining. Hashing a few MB takes milliseconds.
+enum WeightsFingerprint {
+    /// `sha256:<hex>` of the file, or `missing:<file name>` when it cannot be read.
+    static func of(_ url: URL) -> String {
+        guard let data = try? Data(contentsOf: url, options: .alwaysMapped) else { return "missing:\(url.lastPathComponent)" }
+        return "sha256:" + SHA256.hash(data: data).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+}
