@@ -13,8 +13,8 @@ public struct GeneratorConfiguration: Sendable, Equatable {
     public var textLayers = 2
     public var textHeads = 4
     /// Text length (`TextBatchEncoder.maxTokens`, MMDiT max_text_tokens). 32 keeps 99.75% of
-    /// the shapes-world captions whole (16 cut 22% of them, most lists of 3-4 objects, teaching
-    /// the model that a caption may leave objects out).
+    /// the shapes-world captions whole (16 cut 22% of them, mostly object lists, teaching the
+    /// model that a caption may leave out objects the image holds).
     public var textTokens = 32
     /// Fraction of captions replaced by the empty prompt (classifier-free guidance dropout).
     public var textDropout: Float = 0.1

@@ -16,7 +16,7 @@ public struct GeneratorInitialWeights {
     }
 
     /// Copies the folder's weights into `mmdit` and `textEncoder`; throws `TrainingError(.invalidArgument)`
-    /// naming the first setting that differs, or the unreadable file.
+    /// naming every setting of the part that differs, or the unreadable file.
     public func load(into mmdit: MMDiT, textEncoder: T5Encoder) throws {
         let generatorURL = directory.appendingPathComponent(GeneratorTrainer.generatorFolder)
         let textURL = directory.appendingPathComponent(GeneratorTrainer.textEncoderFolder)

@@ -228,6 +228,11 @@ private struct GeneratorFixture {
                                     "--fae", fixture.fae.path, "--out", partial.appendingPathComponent("run").path,
                                     "--text-width", "30", "--text-heads", "4"])
         #expect(heads.status != 0 && heads.stderr.contains("--text-width 30 is not divisible by --text-heads 4"), "\(heads.stderr)")
+        let initFrom = try runner.run(["train", "generator", "--data", fixture.train.path, "--val-data", fixture.validation.path,
+                                       "--fae", fixture.fae.path, "--out", partial.appendingPathComponent("run").path,
+                                       "--init-from", "/nonexistent/model"])
+        #expect(initFrom.status != 0 && initFrom.stderr.contains("--init-from: /nonexistent/model holds no generator/ folder"),
+                "\(initFrom.stderr)")
     }
 }
 
