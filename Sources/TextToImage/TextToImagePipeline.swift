@@ -61,6 +61,13 @@ public final class TextToImagePipeline {
         self.sampler = FlowSampler(model: generator, statistics: statistics)
     }
 
+    /// How many text tokens of `prompt` (with `</s>`) lie beyond the model's text length: 0 when it
+    /// fits, else the number of tokens `generate` ignores.
+    public func tokensBeyondLimit(_ prompt: String) -> Int {
+        let tokens = tokenizer.encode(prompt).count + (tokenizer.eosID == nil ? 0 : 1)
+        return max(0, tokens - settings.maxTextTokens)
+    }
+
     /// The sampler settings `generate` uses for `configuration`: its shift, else the trained one.
     public func samplerConfiguration(_ configuration: FlowSamplerConfiguration) -> FlowSamplerConfiguration {
         var c = configuration

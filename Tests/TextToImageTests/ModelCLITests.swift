@@ -69,6 +69,13 @@ import TestSupport
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("\"model\" : \"fae-t2i:\(model.lastPathComponent)\""))
         #expect(FileManager.default.fileExists(atPath: out.path))
+        #expect(!result.stderr.contains("warning"), "\(result.stderr)")
+
+        // A prompt longer than the model's text still renders, with a warning naming what is cut.
+        let long = "a picture of a small pink cross to the left of a large cyan circle on a black background"
+        let cut = try run(["render", long, "--out", out.path, "--model", model.path, "--seed", "3"])
+        #expect(cut.status == 0, "\(cut.stderr)")
+        #expect(cut.stderr.contains("warning: the model reads \(TinyModelFolder.maxTextTokens) text tokens; the last"), "\(cut.stderr)")
     }
 
     @Test func missingOrIncompleteModelFoldersAreNamed() throws {
