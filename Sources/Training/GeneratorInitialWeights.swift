@@ -10,27 +10,31 @@ import Models
 /// tokens are masked and the pooled text is a masked mean).
 public struct GeneratorInitialWeights {
     public let directory: URL
+    private let generator: HuggingFaceCheckpoint, textEncoder: HuggingFaceCheckpoint
 
-    public init(directory: URL) {
+    /// Opens both parts (config.json read, weights memory-mapped), so a wrong folder fails before
+    /// any training data is prepared; throws `TrainingError(.invalidArgument)`.
+    public init(directory: URL) throws {
         self.directory = directory
+        do {
+            generator = try HuggingFaceCheckpoint(directory: directory.appendingPathComponent(GeneratorTrainer.generatorFolder))
+            textEncoder = try HuggingFaceCheckpoint(directory: directory.appendingPathComponent(GeneratorTrainer.textEncoderFolder))
+        } catch {
+            throw TrainingError(.invalidArgument, "--init-from \(directory.path): \(error)", cause: error)
+        }
     }
 
     /// Copies the folder's weights into `mmdit` and `textEncoder`; throws `TrainingError(.invalidArgument)`
     /// naming every setting of the part that differs, or the unreadable file.
-    public func load(into mmdit: MMDiT, textEncoder: T5Encoder) throws {
-        let generatorURL = directory.appendingPathComponent(GeneratorTrainer.generatorFolder)
-        let textURL = directory.appendingPathComponent(GeneratorTrainer.textEncoderFolder)
+    public func load(into mmdit: MMDiT, textEncoder encoder: T5Encoder) throws {
         do {
-            let generator = try HuggingFaceCheckpoint(directory: generatorURL)
             var stored = try generator.config(MMDiTConfig.self)
             stored.maxTextTokens = mmdit.config.maxTextTokens
-            try requireSame(stored, mmdit.config, part: generatorURL)
+            try requireSame(stored, mmdit.config, part: generator.directory)
             try StateDict.load(mmdit.namedParameters(prefix: ""), from: generator.weights)
 
-            let text = try HuggingFaceCheckpoint(directory: textURL)
-            let textConfig = try text.config(T5Config.self)
-            try requireSame(textConfig, textEncoder.config, part: textURL)
-            try textEncoder.load(from: text.weights)
+            try requireSame(try textEncoder.config(T5Config.self), encoder.config, part: textEncoder.directory)
+            try encoder.load(from: textEncoder.weights)
         } catch let error as TrainingError {
             throw error
         } catch {

@@ -8,9 +8,6 @@ enum WeightsFingerprint {
     /// `sha256:<hex>` of the file, or `missing:<file name>` when it cannot be read.
     static func of(_ url: URL) -> String {
         guard let data = try? Data(contentsOf: url, options: .alwaysMapped) else { return "missing:\(url.lastPathComponent)" }
-        return "sha256:" + SHA256.hash(data: data).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        return "sha256:" + SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -154,7 +154,7 @@ private struct GeneratorFixture {
             + T5Encoder.load(directory: source.appendingPathComponent("text_encoder")).namedParameters(prefix: "t5.")
 
         let second = try fixture.trainer(directory: run, steps: 3, batchSize: 4, textTokens: 12,
-                                         initialWeights: GeneratorInitialWeights(directory: source))
+                                         initialWeights: try GeneratorInitialWeights(directory: source))
         #expect(second.mmdit.config.maxTextTokens == 12)
         #expect(exported.map(\.0) == second.run.parameters.map(\.0))
         for ((key, a), (_, b)) in zip(exported, second.run.parameters) {
@@ -167,7 +167,7 @@ private struct GeneratorFixture {
         // Another architecture is refused, naming what differs.
         do {
             _ = try fixture.trainer(directory: wider, steps: 1, batchSize: 4, width: 48,
-                                    initialWeights: GeneratorInitialWeights(directory: source))
+                                    initialWeights: try GeneratorInitialWeights(directory: source))
             Issue.record("a 48-wide run started from a 32-wide generator")
         } catch let error as TrainingError {
             #expect(error.message.contains("width 32 (this run: 48)"), "\(error.message)")
@@ -231,7 +231,7 @@ private struct GeneratorFixture {
         let initFrom = try runner.run(["train", "generator", "--data", fixture.train.path, "--val-data", fixture.validation.path,
                                        "--fae", fixture.fae.path, "--out", partial.appendingPathComponent("run").path,
                                        "--init-from", "/nonexistent/model"])
-        #expect(initFrom.status != 0 && initFrom.stderr.contains("--init-from: /nonexistent/model holds no generator/ folder"),
+        #expect(initFrom.status != 0 && initFrom.stderr.contains("--init-from /nonexistent/model: /nonexistent/model/generator is not a model directory"),
                 "\(initFrom.stderr)")
     }
 }

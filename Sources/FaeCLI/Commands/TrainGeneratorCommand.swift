@@ -98,13 +98,7 @@ struct TrainGeneratorCommand: ParsableCommand {
         }
         do {
             let autoencoder = try Self.loadFAE(faeURL)
-            let initialWeights = try initFrom.map { path -> GeneratorInitialWeights in
-                let url = URL(fileURLWithPath: path)
-                guard FileManager.default.fileExists(atPath: url.appendingPathComponent(GeneratorTrainer.generatorFolder).path) else {
-                    throw CLIError("--init-from: \(path) holds no \(GeneratorTrainer.generatorFolder)/ folder")
-                }
-                return GeneratorInitialWeights(directory: url)
-            }
+            let initialWeights = try initFrom.map { try GeneratorInitialWeights(directory: URL(fileURLWithPath: $0)) }
             let tokenizerURL = try tokenizerFile(faeURL: faeURL)
             let spm = try SentencePieceTokenizer(modelFile: tokenizerURL)
             let size = autoencoder.config.imageSize
