@@ -22,6 +22,8 @@ public struct DatasetGenerator: Sendable {
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     /// Replace an existing dataset in the output folder instead of refusing.
     public var overwrite = false
+    /// How often each caption form is drawn (recorded in the manifest when it is not the default).
+    public var mix = CaptionMix.default
 
     public init(grammar: ShapesGrammar) {
         self.grammar = grammar
@@ -31,7 +33,9 @@ public struct DatasetGenerator: Sendable {
     public func sample(index: Int, seed: UInt64, split: DatasetSplit) -> GeneratedSample {
         var stream = SeededGenerator(seed: split.streamSeed(for: seed) &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
         var generator = SeededGenerator(seed: stream.next())
-        return SceneGenerator(grammar: grammar).sample(using: &generator)
+        var scenes = SceneGenerator(grammar: grammar)
+        scenes.mix = mix
+        return scenes.sample(using: &generator)
     }
 
     /// Generates `count` samples into `directory` (created if needed); `progress(done, count)` is called
@@ -60,7 +64,8 @@ public struct DatasetGenerator: Sendable {
         }
         let manifest = DatasetManifest(
             imageSize: side, count: count, shards: shards,
-            generator: .init(name: "shapes-world", seed: seed, split: split, streamSeed: split.streamSeed(for: seed)))
+            generator: .init(name: "shapes-world", seed: seed, split: split, streamSeed: split.streamSeed(for: seed),
+                             mix: mix == .default ? nil : mix.description))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try write(try encoder.encode(manifest) + Data([0x0A]), to: directory.appendingPathComponent(ImageDataset.manifestFileName))

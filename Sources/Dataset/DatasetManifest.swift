@@ -19,9 +19,11 @@ public struct DatasetManifest: Codable, Equatable, Sendable {
         public var split: DatasetSplit
         /// The seed of the split's sample stream (differs from `seed` for the eval split).
         public var streamSeed: UInt64
+        /// The caption mix (`CaptionMix` syntax) when it is not the default.
+        public var mix: String?
 
         enum CodingKeys: String, CodingKey {
-            case name, seed, split
+            case name, seed, split, mix
             case streamSeed = "stream_seed"
         }
     }

@@ -3,8 +3,8 @@
 public struct SceneGenerator: Sendable {
     public let grammar: ShapesGrammar
 
-    /// Mix of caption forms: single object, object list (2...max), relation, count.
-    public var formWeights: (single: Int, list: Int, relation: Int, count: Int) = (3, 3, 2, 2)
+    /// How often each caption form is drawn.
+    public var mix = CaptionMix.default
     /// Probabilities that an optional attribute is stated in the caption.
     public var colorProbability = 0.9
     public var sizeProbability = 0.3
@@ -27,8 +27,8 @@ public struct SceneGenerator: Sendable {
     }
 
     private func randomSpec<G: RandomNumberGenerator>(using rng: inout G) -> SceneSpec {
-        let weights = formWeights
-        let roll = rng.uniformIndex(below: weights.single + weights.list + weights.relation + weights.count)
+        let weights = mix
+        let roll = rng.uniformIndex(below: weights.total)
         let background = rng.chance(backgroundProbability) ? rng.pick(grammar.backgrounds) : nil
         if roll < weights.single {
             return SceneSpec(grammar: grammar, objects: [randomObject(cells: true, using: &rng)], background: background)

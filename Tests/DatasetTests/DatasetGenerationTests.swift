@@ -134,3 +134,26 @@ private func contents(of folder: URL) throws -> [String: Data] {
     }
     #expect(outside?.message.contains("12") == true)
 }
+
+@Test func dataGenerateWithAMixRecordsItAndRefusesABadOne() throws {
+    let runner = CommandRunner()
+    guard runner.isAvailable else { return }
+    let root = try TestPaths.temporaryDirectory("dataset-mix")
+    defer { try? FileManager.default.removeItem(at: root) }
+    let folder = root.appendingPathComponent("relations")
+    let made = try runner.run(["data", "generate", "--count", "12", "--seed", "4", "--mix", "relation=1", "--out", folder.path])
+    #expect(made.status == 0, "\(made.stderr)")
+    let dataset = try ImageDataset.open(url: folder)
+    #expect(dataset.manifest?.generator?.mix == "single=0,list=0,relation=1,count=0")
+    var generator = DatasetGenerator(grammar: testGrammar)
+    generator.mix = CaptionMix(single: 0, list: 0, relation: 1, count: 0)
+    let parser = CaptionParser(grammar: testGrammar)
+    for index in 0..<dataset.count {
+        #expect(try parser.parse(dataset.caption(at: index)).form == .relation, "\(dataset.caption(at: index))")
+        #expect(generator.sample(index: index, seed: 4, split: .train).caption == dataset.caption(at: index))
+    }
+
+    let bad = try runner.run(["data", "generate", "--count", "12", "--mix", "single=2,pairs=1", "--out", root.appendingPathComponent("bad").path])
+    #expect(bad.status != 0 && bad.stderr.contains("--mix") && bad.stderr.contains("\"pairs=1\""), "\(bad.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("bad").path))
+}

@@ -47,3 +47,28 @@ import Testing
         #expect(try testParser.parse(sample.spec.caption) == sample.spec, "\(sample.spec.caption)")
     }
 }
+
+@Test func captionMixParsesAndRefusesBadWeights() throws {
+    #expect(try CaptionMix(parsing: "single=2, list=4,relation=3,count=2") == CaptionMix(single: 2, list: 4, relation: 3, count: 2))
+    #expect(try CaptionMix(parsing: "relation=1") == CaptionMix(single: 0, list: 0, relation: 1, count: 0))
+    #expect(try CaptionMix(parsing: CaptionMix.default.description) == .default)
+    for bad in ["", "lists=3", "single", "single=2,single=3", "count=-1", "count=1.5", "single=0,count=0", "relation=1,"] {
+        #expect(throws: ShapesWorldError.self, "\(bad)") { try CaptionMix(parsing: bad) }
+    }
+}
+
+@Test func theMixSetsHowOftenEachFormIsDrawn() throws {
+    var generator = SceneGenerator(grammar: testGrammar)
+    generator.mix = try CaptionMix(parsing: "relation=1")
+    var rng = SeededGenerator(seed: 8)
+    for _ in 0..<200 { #expect(generator.sample(using: &rng).spec.form == .relation) }
+
+    generator.mix = CaptionMix(single: 1, list: 0, relation: 0, count: 3)
+    var singles = 0, counts = 0
+    for _ in 0..<2000 {
+        let spec = generator.sample(using: &rng).spec
+        if spec.form == .count { counts += 1 } else if spec.form == .objects && spec.objects.count == 1 { singles += 1 }
+    }
+    #expect(singles + counts == 2000)
+    #expect((1350...1650).contains(counts), "\(counts) of 2000 counts, expected about 1500")
+}

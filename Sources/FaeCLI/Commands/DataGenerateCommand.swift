@@ -23,6 +23,9 @@ struct DataGenerateCommand: ParsableCommand {
     @Option(help: "train or eval.") var split: DatasetSplit = .train
     @Option(help: "Image storage: raw (RGB shards, fastest to train on), jpeg (q95 files), png (files).")
     var format: DatasetImageFormat = .raw
+    @Option(help: ArgumentHelp("How often each caption form is drawn: relative weights of single, list, relation and count (forms left out get 0).",
+                               valueName: "single=3,list=3,relation=2,count=2"))
+    var mix: String?
     @Option(help: "Threads (default: all cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Flag(help: "Replace a dataset already in --out.") var overwrite = false
     @Flag(help: "Print machine-readable JSON.") var json = false
@@ -32,6 +35,16 @@ struct DataGenerateCommand: ParsableCommand {
         guard (1...10_000_000).contains(shardSize) else { throw ValidationError("--shard-size must be between 1 and 10000000") }
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
         guard !out.isEmpty else { throw ValidationError("--out must not be empty") }
+        _ = try captionMix()
+    }
+
+    func captionMix() throws -> CaptionMix {
+        guard let mix else { return .default }
+        do {
+            return try CaptionMix(parsing: mix)
+        } catch {
+            throw ValidationError("--mix: \(error)")
+        }
     }
 
     struct Summary: Encodable {
@@ -52,6 +65,7 @@ struct DataGenerateCommand: ParsableCommand {
         generator.format = format
         generator.threads = threads
         generator.overwrite = overwrite
+        generator.mix = try captionMix()
         let folder = URL(fileURLWithPath: out)
         let started = Date()
         let showProgress = !json && isatty(STDERR_FILENO) == 1
