@@ -1,13 +1,17 @@
 import Foundation
 import Models
+import TensorEngine
 
 /// `train generator --init-from DIR`: a new run that starts from an exported generator and text
 /// encoder (a model folder's `generator/` and `text_encoder/`) instead of random weights, e.g. to
 /// fine-tune the shipped model when its training run is gone, or with a longer `--text-tokens`.
 ///
-/// The architectures must be the same; only the text length may differ, because it is just the
-/// longest input the MMDiT accepts (no parameter depends on it: T5 positions are relative, padded
-/// tokens are masked and the pooled text is a masked mean).
+/// The architectures must be the same, with two exceptions. The text length may differ, because it is
+/// just the longest input the MMDiT accepts (no parameter depends on it: T5 positions are relative,
+/// padded tokens are masked and the pooled text is a masked mean). And the MMDiT may be deeper: the
+/// stored blocks keep their order, the last one stays last (its text stream is context-only), and
+/// the new blocks go in before it with their fresh initialisation, whose zero adaLN-Zero modulation
+/// makes each of them the identity; so the grown model starts as exactly the stored one.
 public struct GeneratorInitialWeights {
     public let directory: URL
     private let generator: HuggingFaceCheckpoint, textEncoder: HuggingFaceCheckpoint
@@ -30,8 +34,10 @@ public struct GeneratorInitialWeights {
         do {
             var stored = try generator.config(MMDiTConfig.self)
             stored.maxTextTokens = mmdit.config.maxTextTokens
+            let storedDepth = stored.depth
+            if storedDepth < mmdit.config.depth { stored.depth = mmdit.config.depth }
             try requireSame(stored, mmdit.config, part: generator.directory)
-            try StateDict.load(mmdit.namedParameters(prefix: ""), from: generator.weights)
+            try StateDict.load(Self.storedBlocks(of: mmdit, storedDepth: storedDepth), from: generator.weights)
 
             try requireSame(try textEncoder.config(T5Config.self), encoder.config, part: textEncoder.directory)
             try encoder.load(from: textEncoder.weights)
@@ -39,6 +45,21 @@ public struct GeneratorInitialWeights {
             throw error
         } catch {
             throw TrainingError(.invalidArgument, "--init-from \(directory.path): \(error)", cause: error)
+        }
+    }
+
+    /// The parameters of `mmdit` that a `storedDepth`-block checkpoint holds, under the checkpoint's
+    /// keys: blocks 0..<storedDepth-1 as they are, the last block from the checkpoint's last; the
+    /// blocks in between (a grown model's new ones) are left out.
+    static func storedBlocks(of mmdit: MMDiT, storedDepth: Int) -> [(String, Parameter)] {
+        let lastBlock = mmdit.config.depth - 1
+        return mmdit.namedParameters(prefix: "").compactMap { key, parameter in
+            let rest = key.dropFirst("blocks.".count)
+            guard key.hasPrefix("blocks."), let dot = rest.firstIndex(of: "."), let block = Int(rest[..<dot]) else {
+                return (key, parameter)
+            }
+            if block == lastBlock { return ("blocks.\(storedDepth - 1)" + rest[dot...], parameter) }
+            return block < storedDepth - 1 ? (key, parameter) : nil
         }
     }
 

@@ -50,10 +50,10 @@ private struct GeneratorFixture {
         tokenizerFile = TestPaths.repositoryRoot.appendingPathComponent("models/default/spiece.model")
     }
 
-    func trainer(directory: URL, steps: Int, batchSize: Int = 8, resume: Bool = false, width: Int = 32, textTokens: Int = 8,
-                 initialWeights: GeneratorInitialWeights? = nil) throws -> GeneratorTrainer {
+    func trainer(directory: URL, steps: Int, batchSize: Int = 8, resume: Bool = false, width: Int = 32, depth: Int = 1,
+                 textTokens: Int = 8, initialWeights: GeneratorInitialWeights? = nil) throws -> GeneratorTrainer {
         var configuration = GeneratorConfiguration()
-        configuration.width = width; configuration.depth = 1; configuration.heads = 2
+        configuration.width = width; configuration.depth = depth; configuration.heads = 2
         configuration.textWidth = 16; configuration.textLayers = 1; configuration.textHeads = 2
         configuration.textTokens = textTokens
         configuration.validationImages = 16
@@ -171,6 +171,48 @@ private struct GeneratorFixture {
             Issue.record("a 48-wide run started from a 32-wide generator")
         } catch let error as TrainingError {
             #expect(error.message.contains("width 32 (this run: 48)"), "\(error.message)")
+        }
+    }
+
+    /// A deeper run from a shallower export inserts identity blocks before the last one, so it starts
+    /// as the same function; then the new blocks train.
+    @Test func initFromADeeperRunStartsAsTheStoredGenerator() throws {
+        let fixture = GeneratorFixture.shared
+        let source = try TestPaths.temporaryDirectory("generator-grow-source")
+        let run = try TestPaths.temporaryDirectory("generator-grow-run")
+        let shallower = try TestPaths.temporaryDirectory("generator-grow-shallower")
+        defer { for url in [source, run, shallower] { try? FileManager.default.removeItem(at: url) } }
+        let first = try fixture.trainer(directory: source, steps: 3, batchSize: 4, depth: 2)
+        try first.train()
+        try first.export(to: source, tokenizerFile: fixture.tokenizerFile)
+        let stored = try MMDiT.load(directory: source.appendingPathComponent("generator"))
+
+        let grown = try fixture.trainer(directory: run, steps: 3, batchSize: 4, depth: 4,
+                                        initialWeights: try GeneratorInitialWeights(directory: source))
+        #expect(grown.mmdit.blocks.count == 4)
+        let cfg = stored.config
+        var rng = RandomGenerator(seed: 9)
+        let x = Tensor(zeros: [2, cfg.imageTokens, cfg.latentChannels]), text = Tensor(zeros: [2, 3, cfg.textWidth])
+        rng.fillNormal(x, std: 1); rng.fillNormal(text, std: 1)
+        let timesteps = try Tensor(shape: [2], values: [0.3, 0.8]), mask = try Tensor(shape: [2, 3], values: [1, 1, 1, 1, 1, 0])
+        let expected = try stored.forward(x, timesteps: timesteps, text: text, textMask: mask).values
+        let got = try grown.mmdit.forward(x, timesteps: timesteps, text: text, textMask: mask).values
+        #expect(Tolerance.compare(got, expected, rtol: 1e-5, atol: 1e-6) == nil)
+        // The stored blocks were trained (their modulation is not zero), the inserted ones are the identity.
+        #expect(grown.mmdit.blocks[3].image.modulation.weight.value.values.contains { $0 != 0 })
+        #expect(grown.mmdit.blocks[1].image.modulation.weight.value.values.allSatisfy { $0 == 0 })
+
+        let before = grown.mmdit.blocks[1].image.modulation.weight.value.values
+        try grown.train()
+        #expect(grown.mmdit.blocks[1].image.modulation.weight.value.values != before, "the inserted blocks do not train")
+
+        // A shallower run cannot hold the stored blocks.
+        do {
+            _ = try fixture.trainer(directory: shallower, steps: 1, batchSize: 4, depth: 1,
+                                    initialWeights: try GeneratorInitialWeights(directory: source))
+            Issue.record("a 1-block run started from a 2-block generator")
+        } catch let error as TrainingError {
+            #expect(error.message.contains("depth 2 (this run: 1)"), "\(error.message)")
         }
     }
 

@@ -32,7 +32,7 @@ struct TrainGeneratorCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Model folder the parts are exported into; the run is kept in <out>/runs/generator/.", valueName: "dir")) var out: String
     @Option(help: ArgumentHelp("SentencePiece model (default: <init-from>/spiece.model, else <fae>/spiece.model, else models/default/spiece.model).", valueName: "file"))
     var tokenizer: String?
-    @Option(name: .customLong("init-from"), help: ArgumentHelp("Start a new run from the generator/ and text_encoder/ of this model folder (same sizes; --text-tokens may differ) instead of random weights.", valueName: "dir"))
+    @Option(name: .customLong("init-from"), help: ArgumentHelp("Start a new run from the generator/ and text_encoder/ of this model folder instead of random weights: same sizes, but --text-tokens may differ and a larger --depth grows the generator (new blocks go in before the last one, starting as the identity).", valueName: "dir"))
     var initFrom: String?
     @Option(help: "What the generator learns: latent, features or pixels.") var target: GeneratorTarget = .latent
     @Option(name: .customLong("feature-cache"), help: ArgumentHelp("The frozen encoder's features of --data from `train fae` (default: <fae>/runs/features-train.f32); used for the targets when it matches the encoder and the data, else the images are encoded.", valueName: "file"))
