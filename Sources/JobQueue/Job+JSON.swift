@@ -2,7 +2,7 @@ import Foundation
 
 extension Job: Encodable {
     enum CodingKeys: String, CodingKey {
-        case id, state, progress, attempts, error, parameters, images, timestamps, worker
+        case id, state, progress, attempts, error, warning, parameters, images, timestamps, worker
         case maxAttempts = "max_attempts"
         case cancelRequested = "cancel_requested"
     }
@@ -34,6 +34,7 @@ extension Job: Encodable {
         try container.encode(attempts, forKey: .attempts)
         try container.encode(maxAttempts, forKey: .maxAttempts)
         try container.encode(error, forKey: .error)
+        try container.encode(warning, forKey: .warning)
         try container.encode(cancelRequested, forKey: .cancelRequested)
         try container.encode(worker, forKey: .worker)
 

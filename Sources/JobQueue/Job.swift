@@ -21,6 +21,8 @@ public struct Job: Sendable, Equatable {
     public var progressTotal: Int
     public var cancelRequested: Bool
     public var error: String?
+    /// What the renderer noted about a succeeded job (e.g. a prompt longer than the model reads).
+    public var warning: String?
     public var worker: String?
     public var createdAt: Date
     public var updatedAt: Date

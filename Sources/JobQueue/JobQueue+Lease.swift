@@ -58,9 +58,11 @@ extension JobQueue {
     }
 
     /// Stores the images and marks the job `succeeded`, in one transaction. If a cancel arrived
-    /// since the last heartbeat, the job ends `canceled` and no image is kept.
+    /// since the last heartbeat, the job ends `canceled` and no image is kept. `warning` is kept with the
+    /// job for the user (`status`).
     @discardableResult
-    public func complete(_ claim: ClaimedJob, images: [RenderedImage], modelID: String, weightsHash: String?) throws -> CompletionOutcome {
+    public func complete(_ claim: ClaimedJob, images: [RenderedImage], modelID: String, weightsHash: String?,
+                         warning: String? = nil) throws -> CompletionOutcome {
         let expected = claim.job.count
         guard images.count == expected, Set(images.map(\.index)) == Set(0..<expected) else {
             throw QueueError(.invalidRequest, "job \(claim.job.id) needs images 0..<\(expected), got indices \(images.map(\.index))")
@@ -83,10 +85,10 @@ extension JobQueue {
                     """).execute(arguments: [claim.job.id, image.index, image.seed, image.width, image.height, digest, image.jpeg])
             }
             try db.cachedStatement(sql: """
-                UPDATE jobs SET state = 'succeeded', model_id = ?, weights_hash = ?, finished_at = ?, updated_at = ?,
+                UPDATE jobs SET state = 'succeeded', model_id = ?, weights_hash = ?, warning = ?, finished_at = ?, updated_at = ?,
                     lease_token = NULL, lease_expires_at = NULL, error = NULL, progress_step = progress_total
                 WHERE id = ? AND lease_token = ?
-                """).execute(arguments: [modelID, weightsHash, now, now, claim.job.id, claim.leaseToken])
+                """).execute(arguments: [modelID, weightsHash, warning, now, now, claim.job.id, claim.leaseToken])
             return .succeeded
         }
     }

@@ -6,7 +6,7 @@ extension JobQueue {
         id, idempotency_key, state, prompt, negative_prompt, seeds, image_count, steps, guidance, sampler,
         model_id, weights_hash, priority, max_attempts, attempts, run_after, created_at, updated_at,
         started_at, finished_at, worker, lease_token, lease_expires_at, progress_step, progress_total,
-        cancel_requested, error
+        cancel_requested, error, warning
         """
 
     static func decodeJob(_ row: Row, images: [JobImageInfo] = []) throws -> Job {
@@ -29,7 +29,7 @@ extension JobQueue {
             maxAttempts: row["max_attempts"], attempts: row["attempts"], modelID: row["model_id"],
             weightsHash: row["weights_hash"], progressStep: row["progress_step"],
             progressTotal: row["progress_total"], cancelRequested: row["cancel_requested"],
-            error: row["error"], worker: row["worker"],
+            error: row["error"], warning: row["warning"], worker: row["worker"],
             createdAt: date("created_at") ?? Date(timeIntervalSince1970: 0),
             updatedAt: date("updated_at") ?? Date(timeIntervalSince1970: 0),
             startedAt: date("started_at"), finishedAt: date("finished_at"),

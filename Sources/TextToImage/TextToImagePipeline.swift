@@ -68,6 +68,16 @@ public final class TextToImagePipeline {
         return max(0, tokens - settings.maxTextTokens)
     }
 
+    /// What to tell the user when the model reads only the start of a prompt or negative prompt; nil
+    /// when both fit.
+    public func truncationWarning(prompt: String, negativePrompt: String = "") -> String? {
+        let cut = [("prompt", tokensBeyondLimit(prompt)), ("negative prompt", tokensBeyondLimit(negativePrompt))]
+            .filter { $0.1 > 0 }
+            .map { "the last \($0.1) of the \($0.0) are ignored" }
+        guard !cut.isEmpty else { return nil }
+        return "the model reads \(settings.maxTextTokens) text tokens; " + cut.joined(separator: ", ")
+    }
+
     /// The sampler settings `generate` uses for `configuration`: its shift, else the trained one.
     public func samplerConfiguration(_ configuration: FlowSamplerConfiguration) -> FlowSamplerConfiguration {
         var c = configuration

@@ -34,4 +34,11 @@ public protocol ImageRenderer: AnyObject {
     var weightsHash: String? { get }
     /// Returns one image per seed, in seed order.
     func render(_ request: RenderRequest, progress: (_ step: Int, _ total: Int) throws -> Void) throws -> [RGBImage]
+    /// What the user should know about how `request` renders (e.g. a prompt longer than the model
+    /// reads), or nil.
+    func warning(for request: RenderRequest) -> String?
+}
+
+extension ImageRenderer {
+    public func warning(for request: RenderRequest) -> String? { nil }
 }

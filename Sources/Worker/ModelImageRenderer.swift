@@ -44,6 +44,11 @@ public final class ModelImageRenderer: ImageRenderer {
         return hasher.finalize().prefix(8).map { String(format: "%02x", $0) }.joined()
     }
 
+    /// Prompts longer than the model's text length are cut; say how much is lost.
+    public func warning(for request: RenderRequest) -> String? {
+        pipeline.truncationWarning(prompt: request.prompt, negativePrompt: request.negativePrompt)
+    }
+
     public func render(_ request: RenderRequest, progress: (Int, Int) throws -> Void) throws -> [RGBImage] {
         guard let method = FlowSamplerConfiguration.Method(rawValue: request.sampler) else {
             let known = FlowSamplerConfiguration.Method.allCases.map(\.rawValue).joined(separator: ", ")

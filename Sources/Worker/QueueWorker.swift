@@ -65,8 +65,11 @@ public final class QueueWorker: @unchecked Sendable {
         let started = Date()
         do {
             let images = try render(claim)
+            let warning = renderer.warning(for: Self.request(for: job))
+            if let warning { logger.warning("\(warning)", metadata: metadata) }
             let outcome = try withBusyRetry("complete") {
-                try queue.complete(claim, images: images, modelID: renderer.modelID, weightsHash: renderer.weightsHash)
+                try queue.complete(claim, images: images, modelID: renderer.modelID, weightsHash: renderer.weightsHash,
+                                   warning: warning)
             }
             metadata["seconds"] = "\(String(format: "%.3f", Date().timeIntervalSince(started)))"
             switch outcome {
@@ -96,6 +99,11 @@ public final class QueueWorker: @unchecked Sendable {
         }
     }
 
+    static func request(for job: Job) -> RenderRequest {
+        RenderRequest(prompt: job.prompt, negativePrompt: job.negativePrompt, seeds: job.seeds,
+                      steps: job.steps, guidance: job.guidance, sampler: job.sampler)
+    }
+
     static func isPermanent(_ error: Error) -> Bool {
         switch error {
         case WorkerError.invalidPrompt, WorkerError.invalidRequest: return true
@@ -107,8 +115,7 @@ public final class QueueWorker: @unchecked Sendable {
     /// `status` shows live progress), and at the end.
     func render(_ claim: ClaimedJob) throws -> [RenderedImage] {
         let job = claim.job
-        let request = RenderRequest(prompt: job.prompt, negativePrompt: job.negativePrompt, seeds: job.seeds,
-                                    steps: job.steps, guidance: job.guidance, sampler: job.sampler)
+        let request = Self.request(for: job)
         var lastBeat = Date()
         let beatInterval = min(configuration.leaseSeconds / 3, 1)
         let pictures = try renderer.render(request) { step, total in

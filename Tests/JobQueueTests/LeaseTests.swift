@@ -28,6 +28,19 @@ import Testing
         #expect(done.images.map(\.seed) == [3, 4])
         #expect(done.images[0].sha256 == ImageDigest.sha256Hex(QueueFixture.image(0, seed: 3).jpeg))
         #expect(try fixture.queue.images(job.id).map(\.jpeg) == QueueFixture.images(for: claim.job).map(\.jpeg))
+        #expect(done.warning == nil)
+    }
+
+    @Test func completeKeepsTheRenderersWarning() throws {
+        let fixture = try QueueFixture()
+        let job = try fixture.queue.submit(JobRequest(prompt: "a red circle", seed: 3)).job
+        let claim = try #require(try fixture.queue.claim(worker: "w1", leaseSeconds: 30))
+        try fixture.queue.complete(claim, images: QueueFixture.images(for: claim.job), modelID: "m", weightsHash: nil,
+                                   warning: "the last 2 tokens are ignored")
+        let done = try fixture.queue.status(job.id)
+        #expect(done.state == .succeeded && done.warning == "the last 2 tokens are ignored")
+        let json = String(decoding: try JSONEncoder().encode(done), as: UTF8.self)
+        #expect(json.contains("\"warning\":\"the last 2 tokens are ignored\""), "\(json)")
     }
 
     @Test func completeRejectsWrongImageSet() throws {

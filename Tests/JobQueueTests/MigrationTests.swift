@@ -18,12 +18,20 @@ import TestSupport
         let directory = try TestPaths.temporaryDirectory("migrate")
         let path = directory.appendingPathComponent("q.sqlite").path
         let all = try QueueFixture.migrations()
-        let queue = try JobQueue(path: path, migrations: Array(all.prefix(1)))
-        let job = try queue.submit(JobRequest(prompt: "kept")).job
+        let jobID = "0123456789abcdef"
+        // A queue made by the first release, with a job in it (raw SQL: today's code reads later columns).
+        _ = try JobQueue(path: path, migrations: Array(all.prefix(1)))
+        try DatabaseQueue(path: path).write { db in
+            try db.execute(sql: """
+                INSERT INTO jobs (id, state, prompt, seeds, image_count, steps, guidance, sampler, run_after, created_at, updated_at)
+                VALUES (?, 'queued', 'kept', '[1]', 1, 25, 3, 'euler', 0, 0, 0)
+                """, arguments: [jobID])
+        }
         let next = Migration(version: all.last!.version + 1, name: "test_column",
                              sql: "ALTER TABLE jobs ADD COLUMN note TEXT NOT NULL DEFAULT 'x';")
         let upgraded = try JobQueue(path: path, migrations: all + [next])
-        #expect(try upgraded.status(job.id).prompt == "kept")
+        #expect(try upgraded.status(jobID).prompt == "kept")
+        #expect(try upgraded.status(jobID).warning == nil)
         let note = try DatabaseQueue(path: path).read { try String.fetchOne($0, sql: "SELECT note FROM jobs") }
         #expect(note == "x")
     }

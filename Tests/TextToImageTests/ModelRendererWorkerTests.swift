@@ -14,6 +14,7 @@ final class RecordingRenderer: ImageRenderer {
     init(_ inner: ImageRenderer) { self.inner = inner }
     var modelID: String { inner.modelID }
     var weightsHash: String? { inner.weightsHash }
+    func warning(for request: RenderRequest) -> String? { inner.warning(for: request) }
     func render(_ request: RenderRequest, progress: (Int, Int) throws -> Void) throws -> [RGBImage] {
         try inner.render(request) { step, total in
             steps.append((step, total))
@@ -41,6 +42,7 @@ final class RecordingRenderer: ImageRenderer {
         #expect(done.modelID == "fae-t2i:\(folder.lastPathComponent)")
         #expect(done.weightsHash?.count == 16 && done.weightsHash == renderer.weightsHash)
         #expect(done.progressStep == 4 && done.progressTotal == 4)
+        #expect(done.warning == nil)
         #expect(renderer.steps.map(\.0) == [1, 2, 3, 4] && renderer.steps.allSatisfy { $0.1 == 4 })
         let images = try queue.images(job.id)
         #expect(images.map(\.info.seed) == [40, 41])
@@ -53,6 +55,30 @@ final class RecordingRenderer: ImageRenderer {
             let psnr = try image.psnr(to: decoded)
             #expect(decoded.width == 64 && psnr > 20)
         }
+    }
+
+    /// The worker cannot refuse a prompt longer than the model reads (another model may read it all),
+    /// so it renders the start and keeps a warning with the job.
+    @Test func aPromptLongerThanTheModelReadsSucceedsWithAWarning() throws {
+        let folder = try TinyModelFolder.make()
+        let queuePath = try TestPaths.temporaryDirectory("model-worker-long").appendingPathComponent("queue.sqlite").path
+        let queue = try JobQueue(path: queuePath,
+                                 migrations: Migration.load(from: TestPaths.repositoryRoot.appendingPathComponent("migrations")))
+        let long = "a picture of a small pink cross to the left of a large cyan circle on a black background"
+        let job = try queue.submit(JobRequest(prompt: long, seed: 1, steps: 2)).job
+        var configuration = WorkerConfiguration(name: "test-long-prompt")
+        configuration.exitWhenIdle = true
+        configuration.pollSeconds = 0.05
+        QueueWorker(queue: queue, renderer: try ModelImageRenderer(directory: folder), configuration: configuration,
+                    logger: Logger(label: "test")).run()
+        let done = try queue.status(job.id)
+        #expect(done.state == .succeeded, "\(done.error ?? "")")
+        let pipeline = try TextToImagePipeline(directory: folder)
+        let beyond = pipeline.tokensBeyondLimit(long)
+        #expect(beyond > 0)
+        #expect(done.warning == "the model reads \(TinyModelFolder.maxTextTokens) text tokens; the last \(beyond) of the prompt are ignored")
+        #expect(pipeline.truncationWarning(prompt: "a red circle", negativePrompt: long)?.hasSuffix("the last \(beyond) of the negative prompt are ignored") == true)
+        #expect(pipeline.truncationWarning(prompt: "a red circle") == nil)
     }
 
     @Test func unknownSamplerIsAPermanentFailure() throws {

@@ -30,12 +30,8 @@ struct RenderCommand: ParsableCommand {
         let imageRenderer = try renderer.make(model: modelOption)
         let seed = self.seed ?? Int64.random(in: 0...Int64(UInt32.max))
         let request = RenderRequest(prompt: prompt, seeds: [seed])
-        if let model = imageRenderer as? ModelImageRenderer {
-            let beyond = model.pipeline.tokensBeyondLimit(prompt)
-            if beyond > 0 {
-                FileHandle.standardError.write(Data(("warning: the model reads \(model.pipeline.settings.maxTextTokens) text tokens; "
-                    + "the last \(beyond) of the prompt are ignored\n").utf8))
-            }
+        if let warning = imageRenderer.warning(for: request) {
+            FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
         }
         let started = Date()
         guard let image = try imageRenderer.render(request, progress: { _, _ in }).first else {

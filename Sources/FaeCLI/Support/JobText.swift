@@ -29,6 +29,7 @@ enum JobText {
         if let model = job.modelID { lines.append("model     \(model)\(job.weightsHash.map { " (\($0.prefix(12)))" } ?? "")") }
         if let worker = job.worker { lines.append("worker    \(worker)") }
         if let error = job.error { lines.append("error     \(error)") }
+        if let warning = job.warning { lines.append("warning   \(warning)") }
         lines.append("created   \(Job.iso8601(job.createdAt))")
         if let started = job.startedAt { lines.append("started   \(Job.iso8601(started))") }
         if let finished = job.finishedAt { lines.append("finished  \(Job.iso8601(finished))") }
