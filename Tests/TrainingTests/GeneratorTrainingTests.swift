@@ -68,6 +68,13 @@ private struct GeneratorFixture {
                                     directory: directory, resume: resume, threads: 2, cacheKey: "test-fae",
                                     initialWeights: initialWeights)
     }
+
+    /// A model folder holding the export of a 3-step run (a source for `--init-from`).
+    func trainAndExport(into directory: URL, depth: Int = 1) throws {
+        let run = try trainer(directory: directory, steps: 3, batchSize: 4, depth: depth)
+        try run.train()
+        try run.export(to: directory, tokenizerFile: tokenizerFile)
+    }
 }
 
 @Suite(.serialized) struct GeneratorTrainingTests {
@@ -147,9 +154,7 @@ private struct GeneratorFixture {
         let run = try TestPaths.temporaryDirectory("generator-init-run")
         let wider = try TestPaths.temporaryDirectory("generator-init-wider")
         defer { for url in [source, run, wider] { try? FileManager.default.removeItem(at: url) } }
-        let first = try fixture.trainer(directory: source, steps: 3, batchSize: 4)
-        try first.train()
-        try first.export(to: source, tokenizerFile: fixture.tokenizerFile)
+        try fixture.trainAndExport(into: source)
         let exported = try MMDiT.load(directory: source.appendingPathComponent("generator")).namedParameters(prefix: "mmdit.")
             + T5Encoder.load(directory: source.appendingPathComponent("text_encoder")).namedParameters(prefix: "t5.")
 
@@ -182,9 +187,7 @@ private struct GeneratorFixture {
         let run = try TestPaths.temporaryDirectory("generator-grow-run")
         let shallower = try TestPaths.temporaryDirectory("generator-grow-shallower")
         defer { for url in [source, run, shallower] { try? FileManager.default.removeItem(at: url) } }
-        let first = try fixture.trainer(directory: source, steps: 3, batchSize: 4, depth: 2)
-        try first.train()
-        try first.export(to: source, tokenizerFile: fixture.tokenizerFile)
+        try fixture.trainAndExport(into: source, depth: 2)
         let stored = try MMDiT.load(directory: source.appendingPathComponent("generator"))
 
         let grown = try fixture.trainer(directory: run, steps: 3, batchSize: 4, depth: 4,
