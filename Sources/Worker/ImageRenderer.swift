@@ -22,8 +22,8 @@ public struct RenderRequest: Sendable, Equatable {
     }
 }
 
-/// Anything that turns a prompt into images: the shapes world's reference renderer now, the
-/// diffusion model later.
+/// Anything that turns a prompt into images: the trained model (`ModelImageRenderer`) or the shapes
+/// world's reference renderer (`ReferenceImageRenderer`).
 ///
 /// `progress(step, total)` is called as work advances; it throws to stop the render early (the
 /// job was canceled or the worker is shutting down), and the renderer must let that error through.
