@@ -10,8 +10,9 @@ import TensorEngine
 /// just the longest input the MMDiT accepts (no parameter depends on it: T5 positions are relative,
 /// padded tokens are masked and the pooled text is a masked mean). And the MMDiT may be deeper: the
 /// stored blocks keep their order, the last one stays last (its text stream is context-only), and
-/// the new blocks go in before it with their fresh initialisation, whose zero adaLN-Zero modulation
-/// makes each of them the identity; so the grown model starts as exactly the stored one.
+/// the new blocks go in before it with their adaLN-Zero modulation zeroed, which makes each of them
+/// the identity (their other weights keep the run's initialisation, so they can learn); so the grown
+/// model starts as exactly the stored one.
 public struct GeneratorInitialWeights {
     public let directory: URL
     private let generator: HuggingFaceCheckpoint, textEncoder: HuggingFaceCheckpoint
@@ -38,6 +39,12 @@ public struct GeneratorInitialWeights {
             if storedDepth < mmdit.config.depth { stored.depth = mmdit.config.depth }
             try requireSame(stored, mmdit.config, part: generator.directory)
             try StateDict.load(Self.storedBlocks(of: mmdit, storedDepth: storedDepth), from: generator.weights)
+            for block in mmdit.blocks[(storedDepth - 1)..<(mmdit.config.depth - 1)] {
+                for stream in [block.text, block.image] {
+                    stream.modulation.weight.value.zero()
+                    stream.modulation.bias?.value.zero()
+                }
+            }
 
             try requireSame(try textEncoder.config(T5Config.self), encoder.config, part: textEncoder.directory)
             try encoder.load(from: textEncoder.weights)

@@ -64,8 +64,10 @@ public final class QueueWorker: @unchecked Sendable {
         logger.info("job claimed", metadata: metadata.merging(["prompt": "\(job.prompt.prefix(80))"]) { $1 })
         let started = Date()
         do {
-            let images = try render(claim)
-            let warning = renderer.warning(for: Self.request(for: job))
+            let request = RenderRequest(prompt: job.prompt, negativePrompt: job.negativePrompt, seeds: job.seeds,
+                                        steps: job.steps, guidance: job.guidance, sampler: job.sampler)
+            let images = try render(claim, request)
+            let warning = renderer.warning(for: request)
             if let warning { logger.warning("\(warning)", metadata: metadata) }
             let outcome = try withBusyRetry("complete") {
                 try queue.complete(claim, images: images, modelID: renderer.modelID, weightsHash: renderer.weightsHash,
@@ -99,11 +101,6 @@ public final class QueueWorker: @unchecked Sendable {
         }
     }
 
-    static func request(for job: Job) -> RenderRequest {
-        RenderRequest(prompt: job.prompt, negativePrompt: job.negativePrompt, seeds: job.seeds,
-                      steps: job.steps, guidance: job.guidance, sampler: job.sampler)
-    }
-
     static func isPermanent(_ error: Error) -> Bool {
         switch error {
         case WorkerError.invalidPrompt, WorkerError.invalidRequest: return true
@@ -113,9 +110,8 @@ public final class QueueWorker: @unchecked Sendable {
 
     /// Renders all images, heartbeating at least every third of the lease (and every second, so
     /// `status` shows live progress), and at the end.
-    func render(_ claim: ClaimedJob) throws -> [RenderedImage] {
+    func render(_ claim: ClaimedJob, _ request: RenderRequest) throws -> [RenderedImage] {
         let job = claim.job
-        let request = Self.request(for: job)
         var lastBeat = Date()
         let beatInterval = min(configuration.leaseSeconds / 3, 1)
         let pictures = try renderer.render(request) { step, total in
