@@ -16,6 +16,8 @@ public struct GeneratorConfiguration: Sendable, Equatable {
     /// the shapes-world captions whole (16 cut 22% of them, mostly object lists, teaching the
     /// model that a caption may leave out objects the image holds).
     public var textTokens = 32
+    /// Learned text positions in the MMDiT's text stream (`MMDiTConfig.textPositions`).
+    public var textPositions = false
     /// Fraction of captions replaced by the empty prompt (classifier-free guidance dropout).
     public var textDropout: Float = 0.1
     /// Time shift a; nil: `FlowMatching.shift`'s rule for the target's size.
@@ -63,13 +65,16 @@ public struct GeneratorConfiguration: Sendable, Equatable {
     /// The MMDiT for `channels` values per token on a `grid` x `grid` token grid.
     public func generatorConfig(channels: Int, grid: Int) -> MMDiTConfig {
         MMDiTConfig(width: width, depth: depth, heads: heads, latentChannels: channels, gridHeight: grid, gridWidth: grid,
-                    textWidth: textWidth, maxTextTokens: textTokens)
+                    textWidth: textWidth, maxTextTokens: textTokens, textPositions: textPositions)
     }
 
     /// What a resumed run must agree with.
     var checkpointSettings: [String: String] {
-        ["target": target.rawValue, "width": "\(width)", "depth": "\(depth)", "heads": "\(heads)",
-         "text_width": "\(textWidth)", "text_layers": "\(textLayers)", "text_heads": "\(textHeads)",
-         "text_tokens": "\(textTokens)", "cfg_dropout": "\(textDropout)"]
+        var settings = ["target": target.rawValue, "width": "\(width)", "depth": "\(depth)", "heads": "\(heads)",
+                        "text_width": "\(textWidth)", "text_layers": "\(textLayers)", "text_heads": "\(textHeads)",
+                        "text_tokens": "\(textTokens)", "cfg_dropout": "\(textDropout)"]
+        // Only when set, so checkpoints from before the option resume unchanged.
+        if textPositions { settings["text_positions"] = "true" }
+        return settings
     }
 }

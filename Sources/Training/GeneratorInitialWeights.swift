@@ -12,7 +12,9 @@ import TensorEngine
 /// stored blocks keep their order, the last one stays last (its text stream is context-only), and
 /// the new blocks go in before it with their adaLN-Zero modulation zeroed, which makes each of them
 /// the identity (their other weights keep the run's initialisation, so they can learn); so the grown
-/// model starts as exactly the stored one.
+/// model starts as exactly the stored one. Likewise the run may add learned text positions to a
+/// generator without them: they start at zero, which adds nothing. Stored text positions need the
+/// same text length.
 public struct GeneratorInitialWeights {
     public let directory: URL
     private let generator: HuggingFaceCheckpoint, textEncoder: HuggingFaceCheckpoint
@@ -34,11 +36,15 @@ public struct GeneratorInitialWeights {
     public func load(into mmdit: MMDiT, textEncoder encoder: T5Encoder) throws {
         do {
             var stored = try generator.config(MMDiTConfig.self)
-            stored.maxTextTokens = mmdit.config.maxTextTokens
+            let storedHasPositions = stored.textPositions
+            // Positions are (max_text_tokens, W), so only a position-free generator may change the length.
+            if !storedHasPositions { stored.maxTextTokens = mmdit.config.maxTextTokens; stored.textPositions = mmdit.config.textPositions }
             let storedDepth = stored.depth
             if storedDepth < mmdit.config.depth { stored.depth = mmdit.config.depth }
             try requireSame(stored, mmdit.config, part: generator.directory)
-            try StateDict.load(Self.storedBlocks(of: mmdit, storedDepth: storedDepth), from: generator.weights)
+            let parameters = Self.storedBlocks(of: mmdit, storedDepth: storedDepth)
+            try StateDict.load(parameters.filter { storedHasPositions || $0.0 != MMDiT.textPositionKey }, from: generator.weights)
+            if !storedHasPositions { mmdit.textPositionEmbedding?.value.zero() }
             for block in mmdit.blocks[(storedDepth - 1)..<(mmdit.config.depth - 1)] {
                 for stream in [block.text, block.image] {
                     stream.modulation.weight.value.zero()
@@ -77,7 +83,8 @@ public struct GeneratorInitialWeights {
         encoder.outputFormatting = .sortedKeys
         func fields(_ c: C) throws -> [String: String] {
             let object = try JSONSerialization.jsonObject(with: encoder.encode(c)) as? [String: Any] ?? [:]
-            return object.mapValues { "\($0)" }
+            // Each value as JSON, so booleans read true/false rather than 1/0.
+            return try object.mapValues { String(decoding: try JSONSerialization.data(withJSONObject: $0, options: .fragmentsAllowed), as: UTF8.self) }
         }
         let a = try fields(stored), b = try fields(wanted)
         let differences = Set(a.keys).union(b.keys).sorted().filter { a[$0] != b[$0] }

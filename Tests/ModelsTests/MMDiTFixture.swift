@@ -10,9 +10,10 @@ struct MMDiTFixture {
 
     /// `randomize` replaces the adaLN-Zero init by random weights everywhere, so every path carries
     /// gradient. Sample 0 has its last text token masked.
-    init(depth: Int = 2, randomize: Bool = true, seed: UInt64 = 1) throws {
+    init(depth: Int = 2, textPositions: Bool = false, randomize: Bool = true, seed: UInt64 = 1) throws {
         var config = Self.config
         config.depth = depth
+        config.textPositions = textPositions
         model = try MMDiT(config: config)
         model.initialize(seed: seed)
         var rng = RandomGenerator(seed: seed + 100)

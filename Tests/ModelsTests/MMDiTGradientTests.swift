@@ -4,10 +4,12 @@ import TensorEngine
 import TestSupport
 
 /// Finite-difference check of the whole MMDiT backward (every parameter and the text hidden
-/// states) on loss = sum(velocity * w), at depth 1 (the last block only) and depth 2.
+/// states) on loss = sum(velocity * w), at depth 1 (the last block only) and depth 2, with and
+/// without learned text positions.
 @Suite struct MMDiTGradientTests {
-    @Test(arguments: [1, 2]) func everyParameterAndTextInput(depth: Int) throws {
-        let f = try MMDiTFixture(depth: depth)
+    @Test(arguments: [(1, false), (2, false), (2, true)]) func everyParameterAndTextInput(depth: Int, textPositions: Bool) throws {
+        let f = try MMDiTFixture(depth: depth, textPositions: textPositions)
+        #expect(f.model.textPositionEmbedding != nil || !textPositions)
         let y = try f.forward()
         var rng = RandomGenerator(seed: 9)
         let w = Tensor(zeros: y.shape)

@@ -42,8 +42,8 @@ import TestSupport
         #expect(after[after.count / 2 ..< after.count] == before[before.count / 2 ..< before.count])
     }
 
-    @Test func saveLoadRoundTrip() throws {
-        let f = try MMDiTFixture()
+    @Test(arguments: [false, true]) func saveLoadRoundTrip(textPositions: Bool) throws {
+        let f = try MMDiTFixture(textPositions: textPositions)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mmdit-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         try f.model.save(directory: dir)
@@ -62,6 +62,10 @@ import TestSupport
         let json = #"{"width": 32, "depth": 3, "heads": 2, "latent_channels": 8, "grid_height": 4, "grid_width": 4, "text_width": 24, "max_text_tokens": 10, "mlp_ratio": 3, "timestep_embedding_dim": 64}"#
         let cfg = try JSONDecoder().decode(MMDiTConfig.self, from: Data(json.utf8))
         #expect(cfg.width == 32 && cfg.latentChannels == 8 && cfg.imageTokens == 16 && cfg.mlpHidden == 96 && cfg.textWidth == 24)
+        #expect(!cfg.textPositions, "checkpoints from before text positions have none")
+        let positioned = try JSONDecoder().decode(MMDiTConfig.self, from: Data(json.replacingOccurrences(of: "}", with: #", "text_positions": true}"#).utf8))
+        let positionedModel = try MMDiT(config: positioned)
+        #expect(positioned.textPositions && positionedModel.textPositionEmbedding?.shape == [10, 32])
         var bad = cfg
         bad.heads = 3
         #expect(throws: ModelError.self) { try MMDiT(config: bad) }

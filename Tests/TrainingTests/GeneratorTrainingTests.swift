@@ -51,11 +51,13 @@ private struct GeneratorFixture {
     }
 
     func trainer(directory: URL, steps: Int, batchSize: Int = 8, resume: Bool = false, width: Int = 32, depth: Int = 1,
-                 textTokens: Int = 8, initialWeights: GeneratorInitialWeights? = nil) throws -> GeneratorTrainer {
+                 textTokens: Int = 8, textPositions: Bool = false,
+                 initialWeights: GeneratorInitialWeights? = nil) throws -> GeneratorTrainer {
         var configuration = GeneratorConfiguration()
         configuration.width = width; configuration.depth = depth; configuration.heads = 2
         configuration.textWidth = 16; configuration.textLayers = 1; configuration.textHeads = 2
         configuration.textTokens = textTokens
+        configuration.textPositions = textPositions
         configuration.validationImages = 16
         var options = TrainingOptions(steps: steps, batchSize: batchSize, learningRate: 3e-3, warmupSteps: 2)
         options.emaDecay = 0.9
@@ -70,8 +72,8 @@ private struct GeneratorFixture {
     }
 
     /// A model folder holding the export of a 3-step run (a source for `--init-from`).
-    func trainAndExport(into directory: URL, depth: Int = 1) throws {
-        let run = try trainer(directory: directory, steps: 3, batchSize: 4, depth: depth)
+    func trainAndExport(into directory: URL, depth: Int = 1, textPositions: Bool = false) throws {
+        let run = try trainer(directory: directory, steps: 3, batchSize: 4, depth: depth, textPositions: textPositions)
         try run.train()
         try run.export(to: directory, tokenizerFile: tokenizerFile)
     }
@@ -216,6 +218,50 @@ private struct GeneratorFixture {
             Issue.record("a 1-block run started from a 2-block generator")
         } catch let error as TrainingError {
             #expect(error.message.contains("depth 2 (this run: 1)"), "\(error.message)")
+        }
+    }
+
+    /// Text positions added to a generator without them start at zero (the same function), then
+    /// train; stored positions fix the text length.
+    @Test func initFromAddsTextPositionsThatStartAtZero() throws {
+        let fixture = GeneratorFixture.shared
+        let source = try TestPaths.temporaryDirectory("generator-positions-source")
+        let run = try TestPaths.temporaryDirectory("generator-positions-run")
+        let withPositions = try TestPaths.temporaryDirectory("generator-positions-stored")
+        let refused = try TestPaths.temporaryDirectory("generator-positions-refused")
+        defer { for url in [source, run, withPositions, refused] { try? FileManager.default.removeItem(at: url) } }
+        try fixture.trainAndExport(into: source)
+        let stored = try MMDiT.load(directory: source.appendingPathComponent("generator"))
+        #expect(stored.textPositionEmbedding == nil)
+
+        let second = try fixture.trainer(directory: run, steps: 3, batchSize: 4, textTokens: 12, textPositions: true,
+                                         initialWeights: try GeneratorInitialWeights(directory: source))
+        let positions = try #require(second.mmdit.textPositionEmbedding)
+        #expect(positions.shape == [12, 32] && positions.value.values.allSatisfy { $0 == 0 })
+        let cfg = stored.config
+        var rng = RandomGenerator(seed: 5)
+        let x = Tensor(zeros: [2, cfg.imageTokens, cfg.latentChannels]), text = Tensor(zeros: [2, 3, cfg.textWidth])
+        rng.fillNormal(x, std: 1); rng.fillNormal(text, std: 1)
+        let timesteps = try Tensor(shape: [2], values: [0.2, 0.7]), mask = try Tensor(shape: [2, 3], values: [1, 1, 1, 1, 0, 0])
+        let expected = try stored.forward(x, timesteps: timesteps, text: text, textMask: mask).values
+        let got = try second.mmdit.forward(x, timesteps: timesteps, text: text, textMask: mask).values
+        #expect(Tolerance.compare(got, expected, rtol: 1e-5, atol: 1e-6) == nil)
+        try second.train()
+        #expect(positions.value.values.contains { $0 != 0 }, "the text positions do not train")
+        try second.export(to: run, tokenizerFile: fixture.tokenizerFile)
+        let exported = try MMDiT.load(directory: run.appendingPathComponent("generator"))
+        #expect(exported.config.textPositions && exported.textPositionEmbedding?.value.values == positions.value.values)
+
+        // Stored positions fix the text length and cannot be dropped.
+        try fixture.trainAndExport(into: withPositions, textPositions: true)
+        for (tokens, hasPositions, difference) in [(12, true, "max_text_tokens 8 (this run: 12)"), (8, false, "text_positions true (this run: false)")] {
+            do {
+                _ = try fixture.trainer(directory: refused, steps: 1, batchSize: 4, textTokens: tokens, textPositions: hasPositions,
+                                        initialWeights: try GeneratorInitialWeights(directory: withPositions))
+                Issue.record("a run with \(tokens) tokens, positions \(hasPositions) started from a generator with 8 positions")
+            } catch let error as TrainingError {
+                #expect(error.message.contains(difference), "\(error.message)")
+            }
         }
     }
 

@@ -48,6 +48,9 @@ struct TrainGeneratorCommand: ParsableCommand {
     @Option(name: .customLong("text-layers"), help: "T5 text encoder layers.") var textLayers = 2
     @Option(name: .customLong("text-heads"), help: "T5 text encoder heads.") var textHeads = 4
     @Option(name: .customLong("text-tokens"), help: "Text tokens per caption (with </s>; longer captions are cut).") var textTokens = GeneratorConfiguration().textTokens
+    @Flag(name: .customLong("text-positions"), inversion: .prefixedNo,
+          help: "Give the generator's text stream learned positions, so it can tell which word goes with which and in what order (with --init-from from a model without them, they start at zero).")
+    var textPositions = GeneratorConfiguration().textPositions
     @Option(help: "EMA decay of the weights that are exported.") var ema: Float = 0.999
     @Option(name: .customLong("cfg-dropout"), help: "Fraction of captions replaced by the empty prompt.") var cfgDropout: Float = 0.1
     @Option(help: "Time shift a (default: sqrt(tokens * channels / 4096)).") var shift: Double?
@@ -83,6 +86,7 @@ struct TrainGeneratorCommand: ParsableCommand {
         configuration.width = width; configuration.depth = depth; configuration.heads = heads
         configuration.textWidth = textWidth; configuration.textLayers = textLayers; configuration.textHeads = textHeads
         configuration.textTokens = textTokens
+        configuration.textPositions = textPositions
         configuration.textDropout = cfgDropout
         configuration.shift = shift
         var options = TrainingOptions(steps: steps, batchSize: batchSize, learningRate: lr, warmupSteps: warmup)

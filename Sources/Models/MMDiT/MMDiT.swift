@@ -3,13 +3,16 @@ import TensorEngine
 /// MMDiT flow-matching generator (SD3-style): predicts the velocity (B, N, d) of noisy FAE latents
 /// x_t (B, N, d) at times t (B), conditioned on text hidden states (B, T, Ct) with mask (B, T).
 ///
-/// Image tokens and text tokens are embedded to width W, pass `depth` two-stream blocks with joint
+/// Image tokens and text tokens are embedded to width W (text plus an optional learned position
+/// embedding, `MMDiTConfig.textPositions`), pass `depth` two-stream blocks with joint
 /// attention and adaLN-Zero modulation from c = MLP(sinusoidal(t)) + Linear(masked-mean text), then
 /// a final adaLN + Linear maps image tokens to d channels. Backward gives every parameter gradient
 /// and the gradient of the text hidden states (the text encoder trains jointly).
 public final class MMDiT: Module {
     public let config: MMDiTConfig
     public let imageEmbedder: Linear, textEmbedder: Linear
+    /// Learned text positions (max_text_tokens, W), added after `textEmbedder`; nil when the config has none.
+    public let textPositionEmbedding: Parameter?
     public let conditioning: MMDiTConditioning
     public let blocks: [MMDiTBlock]
     /// SiLU(c) -> [shift, scale] of the final norm (zero-initialised).
@@ -21,7 +24,7 @@ public final class MMDiT: Module {
     private let keyMaskSlot = TensorSlot(), dSiluCSlot = TensorSlot()
     private let finalNormSlot = TensorSlot(), finalRstdSlot = TensorSlot(), finalModulatedSlot = TensorSlot()
     private let dFinalModSlot = TensorSlot(), dFinalNormSlot = TensorSlot(), dImageSlot = TensorSlot()
-    private let dTextSlot = TensorSlot()
+    private let dTextSlot = TensorSlot(), positionedTextSlot = TensorSlot()
 
     public init(config: MMDiTConfig) throws {
         try config.validate()
@@ -30,6 +33,7 @@ public final class MMDiT: Module {
         imageEmbedder = Linear(config.latentChannels, w)
         imageEmbedder.needsInputGradient = false
         textEmbedder = Linear(config.textWidth, w)
+        textPositionEmbedding = config.textPositions ? Parameter([config.maxTextTokens, w]) : nil
         conditioning = MMDiTConditioning(config: config)
         let rope = try RoPETable(gridHeight: config.gridHeight, gridWidth: config.gridWidth, headDim: config.headDim,
                                  theta: Float(config.ropeTheta))
@@ -63,7 +67,7 @@ public final class MMDiT: Module {
         let siluC = conditioning.forward(timesteps: timesteps, text: text, mask: textMask)   // (B, W)
         let keyMask = keyMaskSlot.tensor(b, t + n)
         JointTokens.keyMask(text: textMask, imageTokens: n, into: keyMask)
-        var ht: Tensor? = textEmbedder.forward(text)                          // (B, T, W)
+        var ht: Tensor? = embedText(text)                                     // (B, T, W)
         var hi = imageEmbedder.forward(x)                                     // (B, N, W)
         for block in blocks {
             guard let textIn = ht else { break }
@@ -103,12 +107,34 @@ public final class MMDiT: Module {
             dht = dt; dhi = di
         }
         imageEmbedder.backward(dhi)
-        guard let dTextHidden = dht, let dTextEmbedded = textEmbedder.backward(dTextHidden) else {
-            preconditionFailure("MMDiT has at least one block")
-        }
+        guard let dTextHidden = dht else { preconditionFailure("MMDiT has at least one block") }
+        if let textPositionEmbedding { Self.accumulatePositionGradient(dTextHidden, into: textPositionEmbedding.grad) }
+        guard let dTextEmbedded = textEmbedder.backward(dTextHidden) else { preconditionFailure("text embedder lost its input gradient") }
         let dText = dTextSlot.tensor(like: dTextEmbedded)
         dText.copy(from: dTextEmbedded)
         conditioning.backward(dSiluC, dText: dText)
         return dText
+    }
+
+    /// text (B, T, Ct) -> Linear(text) + positions[0..<T] (B, T, W).
+    private func embedText(_ text: Tensor) -> Tensor {
+        let embedded = textEmbedder.forward(text)
+        guard let textPositionEmbedding else { return embedded }
+        let b = embedded.dim(0), t = embedded.dim(1), w = embedded.dim(2)
+        let y = positionedTextSlot.tensor(b, t, w)
+        let e = embedded.pointer, p = textPositionEmbedding.value.pointer, yp = y.pointer
+        for s in 0..<b {
+            for i in 0..<(t * w) { yp[s * t * w + i] = e[s * t * w + i] + p[i] }
+        }
+        return y
+    }
+
+    /// dPositions[t] += sum over the batch of dText[b, t] (positions are shared by every sample).
+    private static func accumulatePositionGradient(_ dText: Tensor, into grad: Tensor) {
+        let b = dText.dim(0), tw = dText.dim(1) * dText.dim(2)
+        let d = dText.pointer, g = grad.pointer
+        for s in 0..<b {
+            for i in 0..<tw { g[i] += d[s * tw + i] }
+        }
     }
 }

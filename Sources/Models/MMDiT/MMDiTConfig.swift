@@ -24,6 +24,11 @@ public struct MMDiTConfig: Codable, Equatable, Sendable {
     /// with 1000 training steps), so the frequencies resolve small changes of t.
     public var timestepScale: Double = 1000
     public var ropeTheta: Double = 10000
+    /// Adds a learned position embedding (max_text_tokens, width) to the text stream. The image
+    /// tokens carry 2D RoPE, but without this the generator sees the text as a set of vectors and must
+    /// rely on the text encoder to say which colour goes with which shape and which object comes first.
+    /// Absent in older checkpoints (false).
+    public var textPositions: Bool = false
     public var normEpsilon: Double = 1e-6
     public var modelType: String = "mmdit"
 
@@ -39,16 +44,18 @@ public struct MMDiTConfig: Codable, Equatable, Sendable {
         case timestepEmbeddingDim = "timestep_embedding_dim"
         case timestepScale = "timestep_scale"
         case ropeTheta = "rope_theta"
+        case textPositions = "text_positions"
         case normEpsilon = "norm_epsilon"
         case modelType = "model_type"
     }
 
     public init(width: Int = 128, depth: Int = 4, heads: Int = 4, latentChannels: Int = 16, gridHeight: Int = 8,
                 gridWidth: Int = 8, textWidth: Int = 128, maxTextTokens: Int = 12, mlpRatio: Double = 4,
-                timestepEmbeddingDim: Int = 256) {
+                timestepEmbeddingDim: Int = 256, textPositions: Bool = false) {
         self.width = width; self.depth = depth; self.heads = heads; self.latentChannels = latentChannels
         self.gridHeight = gridHeight; self.gridWidth = gridWidth; self.textWidth = textWidth
         self.maxTextTokens = maxTextTokens; self.mlpRatio = mlpRatio; self.timestepEmbeddingDim = timestepEmbeddingDim
+        self.textPositions = textPositions
     }
 
     public init(from decoder: Decoder) throws {
@@ -67,6 +74,7 @@ public struct MMDiTConfig: Codable, Equatable, Sendable {
         timestepEmbeddingDim = try c.decodeIfPresent(Int.self, forKey: .timestepEmbeddingDim) ?? d.timestepEmbeddingDim
         timestepScale = try c.decodeIfPresent(Double.self, forKey: .timestepScale) ?? d.timestepScale
         ropeTheta = try c.decodeIfPresent(Double.self, forKey: .ropeTheta) ?? d.ropeTheta
+        textPositions = try c.decodeIfPresent(Bool.self, forKey: .textPositions) ?? d.textPositions
         normEpsilon = try c.decodeIfPresent(Double.self, forKey: .normEpsilon) ?? d.normEpsilon
         modelType = try c.decodeIfPresent(String.self, forKey: .modelType) ?? d.modelType
     }
