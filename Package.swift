@@ -40,9 +40,10 @@ let package = Package(
         .target(name: "Tokenizer", dependencies: ["CSentencePiece"]),
         .target(name: "Training", dependencies: [
             "TensorEngine", "Models", "Dataset", "ShapesWorld", "Sampler", "Tokenizer", "ImageCodec", "TextToImage", "Evaluation",
-            .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "TextToImage", dependencies: ["Models", "Sampler", "Tokenizer", "TensorEngine", "Dataset", "ImageCodec"]),
+        .target(name: "TextToImage", dependencies: [
+            "Models", "Sampler", "Tokenizer", "TensorEngine", "Dataset", "ImageCodec", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "Evaluation", dependencies: ["Models", "TensorEngine", "Dataset", "ShapesWorld", "ImageCodec"]),
         .target(name: "JobQueue", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -50,7 +51,6 @@ let package = Package(
         ]),
         .target(name: "Worker", dependencies: [
             "JobQueue", "ShapesWorld", "ImageCodec", "TextToImage", "Sampler",
-            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),

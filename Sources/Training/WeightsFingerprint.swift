@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import TextToImage
 
 /// What identifies a weights file in a cache key: the SHA-256 of its bytes. Unlike its path or
 /// modification time, this survives copying a model folder (a copied folder reuses its caches) and
@@ -7,7 +7,7 @@ import Foundation
 enum WeightsFingerprint {
     /// `sha256:<hex>` of the file, or `missing:<file name>` when it cannot be read.
     static func of(_ url: URL) -> String {
-        guard let data = try? Data(contentsOf: url, options: .alwaysMapped) else { return "missing:\(url.lastPathComponent)" }
-        return "sha256:" + SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        guard let hex = try? WeightsDigest.sha256Hex(of: [url]) else { return "missing:\(url.lastPathComponent)" }
+        return "sha256:" + hex
     }
 }

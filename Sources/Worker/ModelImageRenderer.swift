@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import ImageCodec
 import Sampler
@@ -30,18 +29,16 @@ public final class ModelImageRenderer: ImageRenderer {
         "fae-t2i:\(directory.standardizedFileURL.lastPathComponent)"
     }
 
-    /// SHA-256 over `generator/model.safetensors` then `text_encoder/model.safetensors`, streamed.
+    /// SHA-256 over `generator/model.safetensors` then `text_encoder/model.safetensors` (first 16 hex digits).
     public static func weightsHash(directory: URL) throws -> String {
-        var hasher = SHA256()
-        for folder in [ModelFolder.generatorFolder, ModelFolder.textEncoderFolder] {
-            let url = directory.appendingPathComponent(folder).appendingPathComponent("model.safetensors")
-            guard let handle = FileHandle(forReadingAtPath: url.path) else {
-                throw WorkerError.renderFailed("cannot read \(url.path) to hash the weights")
-            }
-            defer { try? handle.close() }
-            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+        let files = [ModelFolder.generatorFolder, ModelFolder.textEncoderFolder].map {
+            directory.appendingPathComponent($0).appendingPathComponent("model.safetensors")
         }
-        return hasher.finalize().prefix(8).map { String(format: "%02x", $0) }.joined()
+        do {
+            return String(try WeightsDigest.sha256Hex(of: files).prefix(16))
+        } catch let error as TextToImageError {
+            throw WorkerError.renderFailed(error.message)
+        }
     }
 
     /// Prompts longer than the model's text length are cut; say how much is lost.
