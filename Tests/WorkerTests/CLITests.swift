@@ -53,6 +53,17 @@ import TestSupport
         #expect(text.contains("\"model\":\"reference\""))
     }
 
+    /// `worker --json` logs one JSON object per line, with the job's metadata as keys.
+    @Test func workerJSONLogsOneObjectPerLine() throws {
+        let id = try submit("a green triangle")
+        let worker = try run(["worker", "--renderer", "reference", "--db", db, "--exit-when-idle", "--poll", "0.05", "--json"])
+        #expect(worker.status == 0, "\(worker.stderr)")
+        let lines = worker.stderr.split(separator: "\n")
+        let objects = try lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String], "\($0)") }
+        #expect(objects.allSatisfy { $0["time"] != nil && $0["level"] != nil && $0["logger"] == "fae-t2i.worker" })
+        #expect(objects.contains { $0["message"] == "job succeeded" && $0["job"] == id }, "\(worker.stderr)")
+    }
+
     @Test func submitJSONAndIdempotencyKey() throws {
         let first = try run(["submit", "a blue square", "--key", "abc", "--json", "--db", db])
         let second = try run(["submit", "a blue square", "--key", "abc", "--json", "--db", db])

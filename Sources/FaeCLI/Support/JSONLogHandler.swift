@@ -12,11 +12,11 @@ struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?,
-             source: String, file: String, function: String, line: UInt) {
-        var fields: [String: String] = ["time": Self.timestamp(), "level": level.rawValue, "message": message.description,
-                                        "logger": label]
-        for (key, value) in metadata.merging(explicit ?? [:], uniquingKeysWith: { $1 }) { fields[key] = "\(value)" }
+    func log(event: LogEvent) {
+        var fields: [String: String] = ["time": Self.timestamp(), "level": event.level.rawValue,
+                                        "message": event.message.description, "logger": label]
+        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) { fields[key] = "\(value)" }
+        if let error = event.error { fields["error"] = "\(error)" }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard var data = try? encoder.encode(fields) else { return }
