@@ -72,10 +72,14 @@ def main():
     parser.add_argument("--model", default="models/default", help="model folder with text_encoder/ and spiece.model")
     parser.add_argument("--captions", required=True, help="captions.jsonl of a generated dataset")
     parser.add_argument("--limit", type=int, default=6000, help="captions to read")
+    parser.add_argument("--untrained", action="store_true", help="probe a freshly initialised encoder of the same config (the floor that training must beat)")
     args = parser.parse_args()
 
     tokenizer = spm.SentencePieceProcessor(model_file=f"{args.model}/spiece.model")
     encoder = T5EncoderModel.from_pretrained(f"{args.model}/text_encoder").float().eval()
+    if args.untrained:
+        torch.manual_seed(0)
+        encoder = T5EncoderModel(encoder.config).float().eval()
     with open(args.captions) as f:
         captions = [json.loads(line)["caption"] for line in f][: args.limit]
     samples = shape_words(captions, tokenizer)
