@@ -66,6 +66,10 @@ import TestSupport
         let positioned = try JSONDecoder().decode(MMDiTConfig.self, from: Data(json.replacingOccurrences(of: "}", with: #", "text_positions": true}"#).utf8))
         let positionedModel = try MMDiT(config: positioned)
         #expect(positioned.textPositions && positionedModel.textPositionEmbedding?.shape == [10, 32])
+        // From scratch the positions are the sinusoids: position 0 is (0, 1, 0, 1, ...), position 1 starts (sin 1, cos 1).
+        positionedModel.initialize(seed: 0)
+        let table = try #require(positionedModel.textPositionEmbedding).value.values
+        #expect(table[0..<4] == [0, 1, 0, 1] && abs(table[32] - sin(1)) < 1e-6 && abs(table[33] - cos(1)) < 1e-6)
         var bad = cfg
         bad.heads = 3
         #expect(throws: ModelError.self) { try MMDiT(config: bad) }
