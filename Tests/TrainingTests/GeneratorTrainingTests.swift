@@ -71,6 +71,19 @@ private struct GeneratorFixture {
                                     initialWeights: initialWeights)
     }
 
+    /// How two generators' outputs differ on the same random inputs (a padded token in each
+    /// sample); nil when they agree to float rounding.
+    static func outputDifference(_ a: MMDiT, _ b: MMDiT) throws -> String? {
+        let cfg = a.config
+        var rng = RandomGenerator(seed: 9)
+        let x = Tensor(zeros: [2, cfg.imageTokens, cfg.latentChannels]), text = Tensor(zeros: [2, 3, cfg.textWidth])
+        rng.fillNormal(x, std: 1); rng.fillNormal(text, std: 1)
+        let timesteps = try Tensor(shape: [2], values: [0.3, 0.8]), mask = try Tensor(shape: [2, 3], values: [1, 1, 0, 1, 1, 0])
+        let expected = try a.forward(x, timesteps: timesteps, text: text, textMask: mask).values
+        let got = try b.forward(x, timesteps: timesteps, text: text, textMask: mask).values
+        return Tolerance.compare(got, expected, rtol: 1e-5, atol: 1e-6)
+    }
+
     /// A model folder holding the export of a 3-step run (a source for `--init-from`).
     func trainAndExport(into directory: URL, depth: Int = 1, textPositions: Bool = false) throws {
         let run = try trainer(directory: directory, steps: 3, batchSize: 4, depth: depth, textPositions: textPositions)
@@ -195,14 +208,7 @@ private struct GeneratorFixture {
         let grown = try fixture.trainer(directory: run, steps: 3, batchSize: 4, depth: 4,
                                         initialWeights: try GeneratorInitialWeights(directory: source))
         #expect(grown.mmdit.blocks.count == 4)
-        let cfg = stored.config
-        var rng = RandomGenerator(seed: 9)
-        let x = Tensor(zeros: [2, cfg.imageTokens, cfg.latentChannels]), text = Tensor(zeros: [2, 3, cfg.textWidth])
-        rng.fillNormal(x, std: 1); rng.fillNormal(text, std: 1)
-        let timesteps = try Tensor(shape: [2], values: [0.3, 0.8]), mask = try Tensor(shape: [2, 3], values: [1, 1, 1, 1, 1, 0])
-        let expected = try stored.forward(x, timesteps: timesteps, text: text, textMask: mask).values
-        let got = try grown.mmdit.forward(x, timesteps: timesteps, text: text, textMask: mask).values
-        #expect(Tolerance.compare(got, expected, rtol: 1e-5, atol: 1e-6) == nil)
+        #expect(try GeneratorFixture.outputDifference(stored, grown.mmdit) == nil)
         // The stored blocks were trained (their modulation is not zero), the inserted ones are the identity.
         #expect(grown.mmdit.blocks[3].image.modulation.weight.value.values.contains { $0 != 0 })
         #expect(grown.mmdit.blocks[1].image.modulation.weight.value.values.allSatisfy { $0 == 0 })
@@ -238,14 +244,7 @@ private struct GeneratorFixture {
                                          initialWeights: try GeneratorInitialWeights(directory: source))
         let positions = try #require(second.mmdit.textPositionEmbedding)
         #expect(positions.shape == [12, 32] && positions.value.values.allSatisfy { $0 == 0 })
-        let cfg = stored.config
-        var rng = RandomGenerator(seed: 5)
-        let x = Tensor(zeros: [2, cfg.imageTokens, cfg.latentChannels]), text = Tensor(zeros: [2, 3, cfg.textWidth])
-        rng.fillNormal(x, std: 1); rng.fillNormal(text, std: 1)
-        let timesteps = try Tensor(shape: [2], values: [0.2, 0.7]), mask = try Tensor(shape: [2, 3], values: [1, 1, 1, 1, 0, 0])
-        let expected = try stored.forward(x, timesteps: timesteps, text: text, textMask: mask).values
-        let got = try second.mmdit.forward(x, timesteps: timesteps, text: text, textMask: mask).values
-        #expect(Tolerance.compare(got, expected, rtol: 1e-5, atol: 1e-6) == nil)
+        #expect(try GeneratorFixture.outputDifference(stored, second.mmdit) == nil)
         try second.train()
         #expect(positions.value.values.contains { $0 != 0 }, "the text positions do not train")
         try second.export(to: run, tokenizerFile: fixture.tokenizerFile)
