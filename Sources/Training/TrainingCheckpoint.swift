@@ -70,7 +70,8 @@ public enum TrainingCheckpoint {
     }
 
     /// Restores parameters, moments and EMA shadows in place and returns the saved state. Every
-    /// tensor must be present with its shape; `expectedSettings` must match what was saved.
+    /// tensor must be present with its shape, every saved parameter must belong to the model, and
+    /// `expectedSettings` must match what was saved.
     public static func load(from directory: URL, parameters: [(String, Parameter)], optimizer: AdamW,
                             ema: ExponentialMovingAverage?, expectedSettings: [String: String]) throws -> TrainingState {
         let stateURL = directory.appendingPathComponent(stateFile)
@@ -92,6 +93,14 @@ public enum TrainingCheckpoint {
                     throw TrainingError(.checkpointMismatch, "checkpoint tensor \(name) has shape \(info.shape), the model needs \(tensor.shape)")
                 }
                 try file.copyFloats(name, into: tensor.buffer)
+            }
+            // A tensor the model lacks would be dropped without a word (e.g. text positions when a run
+            // is resumed without --text-positions), so it is an error like a missing one.
+            let known = Set(parameters.map { "param." + $0.0 })
+            let unknown = file.names.filter { $0.hasPrefix("param.") && !known.contains($0) }
+            guard unknown.isEmpty else {
+                throw TrainingError(.checkpointMismatch,
+                                    "the checkpoint in \(directory.path) holds \(unknown.sorted().joined(separator: ", ")), which this run's model does not have; resume with the settings it was made with")
             }
             for (key, p) in parameters { try restore("param." + key, into: p.value) }
             for ((key, _), moment) in zip(trainable(parameters), optimizer.moments) {

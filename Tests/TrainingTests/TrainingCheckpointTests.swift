@@ -73,6 +73,20 @@ import TensorEngine
         #expect(error?.description.contains("data") == true)
     }
 
+    /// A saved parameter the resumed model lacks is an error, not silently dropped.
+    @Test func refusesACheckpointWithParametersTheModelLacks() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let line = Line(), extra = Parameter([3])
+        let options = TrainingOptions(steps: 2, batchSize: 1, learningRate: 0.1, warmupSteps: 0)
+        try TrainingRun(name: "line", directory: dir, parameters: line.named + [("positions", extra)], options: options, resume: false)
+            .run(step: { _ in line.step() })
+        let error = #expect(throws: TrainingError.self) {
+            _ = try TrainingRun(name: "line", directory: dir, parameters: Line().named, options: options, resume: true)
+        }
+        #expect(error?.description.contains("holds param.positions, which this run's model does not have") == true, "\(String(describing: error))")
+    }
+
     @Test func nonFiniteLossStopsWithAClearError() throws {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
