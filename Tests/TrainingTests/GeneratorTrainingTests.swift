@@ -248,6 +248,7 @@ private struct GeneratorFixture {
         try second.train()
         #expect(positions.value.values.contains { $0 != 0 }, "the text positions do not train")
         try second.export(to: run, tokenizerFile: fixture.tokenizerFile)
+        // Export puts the EMA weights into the model, so `positions` now holds what was written.
         let exported = try MMDiT.load(directory: run.appendingPathComponent("generator"))
         #expect(exported.config.textPositions && exported.textPositionEmbedding?.value.values == positions.value.values)
 
