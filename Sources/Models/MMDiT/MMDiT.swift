@@ -122,19 +122,18 @@ public final class MMDiT: Module {
         guard let textPositionEmbedding else { return embedded }
         let b = embedded.dim(0), t = embedded.dim(1), w = embedded.dim(2)
         let y = positionedTextSlot.tensor(b, t, w)
-        let e = embedded.pointer, p = textPositionEmbedding.value.pointer, yp = y.pointer
-        for s in 0..<b {
-            for i in 0..<(t * w) { yp[s * t * w + i] = e[s * t * w + i] + p[i] }
-        }
+        Ops.addRowForward(embedded.reshaped([b, t * w]), row: Self.firstPositions(textPositionEmbedding.value, t), y: y)
         return y
     }
 
-    /// dPositions[t] += sum over the batch of dText[b, t] (positions are shared by every sample).
+    /// Positions are shared by every sample: dPositions[0..<T] += sum over the batch of dText (B, T, W).
     private static func accumulatePositionGradient(_ dText: Tensor, into grad: Tensor) {
-        let b = dText.dim(0), tw = dText.dim(1) * dText.dim(2)
-        let d = dText.pointer, g = grad.pointer
-        for s in 0..<b {
-            for i in 0..<tw { g[i] += d[s * tw + i] }
-        }
+        let b = dText.dim(0), t = dText.dim(1), w = dText.dim(2)
+        Ops.addRowBackward(dy: dText.reshaped([b, t * w]), dx: nil, dRow: firstPositions(grad, t))
+    }
+
+    /// Rows 0..<t of a (max_text_tokens, W) table as one (t * W) row.
+    private static func firstPositions(_ table: Tensor, _ t: Int) -> Tensor {
+        table.slice(first: 0..<t).reshaped([t * table.dim(1)])
     }
 }
