@@ -13,9 +13,9 @@ import Tokenizer
 ///
 /// Every step is a pure function of (seed, step): the batch comes from `ImageBatchLoader.selectIndices`
 /// of `ShuffledBatches.permutation`, the dropout, noise and times from a generator seeded with the
-/// step, so a resumed run ends with the same weights as a straight one. Step buffers are allocated
-/// once; the text ids alternate between two arrays so the encoder's reference to the last batch
-/// never forces a copy.
+/// step, so a resumed run ends with the same weights as a straight one (with the same thread count:
+/// float sums are split by thread). Step buffers are allocated once. With several replicas, the
+/// forward and backward run data-parallel (`DataParallelGenerator`).
 public final class GeneratorTrainer {
     public static let generatorFolder = "generator"
     public static let textEncoderFolder = "text_encoder"
@@ -45,11 +45,12 @@ public final class GeneratorTrainer {
     private let emptyIDs: [Int32], emptyMask: [Int32]
     private let validation: FixedValidationSet?
 
+    /// The models' copies that share each step's work (the first holds `mmdit` and `textEncoder`).
+    private let replicas: DataParallelGenerator
+
     // Step buffers.
     private let z: Tensor, noise: Tensor, timesteps: Tensor, xt: Tensor, velocity: Tensor, dVelocity: Tensor
-    private let textMaskSlot = TensorSlot()
-    private var ids: [[Int32]], mask: [Int32]
-    private var flip = 0
+    private var ids: [Int32], mask: [Int32]
 
     /// Precomputes the targets of `train` (and of the first `validationImages` of `validation`),
     /// builds both models and the run in `directory` (resuming its checkpoint when `resume`).
@@ -59,11 +60,16 @@ public final class GeneratorTrainer {
     /// training targets are made from them instead of running the visual encoder over the images
     /// again; it is only called when the targets are not in the run's cache already. With
     /// `initialWeights`, a new run starts from those weights (a resumed run from its checkpoint).
+    /// `replicas` copies of the models share each training step, one per thread (at most `threads`).
     public init(configuration: GeneratorConfiguration, options: TrainingOptions, train: ImageDataset,
                 validation validationData: ImageDataset?, fae: FAEAutoencoder, tokenizer: SentencePieceTokenizer,
                 directory: URL, resume: Bool, threads: Int, cacheKey: String? = nil, featureCache: (() throws -> FeatureCache?)? = nil,
-                initialWeights: GeneratorInitialWeights? = nil, report: (String) -> Void = { _ in }) throws {
+                initialWeights: GeneratorInitialWeights? = nil, replicas replicaCount: Int = 1,
+                report: (String) -> Void = { _ in }) throws {
         try configuration.validate()
+        guard (1 ... max(threads, 1)).contains(replicaCount) else {
+            throw TrainingError(.invalidArgument, "data-parallel replicas must be between 1 and the thread count \(threads), got \(replicaCount)")
+        }
         try options.validate()
         self.configuration = configuration
         self.options = options
@@ -161,6 +167,7 @@ public final class GeneratorTrainer {
         settings["batch_size"] = "\(b)"
         settings["seed"] = "\(options.seed)"
         settings["vocab_size"] = "\(tokenizer.vocabularySize)"
+        replicas = try DataParallelGenerator(primary: GeneratorReplica(mmdit: mmdit, textEncoder: textEncoder), count: replicaCount)
         run = try TrainingRun(name: "generator", directory: directory,
                               parameters: mmdit.namedParameters(prefix: "mmdit.") + textEncoder.namedParameters(prefix: "t5."),
                               options: options, settings: settings, resume: resume)
@@ -171,7 +178,7 @@ public final class GeneratorTrainer {
         xt = Tensor(zeros: [b, tokens, channels])
         velocity = Tensor(zeros: [b, tokens, channels])
         dVelocity = Tensor(zeros: [b, tokens, channels])
-        ids = [[Int32](repeating: 0, count: b * t), [Int32](repeating: 0, count: b * t)]
+        ids = [Int32](repeating: 0, count: b * t)
         mask = [Int32](repeating: 0, count: b * t)
         losses.reserveCapacity(options.steps)
     }
@@ -199,9 +206,8 @@ public final class GeneratorTrainer {
         let b = options.batchSize, t = configuration.textTokens, per = tokens * channels
         let batchIndices = batches.selectIndices(step: i)
         var rng = RandomGenerator(seed: (options.seed &+ 0x6A09_E667_F3BC_C909) ^ (UInt64(i) &* 0x9E37_79B9_7F4A_7C15))
-        flip ^= 1
         let dropout = configuration.textDropout
-        ids[flip].withUnsafeMutableBufferPointer { dstIDs in
+        ids.withUnsafeMutableBufferPointer { dstIDs in
             mask.withUnsafeMutableBufferPointer { dstMask in
                 for r in 0 ..< b {
                     let index = batchIndices[r]
@@ -217,38 +223,20 @@ public final class GeneratorTrainer {
         rng.fillNormal(noise)
         FlowMatching.sampleTimesteps(into: timesteps, shift: generation.shift, rng: &rng)
         FlowMatching.interpolate(latents: z, noise: noise, timesteps: timesteps, xt: xt, target: velocity)
-        return try flowMatchingLoss(xt: xt, timesteps: timesteps, target: velocity, ids: ids[flip], mask: mask,
-                                    dVelocity: dVelocity)
-    }
-
-    /// MSE between the predicted and the target velocity of a batch; with `dVelocity`, also the
-    /// backward through the MMDiT and the text encoder.
-    private func flowMatchingLoss(xt: Tensor, timesteps: Tensor, target: Tensor, ids: [Int32], mask: [Int32],
-                                  dVelocity: Tensor?) throws -> Float {
-        let b = xt.dim(0), t = configuration.textTokens
-        let text = try textEncoder.forward(inputIDs: ids, batch: b, length: t, attentionMask: mask)
-        let textMask = textMaskSlot.tensor(b, t)
-        let mp = textMask.pointer
-        for k in 0 ..< b * t { mp[k] = Float(mask[k]) }
-        let predicted = try mmdit.forward(xt, timesteps: timesteps, text: text, textMask: textMask)
-        guard let dVelocity else { return Ops.mseLoss(pred: predicted, target: target) }
-        dVelocity.zero()
-        let loss = Ops.mseLoss(pred: predicted, target: target, dPred: dVelocity)
-        textEncoder.backward(mmdit.backward(dVelocity))
-        return loss
+        return try replicas.lossAndGradients(xt: xt, timesteps: timesteps, target: velocity, ids: ids, mask: mask,
+                                             textTokens: t, dVelocity: dVelocity)
     }
 
     /// The flow-matching loss of the current weights on the fixed validation images, noise and times.
     public func validationLoss() throws -> Float {
         guard let v = validation else { return .nan }
-        let b = options.batchSize, t = configuration.textTokens, count = v.targets.dim(0)
+        let b = options.batchSize, count = v.targets.dim(0)
         var sum = 0.0, start = 0
         while start < count {
-            let end = min(start + b, count), range = start ..< end
-            let xt = v.xt.slice(first: range), target = v.velocity.slice(first: range)
-            let loss = try flowMatchingLoss(xt: xt, timesteps: v.timesteps.slice(first: range), target: target,
-                                            ids: Array(v.ids[start * t ..< end * t]), mask: Array(v.mask[start * t ..< end * t]),
-                                            dVelocity: nil)
+            let end = min(start + b, count)
+            let loss = try replicas.primary.loss(rows: start ..< end, xt: v.xt, timesteps: v.timesteps, target: v.velocity,
+                                                 batchIDs: v.ids, batchMask: v.mask, textTokens: configuration.textTokens,
+                                                 dVelocity: nil)
             sum += Double(loss) * Double(end - start)
             start = end
         }

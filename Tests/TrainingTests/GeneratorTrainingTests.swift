@@ -52,7 +52,7 @@ private struct GeneratorFixture {
 
     func trainer(directory: URL, steps: Int, batchSize: Int = 8, resume: Bool = false, width: Int = 32, depth: Int = 1,
                  textTokens: Int = 8, textPositions: Bool = false,
-                 initialWeights: GeneratorInitialWeights? = nil) throws -> GeneratorTrainer {
+                 initialWeights: GeneratorInitialWeights? = nil, replicas: Int = 1) throws -> GeneratorTrainer {
         var configuration = GeneratorConfiguration()
         configuration.width = width; configuration.depth = depth; configuration.heads = 2
         configuration.textWidth = 16; configuration.textLayers = 1; configuration.textHeads = 2
@@ -68,7 +68,7 @@ private struct GeneratorFixture {
                                     validation: ImageDataset.open(url: validation, threads: 2),
                                     fae: FAEAutoencoder(directory: fae), tokenizer: SentencePieceTokenizer(modelFile: tokenizerFile),
                                     directory: directory, resume: resume, threads: 2, cacheKey: "test-fae",
-                                    initialWeights: initialWeights)
+                                    initialWeights: initialWeights, replicas: replicas)
     }
 
     /// How two generators' outputs differ on the same random inputs (a padded token in each
@@ -161,6 +161,41 @@ private struct GeneratorFixture {
         for ((key, a), (_, b)) in zip(straight.run.parameters, second.run.parameters) {
             #expect(a.value.values == b.value.values, "\(key) differs after resuming")
         }
+    }
+
+    @Test func dataParallelStepsMatchTheOneModelSteps() throws {
+        let fixture = GeneratorFixture.shared
+        let oneRun = try TestPaths.temporaryDirectory("generator-one-model")
+        let twoRun = try TestPaths.temporaryDirectory("generator-two-models")
+        defer { try? FileManager.default.removeItem(at: oneRun); try? FileManager.default.removeItem(at: twoRun) }
+        // An odd batch splits into unequal shards (2 and 3 rows); positions add a shared parameter.
+        let one = try fixture.trainer(directory: oneRun, steps: 3, batchSize: 5, textPositions: true)
+        let two = try fixture.trainer(directory: twoRun, steps: 3, batchSize: 5, textPositions: true, replicas: 2)
+        try one.train()
+        try two.train()
+        for (a, b) in zip(one.losses, two.losses) { #expect(abs(a - b) <= 1e-4 * a, "\(one.losses) against \(two.losses)") }
+        // The gradients of the next step at the same weights (after three steps every parameter has
+        // left adaLN-Zero's zero start, so every one gets a gradient).
+        for ((_, a), (_, b)) in zip(one.run.parameters, two.run.parameters) {
+            b.value.copy(from: a.value)
+            a.zeroGrad()
+            b.zeroGrad()
+        }
+        let lossOne = try one.step(3), lossTwo = try two.step(3)
+        #expect(abs(lossOne - lossTwo) <= 1e-6 * lossOne, "\(lossOne) against \(lossTwo)")
+        for ((key, a), (_, b)) in zip(one.run.parameters, two.run.parameters) {
+            #expect(a.grad.values.contains { $0 != 0 }, "\(key) got no gradient")
+            let difference = Tolerance.compare(b.grad.values, a.grad.values, rtol: 1e-4, atol: 1e-7)
+            #expect(difference == nil, "\(key): \(difference ?? "")")
+        }
+    }
+
+    @Test func moreReplicasThanThreadsIsRefused() throws {
+        let fixture = GeneratorFixture.shared
+        let run = try TestPaths.temporaryDirectory("generator-replicas")
+        defer { try? FileManager.default.removeItem(at: run) }
+        #expect(throws: TrainingError.self) { _ = try fixture.trainer(directory: run, steps: 2, replicas: 3) }
+        #expect(throws: TrainingError.self) { _ = try fixture.trainer(directory: run, steps: 2, replicas: 0) }
     }
 
     @Test func initFromStartsAtTheExportedWeightsEvenWithLongerText() throws {
@@ -324,6 +359,24 @@ private struct GeneratorFixture {
                                        "--init-from", "/nonexistent/model"])
         #expect(initFrom.status != 0 && initFrom.stderr.contains("--init-from /nonexistent/model: /nonexistent/model/generator is not a model directory"),
                 "\(initFrom.stderr)")
+    }
+}
+
+@Suite struct BenchTrainCommandTests {
+    @Test func bothModesRunAndComputeTheSameGradient() throws {
+        let runner = CommandRunner()
+        guard runner.isAvailable else { return }
+        let output = try runner.run(["bench", "train", "--rounds", "1", "--batch-size", "3", "--text-tokens", "6", "--threads", "2", "--json"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        let split = try #require(json["samples_per_second_split_ops"] as? Double)
+        let parallel = try #require(json["samples_per_second_data_parallel"] as? Double)
+        #expect(split > 0 && parallel > 0 && json["threads"] as? Int == 2)
+        #expect(abs((json["speedup"] as? Double ?? 0) - parallel / split) < 1e-9)
+        #expect((json["gradient_difference"] as? Double ?? 1) < 1e-5, "\(output.stdout)")
+
+        let rounds = try runner.run(["bench", "train", "--rounds", "0"])
+        #expect(rounds.status != 0 && rounds.stderr.contains("--rounds must be between 1 and 100, got 0"), "\(rounds.stderr)")
     }
 }
 

@@ -1,0 +1,73 @@
+import Models
+import TensorEngine
+
+/// One copy of the generator's two models (the MMDiT and its T5 text encoder) with the buffers for
+/// its rows of a batch: the flow-matching loss of those rows and, when training, their backward.
+final class GeneratorReplica {
+    let mmdit: MMDiT
+    let textEncoder: T5Encoder
+    /// Both models' parameters, MMDiT first, in the order `TrainingRun` is given them.
+    let parameters: [Parameter]
+
+    private let textMaskSlot = TensorSlot()
+    /// The rows' text ids, in two arrays used in turn: the encoder keeps a reference to the ids of
+    /// its last forward, and writing the other array never forces a copy.
+    private var ids: [[Int32]] = [[], []]
+    private var mask: [Int32] = []
+    private var flip = 0
+
+    init(mmdit: MMDiT, textEncoder: T5Encoder) {
+        self.mmdit = mmdit
+        self.textEncoder = textEncoder
+        parameters = (mmdit.namedParameters(prefix: "mmdit.") + textEncoder.namedParameters(prefix: "t5.")).map(\.1)
+    }
+
+    /// A copy with the same configuration; its weights are set by `copyWeights(from:)`.
+    func makeCopy() throws -> GeneratorReplica {
+        GeneratorReplica(mmdit: try MMDiT(config: mmdit.config), textEncoder: try T5Encoder(config: textEncoder.config))
+    }
+
+    /// Takes `source`'s weights and clears this copy's gradients.
+    func copyWeights(from source: GeneratorReplica) {
+        for (mine, theirs) in zip(parameters, source.parameters) {
+            mine.value.copy(from: theirs.value)
+            mine.zeroGrad()
+        }
+    }
+
+    /// The MSE between the predicted and the target velocity over `rows` of a batch: `xt`,
+    /// `target` (B, N, C), `timesteps` (B), `batchIDs` and `batchMask` (B, T) row-major. With
+    /// `dVelocity` (B, N, C), also the backward through both models, accumulating every parameter
+    /// gradient; `gradientScale` is the rows' share of the batch, so the gradients of all the
+    /// shards add up to the gradient of the batch's mean loss.
+    func loss(rows: Range<Int>, xt: Tensor, timesteps: Tensor, target: Tensor, batchIDs: [Int32], batchMask: [Int32],
+              textTokens t: Int, dVelocity: Tensor?, gradientScale: Float = 1) throws -> Float {
+        let b = rows.count, count = b * t
+        flip ^= 1
+        if ids[flip].count != count { ids[flip] = [Int32](repeating: 0, count: count) }
+        if mask.count != count { mask = [Int32](repeating: 0, count: count) }
+        let textMask = textMaskSlot.tensor(b, t)                                 // (b, T)
+        batchIDs.withUnsafeBufferPointer { src in
+            ids[flip].withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: src.baseAddress! + rows.lowerBound * t, count: count) }
+        }
+        batchMask.withUnsafeBufferPointer { src in
+            mask.withUnsafeMutableBufferPointer { dst in
+                let first = src.baseAddress! + rows.lowerBound * t, mp = textMask.pointer
+                for k in 0 ..< count {
+                    dst[k] = first[k]
+                    mp[k] = Float(first[k])
+                }
+            }
+        }
+        let text = try textEncoder.forward(inputIDs: ids[flip], batch: b, length: t, attentionMask: mask)   // (b, T, Ct)
+        let predicted = try mmdit.forward(xt.slice(first: rows), timesteps: timesteps.slice(first: rows),
+                                          text: text, textMask: textMask)                                  // (b, N, C)
+        let rowTarget = target.slice(first: rows)
+        guard let dVelocity else { return Ops.mseLoss(pred: predicted, target: rowTarget) }
+        let dRows = dVelocity.slice(first: rows)
+        dRows.zero()
+        let loss = Ops.mseLoss(pred: predicted, target: rowTarget, dPred: dRows, dLoss: gradientScale)
+        textEncoder.backward(mmdit.backward(dRows))
+        return loss
+    }
+}
