@@ -30,16 +30,26 @@ public enum Engine {
     }
 
     /// Runs `body` with OpenBLAS limited to one thread (for GEMMs issued from inside our own parallel
-    /// loops), restoring the engine thread count afterwards.
+    /// loops), restoring the engine thread count afterwards. Nests, and may run on several threads
+    /// at once (data-parallel model copies): the first to enter limits BLAS, the last to leave restores it.
     @inline(__always)
     public static func withSerialBLAS<R>(_ body: () throws -> R) rethrows -> R {
-        let n = threads
-        if n == 1 || serialBLAS { return try body() }
-        let toggle = blasThreads(n) != 1
-        if toggle { openblas_set_num_threads(1) }
-        serialBLAS = true
-        defer { serialBLAS = false; if toggle { openblas_set_num_threads(Int32(n)) } }
+        if threads == 1 { return try body() }
+        enterSerialBLAS()
+        defer { leaveSerialBLAS() }
         return try body()
+    }
+
+    private static func enterSerialBLAS() {
+        lock.lock(); defer { lock.unlock() }
+        serialBLASDepth += 1
+        if serialBLASDepth == 1, blasThreads(_threads) != 1 { openblas_set_num_threads(1) }
+    }
+
+    private static func leaveSerialBLAS() {
+        lock.lock(); defer { lock.unlock() }
+        serialBLASDepth -= 1
+        if serialBLASDepth == 0, blasThreads(_threads) != 1 { openblas_set_num_threads(Int32(blasThreads(_threads))) }
     }
 
     /// Use the spinning `WorkerPool` for parallel loops (else Dispatch's concurrentPerform).
@@ -56,8 +66,13 @@ public enum Engine {
         return p
     }
 
-    /// True inside `withSerialBLAS` (set by the calling thread before its parallel loop starts).
-    nonisolated(unsafe) public private(set) static var serialBLAS = false
+    /// True inside `withSerialBLAS` (entered by the calling thread before its parallel loop starts,
+    /// so its workers see it too).
+    public static var serialBLAS: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return serialBLASDepth > 0
+    }
+    nonisolated(unsafe) private static var serialBLASDepth = 0
 
     /// How a large GEMM uses several threads: `.split` (default) cuts the output into one block per
     /// worker and runs single-threaded sgemm on each from our own worker pool, so one set of threads
