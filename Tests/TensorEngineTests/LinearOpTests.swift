@@ -78,3 +78,31 @@ extension EngineTests.LinearOps {
         }
     }
 }
+
+extension EngineTests.LinearOps {
+    /// Data-parallel model copies issue GEMMs from two threads at once, each job running its loops
+    /// serially: the results must match one call, and BLAS must be back to normal afterwards.
+    @Test func gemmsFromConcurrentJobsMatchOneCall() {
+        let saved = (Engine.threads, Engine.gemmThreading)
+        defer { Engine.threads = saved.0; Engine.gemmThreading = saved.1 }
+        Engine.threads = 2
+        let (m, n, k) = (300, 200, 40)
+        let a = randomTensor([m, k], seed: 1), b = randomTensor([k, n], seed: 2)
+        for mode in [Engine.GemmThreading.split, .openBLAS] {
+            Engine.gemmThreading = mode
+            let expected = Tensor(zeros: [m, n])
+            Ops.gemm(.init(a), transA: false, .init(b), transB: false, .init(expected))
+            let outputs = [Tensor(zeros: [m, n]), Tensor(zeros: [m, n])]
+            var ran = [0, 0]
+            ran.withUnsafeMutableBufferPointer { ran in
+                Parallel.concurrently(2) { job in
+                    for _ in 0 ..< 10 { Ops.gemm(.init(a), transA: false, .init(b), transB: false, .init(outputs[job])) }
+                    ran[job] += 1
+                }
+            }
+            #expect(ran == [1, 1])
+            for output in outputs { #expect(Tolerance.compare(output.values, expected.values, rtol: 1e-5, atol: 1e-5) == nil) }
+            #expect(!Engine.serialBLAS, "\(mode)")
+        }
+    }
+}
