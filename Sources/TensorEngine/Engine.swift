@@ -40,6 +40,9 @@ public enum Engine {
         return try body()
     }
 
+    /// OpenBLAS's thread count now (1 inside `withSerialBLAS`, and always with `.split`).
+    public static var blasThreadCount: Int { Int(openblas_get_num_threads()) }
+
     private static func enterSerialBLAS() {
         lock.lock(); defer { lock.unlock() }
         serialBLASDepth += 1

@@ -41,13 +41,15 @@ public enum Parallel {
 
     /// Runs body(0..<n) at the same time, one job per thread, for work the caller has split into
     /// independent jobs (one model copy per thread in data-parallel training). The loops inside a
-    /// job run serially on its thread, so `n` should not exceed `Engine.threads`.
+    /// job run serially on its thread, so `n` should not exceed `Engine.threads`; BLAS is kept at
+    /// one thread for the whole region, so every GEMM in a job takes the same single-call path
+    /// whatever the other jobs are doing.
     public static func concurrently(_ n: Int, _ body: (Int) -> Void) {
         if n <= 1 {
             if n == 1 { body(0) }
             return
         }
-        dispatch(n, body)
+        Engine.withSerialBLAS { dispatch(n, body) }
     }
 
     /// Runs body(0..<n) concurrently: on the engine's worker pool when it has exactly n - 1 workers,

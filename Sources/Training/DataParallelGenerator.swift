@@ -12,6 +12,7 @@ final class DataParallelGenerator {
     let replicas: [GeneratorReplica]
     var primary: GeneratorReplica { replicas[0] }
 
+    /// Each copy's loss and error of the current step, written by its own thread.
     private var losses: [Float]
     private var errors: [(any Error)?]
 

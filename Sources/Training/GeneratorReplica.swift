@@ -43,21 +43,21 @@ final class GeneratorReplica {
     func loss(rows: Range<Int>, xt: Tensor, timesteps: Tensor, target: Tensor, batchIDs: [Int32], batchMask: [Int32],
               textTokens t: Int, dVelocity: Tensor?, gradientScale: Float = 1) throws -> Float {
         let b = rows.count, count = b * t
+        // The arrays keep their capacity, so after the largest shard (a validation batch) the
+        // rows of any later step are copied without allocating.
         flip ^= 1
-        if ids[flip].count != count { ids[flip] = [Int32](repeating: 0, count: count) }
-        if mask.count != count { mask = [Int32](repeating: 0, count: count) }
         let textMask = textMaskSlot.tensor(b, t)                                 // (b, T)
         batchIDs.withUnsafeBufferPointer { src in
-            ids[flip].withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: src.baseAddress! + rows.lowerBound * t, count: count) }
+            let first = UnsafeBufferPointer(rebasing: src[rows.lowerBound * t ..< rows.upperBound * t])
+            ids[flip].removeAll(keepingCapacity: true)
+            ids[flip].append(contentsOf: first)
         }
         batchMask.withUnsafeBufferPointer { src in
-            mask.withUnsafeMutableBufferPointer { dst in
-                let first = src.baseAddress! + rows.lowerBound * t, mp = textMask.pointer
-                for k in 0 ..< count {
-                    dst[k] = first[k]
-                    mp[k] = Float(first[k])
-                }
-            }
+            let first = UnsafeBufferPointer(rebasing: src[rows.lowerBound * t ..< rows.upperBound * t])
+            mask.removeAll(keepingCapacity: true)
+            mask.append(contentsOf: first)
+            let mp = textMask.pointer
+            for k in 0 ..< count { mp[k] = Float(first[k]) }
         }
         let text = try textEncoder.forward(inputIDs: ids[flip], batch: b, length: t, attentionMask: mask)   // (b, T, Ct)
         let predicted = try mmdit.forward(xt.slice(first: rows), timesteps: timesteps.slice(first: rows),

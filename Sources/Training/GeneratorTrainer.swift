@@ -13,8 +13,8 @@ import Tokenizer
 ///
 /// Every step is a pure function of (seed, step): the batch comes from `ImageBatchLoader.selectIndices`
 /// of `ShuffledBatches.permutation`, the dropout, noise and times from a generator seeded with the
-/// step, so a resumed run ends with the same weights as a straight one (with the same thread count:
-/// float sums are split by thread). Step buffers are allocated once. With several replicas, the
+/// step, so a resumed run ends with the same weights as a straight one (with the same threads and
+/// model copies: float sums are split by thread and by copy). Step buffers are allocated once. With several replicas, the
 /// forward and backward run data-parallel (`DataParallelGenerator`).
 public final class GeneratorTrainer {
     public static let generatorFolder = "generator"
@@ -46,7 +46,7 @@ public final class GeneratorTrainer {
     private let validation: FixedValidationSet?
 
     /// The models' copies that share each step's work (the first holds `mmdit` and `textEncoder`).
-    private let replicas: DataParallelGenerator
+    let dataParallel: DataParallelGenerator
 
     // Step buffers.
     private let z: Tensor, noise: Tensor, timesteps: Tensor, xt: Tensor, velocity: Tensor, dVelocity: Tensor
@@ -167,7 +167,7 @@ public final class GeneratorTrainer {
         settings["batch_size"] = "\(b)"
         settings["seed"] = "\(options.seed)"
         settings["vocab_size"] = "\(tokenizer.vocabularySize)"
-        replicas = try DataParallelGenerator(primary: GeneratorReplica(mmdit: mmdit, textEncoder: textEncoder), count: replicaCount)
+        dataParallel = try DataParallelGenerator(primary: GeneratorReplica(mmdit: mmdit, textEncoder: textEncoder), count: replicaCount)
         run = try TrainingRun(name: "generator", directory: directory,
                               parameters: mmdit.namedParameters(prefix: "mmdit.") + textEncoder.namedParameters(prefix: "t5."),
                               options: options, settings: settings, resume: resume)
@@ -223,7 +223,7 @@ public final class GeneratorTrainer {
         rng.fillNormal(noise)
         FlowMatching.sampleTimesteps(into: timesteps, shift: generation.shift, rng: &rng)
         FlowMatching.interpolate(latents: z, noise: noise, timesteps: timesteps, xt: xt, target: velocity)
-        return try replicas.lossAndGradients(xt: xt, timesteps: timesteps, target: velocity, ids: ids, mask: mask,
+        return try dataParallel.lossAndGradients(xt: xt, timesteps: timesteps, target: velocity, ids: ids, mask: mask,
                                              textTokens: t, dVelocity: dVelocity)
     }
 
@@ -234,7 +234,7 @@ public final class GeneratorTrainer {
         var sum = 0.0, start = 0
         while start < count {
             let end = min(start + b, count)
-            let loss = try replicas.primary.loss(rows: start ..< end, xt: v.xt, timesteps: v.timesteps, target: v.velocity,
+            let loss = try dataParallel.primary.loss(rows: start ..< end, xt: v.xt, timesteps: v.timesteps, target: v.velocity,
                                                  batchIDs: v.ids, batchMask: v.mask, textTokens: configuration.textTokens,
                                                  dVelocity: nil)
             sum += Double(loss) * Double(end - start)

@@ -81,7 +81,8 @@ extension EngineTests.LinearOps {
 
 extension EngineTests.LinearOps {
     /// Data-parallel model copies issue GEMMs from two threads at once, each job running its loops
-    /// serially: the results must match one call, and BLAS must be back to normal afterwards.
+    /// serially with BLAS on one thread: the results must match one call, and BLAS must be back to
+    /// its thread count afterwards (2 with `.openBLAS`).
     @Test func gemmsFromConcurrentJobsMatchOneCall() {
         let saved = (Engine.threads, Engine.gemmThreading)
         defer { Engine.threads = saved.0; Engine.gemmThreading = saved.1 }
@@ -92,17 +93,23 @@ extension EngineTests.LinearOps {
             Engine.gemmThreading = mode
             let expected = Tensor(zeros: [m, n])
             Ops.gemm(.init(a), transA: false, .init(b), transB: false, .init(expected))
+            let blasThreads = Engine.blasThreadCount
             let outputs = [Tensor(zeros: [m, n]), Tensor(zeros: [m, n])]
-            var ran = [0, 0]
+            var ran = [0, 0], blasThreadsInJobs = [0, 0]
             ran.withUnsafeMutableBufferPointer { ran in
-                Parallel.concurrently(2) { job in
-                    for _ in 0 ..< 10 { Ops.gemm(.init(a), transA: false, .init(b), transB: false, .init(outputs[job])) }
-                    ran[job] += 1
+                blasThreadsInJobs.withUnsafeMutableBufferPointer { inJobs in
+                    Parallel.concurrently(2) { job in
+                        for _ in 0 ..< 10 { Ops.gemm(.init(a), transA: false, .init(b), transB: false, .init(outputs[job])) }
+                        inJobs[job] = Engine.blasThreadCount
+                        ran[job] += 1
+                    }
                 }
             }
             #expect(ran == [1, 1])
+            #expect(blasThreadsInJobs == [1, 1], "\(mode)")
             for output in outputs { #expect(Tolerance.compare(output.values, expected.values, rtol: 1e-5, atol: 1e-5) == nil) }
             #expect(!Engine.serialBLAS, "\(mode)")
+            #expect(Engine.blasThreadCount == blasThreads, "\(mode)")
         }
     }
 }

@@ -183,6 +183,9 @@ private struct GeneratorFixture {
         }
         let lossOne = try one.step(3), lossTwo = try two.step(3)
         #expect(abs(lossOne - lossTwo) <= 1e-6 * lossOne, "\(lossOne) against \(lossTwo)")
+        // The second copy did its share (its gradients are its own rows', not yet the sum).
+        let second = try #require(two.dataParallel.replicas.last)
+        #expect(two.dataParallel.replicas.count == 2 && second.parameters.contains { $0.grad.values.contains { $0 != 0 } })
         for ((key, a), (_, b)) in zip(one.run.parameters, two.run.parameters) {
             #expect(a.grad.values.contains { $0 != 0 }, "\(key) got no gradient")
             let difference = Tolerance.compare(b.grad.values, a.grad.values, rtol: 1e-4, atol: 1e-7)
