@@ -365,6 +365,26 @@ private struct GeneratorFixture {
     }
 }
 
+extension TrainGeneratorCommandTests {
+    @Test func trainsDataParallelByDefaultAndSplitsOpsWhenAsked() throws {
+        let runner = CommandRunner()
+        guard runner.isAvailable else { return }
+        let fixture = GeneratorFixture.shared
+        let root = try TestPaths.temporaryDirectory("generator-cli")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let tiny = ["--width", "32", "--depth", "1", "--heads", "2", "--text-width", "16", "--text-layers", "1", "--text-heads", "2",
+                    "--text-tokens", "8", "--batch-size", "5", "--steps", "2", "--val-every", "0", "--no-val-shapebench", "--threads", "2"]
+        for (name, flags) in [("parallel", [String]()), ("split", ["--no-data-parallel"])] {
+            let out = root.appendingPathComponent(name)
+            let output = try runner.run(["train", "generator", "--data", fixture.train.path, "--val-data", fixture.validation.path,
+                                         "--fae", fixture.fae.path, "--out", out.path] + tiny + flags)
+            #expect(output.status == 0, "\(output.stderr)")
+            #expect(output.stderr.contains("data-parallel, 2 model copies") == flags.isEmpty, "\(output.stderr)")
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("generator/model.safetensors").path))
+        }
+    }
+}
+
 @Suite struct BenchTrainCommandTests {
     @Test func bothModesRunAndComputeTheSameGradient() throws {
         let runner = CommandRunner()

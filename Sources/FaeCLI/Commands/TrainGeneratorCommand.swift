@@ -111,14 +111,18 @@ struct TrainGeneratorCommand: ParsableCommand {
             let size = autoencoder.config.imageSize
             let train = try Self.openDataset(data, option: "--data", imageSize: size, threads: threads)
             let validation = try Self.openDataset(valData, option: "--val-data", imageSize: size, threads: threads)
+            let replicas = dataParallel && !exportOnly ? min(threads, batchSize) : 1
             let trainer = try GeneratorTrainer(configuration: configuration, options: options, train: train, validation: validation,
                                                fae: autoencoder, tokenizer: spm, directory: runURL,
                                                resume: resume || exportOnly, threads: threads,
                                                cacheKey: LatentCache.fingerprint(faeDirectory: faeURL, target: target),
                                                featureCache: { try matchingFeatureCache(faeURL: faeURL, train: train) },
-                                               initialWeights: initialWeights, replicas: dataParallel ? min(threads, batchSize) : 1,
+                                               initialWeights: initialWeights, replicas: replicas,
                                                report: Self.note)
             Self.note("generator: \(train.count) training images, target \(target.rawValue) (\(trainer.mmdit.config.latentChannels) channels), shift \(String(format: "%.3f", trainer.generation.shift))")
+            if replicas > 1 {
+                Self.note("generator: data-parallel, \(replicas) model copies, one per thread, sharing each batch of \(batchSize) (--no-data-parallel splits every op instead)")
+            }
             if valShapeBench, !exportOnly {
                 let promptsDirectory = try ResourceLocator.promptsDirectory()
                 let bench = try GeneratorShapeBench(trainer: trainer, tokenizer: spm, fae: autoencoder,
