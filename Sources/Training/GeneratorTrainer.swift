@@ -14,8 +14,8 @@ import Tokenizer
 /// Every step is a pure function of (seed, step): the batch comes from `ImageBatchLoader.selectIndices`
 /// of `ShuffledBatches.permutation`, the dropout, noise and times from a generator seeded with the
 /// step, so a resumed run ends with the same weights as a straight one (with the same threads and
-/// model copies: float sums are split by thread and by copy). Step buffers are allocated once. With several replicas, the
-/// forward and backward run data-parallel (`DataParallelGenerator`).
+/// model copies: float sums are split by thread and by copy). Step buffers are allocated once.
+/// With several replicas, the forward and backward run data-parallel (`DataParallelGenerator`).
 public final class GeneratorTrainer {
     public static let generatorFolder = "generator"
     public static let textEncoderFolder = "text_encoder"
