@@ -36,7 +36,7 @@ final class DataParallelGenerator {
         losses.withUnsafeMutableBufferPointer { lossOut in
             errors.withUnsafeMutableBufferPointer { errorOut in
                 Parallel.concurrently(n) { r in
-                    let rows = b * r / n ..< b * (r + 1) / n
+                    let rows = Self.rows(of: r, copies: n, batch: b)
                     do {
                         if r > 0 { replicas[r].copyWeights(from: primary) }
                         lossOut[r] = try replicas[r].loss(rows: rows, xt: xt, timesteps: timesteps, target: target,
@@ -54,7 +54,12 @@ final class DataParallelGenerator {
             for (into, from) in zip(primary.parameters, replica.parameters) { Ops.accumulate(from.grad, into: into.grad) }
         }
         var sum: Float = 0
-        for r in 0 ..< n { sum += losses[r] * Float(b * (r + 1) / n - b * r / n) }
+        for r in 0 ..< n { sum += losses[r] * Float(Self.rows(of: r, copies: n, batch: b).count) }
         return sum / Float(b)
+    }
+
+    /// The rows of a batch of `b` that copy `r` of `n` takes (contiguous, sizes differing by at most one).
+    private static func rows(of r: Int, copies n: Int, batch b: Int) -> Range<Int> {
+        b * r / n ..< b * (r + 1) / n
     }
 }

@@ -60,7 +60,7 @@ public enum GeneratorStepBenchmark {
         }
         // Warm-up (sizes every buffer) and the check that both modes compute the same gradient.
         _ = try step(splitOps)
-        let reference = primary.parameters.map { Array(UnsafeBufferPointer(start: $0.grad.pointer, count: $0.grad.count)) }
+        let reference = primary.parameters.map(\.grad.values)
         _ = try step(dataParallel)
         var largest: Float = 0, difference: Float = 0
         for (p, expected) in zip(primary.parameters, reference) {
