@@ -77,6 +77,13 @@ public enum Engine {
     }
     nonisolated(unsafe) private static var serialBLASDepth = 0
 
+    /// The serial-BLAS nesting depth and OpenBLAS's thread count, read together under the lock, so a
+    /// test can check "BLAS is restored unless someone is inside" while other threads come and go.
+    static var serialBLASState: (depth: Int, blasThreads: Int) {
+        lock.lock(); defer { lock.unlock() }
+        return (serialBLASDepth, Int(openblas_get_num_threads()))
+    }
+
     /// How a large GEMM uses several threads: `.split` (default) cuts the output into one block per
     /// worker and runs single-threaded sgemm on each from our own worker pool, so one set of threads
     /// does all the work; `.openBLAS` lets OpenBLAS thread the call with its own threads. Chosen by
