@@ -366,7 +366,7 @@ private struct GeneratorFixture {
 }
 
 extension TrainGeneratorCommandTests {
-    @Test func trainsDataParallelByDefaultAndSplitsOpsWhenAsked() throws {
+    @Test func trainsDataParallelWithTextPositionsByDefaultAndWithoutWhenAsked() throws {
         let runner = CommandRunner()
         guard runner.isAvailable else { return }
         let fixture = GeneratorFixture.shared
@@ -374,14 +374,21 @@ extension TrainGeneratorCommandTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let tiny = ["--width", "32", "--depth", "1", "--heads", "2", "--text-width", "16", "--text-layers", "1", "--text-heads", "2",
                     "--text-tokens", "8", "--batch-size", "5", "--steps", "2", "--val-every", "0", "--no-val-shapebench", "--threads", "2"]
-        for (name, flags) in [("parallel", [String]()), ("split", ["--no-data-parallel"])] {
+        func train(_ out: URL, _ flags: [String]) throws -> CommandRunner.Output {
+            try runner.run(["train", "generator", "--data", fixture.train.path, "--val-data", fixture.validation.path,
+                            "--fae", fixture.fae.path, "--out", out.path] + tiny + flags)
+        }
+        for (name, flags) in [("default", [String]()), ("split", ["--no-data-parallel", "--no-text-positions"])] {
             let out = root.appendingPathComponent(name)
-            let output = try runner.run(["train", "generator", "--data", fixture.train.path, "--val-data", fixture.validation.path,
-                                         "--fae", fixture.fae.path, "--out", out.path] + tiny + flags)
+            let output = try train(out, flags)
             #expect(output.status == 0, "\(output.stderr)")
             #expect(output.stderr.contains("data-parallel, 2 model copies") == flags.isEmpty, "\(output.stderr)")
-            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("generator/model.safetensors").path))
+            let exported = try HuggingFaceCheckpoint(directory: out.appendingPathComponent("generator")).config(MMDiTConfig.self)
+            #expect(exported.textPositions == flags.isEmpty)
         }
+        // A run without positions resumes only with the flag it was made with, and says which setting differs.
+        let resumed = try train(root.appendingPathComponent("split"), ["--steps", "3", "--resume"])
+        #expect(resumed.status != 0 && resumed.stderr.contains("text_positions"), "\(resumed.stderr)")
     }
 }
 

@@ -49,7 +49,7 @@ struct TrainGeneratorCommand: ParsableCommand {
     @Option(name: .customLong("text-heads"), help: "T5 text encoder heads.") var textHeads = 4
     @Option(name: .customLong("text-tokens"), help: "Text tokens per caption (with </s>; longer captions are cut).") var textTokens = GeneratorConfiguration().textTokens
     @Flag(name: .customLong("text-positions"), inversion: .prefixedNo,
-          help: "Give the generator's text stream learned positions, so it can tell which word goes with which and in what order (with --init-from from a model without them, they start at zero).")
+          help: "Give the generator's text stream learned positions, so it can tell which word goes with which and in what order (with --init-from from a model without them, they start at zero). Runs made before this was the default resume with --no-text-positions.")
     var textPositions = GeneratorConfiguration().textPositions
     @Option(help: "EMA decay of the weights that are exported.") var ema: Float = 0.999
     @Option(name: .customLong("cfg-dropout"), help: "Fraction of captions replaced by the empty prompt.") var cfgDropout: Float = 0.1
