@@ -22,6 +22,7 @@ struct FaeT2I: AsyncParsableCommand {
                 Foundation.exit(EXIT_FAILURE)
             }
         }
+        BLASCoreCheck.restartWithBetterCoreIfNeeded()
         // Pipes closed by the reader (e.g. `| head`) should end us quietly, not kill us mid-write.
         signal(SIGPIPE, SIG_IGN)
         do {

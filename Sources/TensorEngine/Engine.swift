@@ -40,6 +40,21 @@ public enum Engine {
         return try body()
     }
 
+    /// Flushes denormal floats to zero on the calling thread (see `fae_flush_denormals_on_this_thread`):
+    /// a GEMM on denormal inputs, common in a young model's gradients, ran 100 times slower on this
+    /// machine's CPU. Cheap enough to call per GEMM and per parallel loop, so every thread that
+    /// computes for the engine (callers, pool workers) has it set without tracking threads.
+    @inline(__always)
+    public static func flushDenormalsOnThisThread() { fae_flush_denormals_on_this_thread() }
+
+    /// The CPU kernels OpenBLAS runs (e.g. "SkylakeX", "Haswell", "Prescott").
+    public static var blasCoreName: String { openblas_get_corename().map { String(cString: $0) } ?? "unknown" }
+
+    /// The OpenBLAS core (`OPENBLAS_CORETYPE`) this CPU should use when OpenBLAS fell back to its
+    /// generic kernels on a CPU it does not know, else nil. OpenBLAS reads the variable only when it
+    /// loads, so the CLI starts itself again with it set (`BLASCoreCheck`).
+    public static var betterBLASCore: String? { fae_openblas_better_core().map { String(cString: $0) } }
+
     /// OpenBLAS's thread count now (1 inside `withSerialBLAS`, and always with `.split`).
     public static var blasThreadCount: Int { Int(openblas_get_num_threads()) }
 

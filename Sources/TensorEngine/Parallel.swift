@@ -56,8 +56,12 @@ public enum Parallel {
     /// else through Dispatch.
     @inline(__always)
     static func dispatch(_ n: Int, _ body: (Int) -> Void) {
+        Engine.flushDenormalsOnThisThread()
         guard Engine.useWorkerPool else {
-            DispatchQueue.concurrentPerform(iterations: n, execute: body)
+            DispatchQueue.concurrentPerform(iterations: n) { t in
+                Engine.flushDenormalsOnThisThread()
+                body(t)
+            }
             return
         }
         guard poolLock.try() else {

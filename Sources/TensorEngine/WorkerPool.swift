@@ -44,6 +44,7 @@ final class WorkerPool: @unchecked Sendable {
     }
 
     private func workerLoop(_ w: Int) {
+        Engine.flushDenormalsOnThisThread()
         var seen = 0
         while true {
             var spins = 0

@@ -114,3 +114,18 @@ extension EngineTests.LinearOps {
         }
     }
 }
+
+extension EngineTests.LinearOps {
+    /// Denormal floats are flushed to zero (an sgemm on them ran about 100 times slower): a GEMM of
+    /// denormals gives exact zeros where IEEE arithmetic would sum them to a small normal number.
+    @Test func gemmTreatsDenormalInputsAsZero() throws {
+        let k = 64
+        let denormal = Float.leastNormalMagnitude / 4
+        #expect(denormal.isSubnormal && Float(k) * denormal > Float.leastNormalMagnitude)
+        let a = try Tensor(shape: [3, k], values: [Float](repeating: denormal, count: 3 * k))
+        let b = try Tensor(shape: [k, 5], values: [Float](repeating: 1, count: k * 5))
+        let c = try Tensor(shape: [3, 5], values: [Float](repeating: 7, count: 15))
+        Ops.gemm(.init(a), transA: false, .init(b), transB: false, .init(c))
+        #expect(c.values == [Float](repeating: 0, count: 15))
+    }
+}

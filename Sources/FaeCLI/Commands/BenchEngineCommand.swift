@@ -24,9 +24,10 @@ struct BenchEngineCommand: ParsableCommand {
 
     struct Report: Encodable {
         let threads: Int
+        let blasCore: String
         let sgemmGflops, blockFwdGflops, blockFwdRatio, blockFwdbwdGflops, blockFwdbwdRatio, dinov2S14Ms: Double
         enum CodingKeys: String, CodingKey {
-            case threads
+            case threads, blasCore = "blas_core"
             case sgemmGflops = "sgemm_gflops", blockFwdGflops = "block_fwd_gflops", blockFwdRatio = "block_fwd_ratio"
             case blockFwdbwdGflops = "block_fwdbwd_gflops", blockFwdbwdRatio = "block_fwdbwd_ratio", dinov2S14Ms = "dinov2_s14_ms"
         }
@@ -36,7 +37,7 @@ struct BenchEngineCommand: ParsableCommand {
         let threads = threadOption.apply()
         let engine = EngineBenchmark.run(threads: threads, repeats: repeats)
         let dinov2 = try Self.dinov2S14Milliseconds(repeats: repeats)
-        let report = Report(threads: threads, sgemmGflops: engine.sgemmGflops, blockFwdGflops: engine.blockFwdGflops,
+        let report = Report(threads: threads, blasCore: Engine.blasCoreName, sgemmGflops: engine.sgemmGflops, blockFwdGflops: engine.blockFwdGflops,
                             blockFwdRatio: engine.blockFwdRatio, blockFwdbwdGflops: engine.blockFwdbwdGflops,
                             blockFwdbwdRatio: engine.blockFwdbwdRatio, dinov2S14Ms: dinov2)
         if json {
@@ -44,7 +45,7 @@ struct BenchEngineCommand: ParsableCommand {
             return
         }
         let t = Self.targets
-        print("engine benchmark, \(threads) threads, best of \(repeats) rounds")
+        print("engine benchmark, \(threads) threads, best of \(repeats) rounds, OpenBLAS kernels for \(report.blasCore)")
         print(String(format: "  cblas_sgemm (block GEMM shapes, M=2048, width 256): %7.1f GFLOP/s", report.sgemmGflops))
         print(String(format: "  block forward (width 256, 4 heads, 64 tokens, batch 32): %6.1f GFLOP/s = %.2f of sgemm (target %.2f)",
                      report.blockFwdGflops, report.blockFwdRatio, t.forwardRatio))
