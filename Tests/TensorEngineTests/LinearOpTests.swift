@@ -120,8 +120,9 @@ extension EngineTests.LinearOps {
     /// denormals gives exact zeros where IEEE arithmetic would sum them to a small normal number.
     @Test func gemmTreatsDenormalInputsAsZero() throws {
         let k = 64
-        let denormal = Float.leastNormalMagnitude / 4
-        #expect(denormal.isSubnormal && Float(k) * denormal > Float.leastNormalMagnitude)
+        // 2^-128, built from its bits: arithmetic on this thread may already flush it. 64 of them sum to 2^-122, a normal float.
+        let denormal = Float(bitPattern: 0x0020_0000)
+        #expect(denormal.isSubnormal)
         let a = try Tensor(shape: [3, k], values: [Float](repeating: denormal, count: 3 * k))
         let b = try Tensor(shape: [k, 5], values: [Float](repeating: 1, count: k * 5))
         let c = try Tensor(shape: [3, 5], values: [Float](repeating: 7, count: 15))
