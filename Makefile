@@ -86,7 +86,8 @@ eval-fae: release
 # Issue 5: the generator on the FAE latents (needs model-fae), then ShapeBench and render speed.
 # 8000 steps keep `make model` within its 3-hour budget; the shipped generator trained for 29500
 # (docs/training.md): `make model GEN_STEPS=20000` takes about 1 h 50 min more. The paper's time
-# shift 2.5 from the first step learns about twice as fast per step as shift 1 did (docs/training.md).
+# shift 2.5 from the first step learns about twice as fast per step as shift 1 did, and the text
+# stream's learned positions (the default since session 10) helped from step 5000 on (docs/training.md).
 GEN_STEPS ?= 8000
 model-generator: model-fae
 	$(TRAIN) generator --data $(TRAIN_DATA) --val-data $(EVAL_DATA) --out $(TRAINED) --steps $(GEN_STEPS) --lr 5e-4 --warmup 300 --shift 2.5 --val-every 1000 --resume
