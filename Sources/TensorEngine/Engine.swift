@@ -23,9 +23,9 @@ public enum Engine {
     public static var threads: Int {
         get { lock.lock(); defer { lock.unlock() }; return _threads }
         set {
-            let n = max(1, newValue)
-            lock.lock(); _threads = n; lock.unlock()
-            openblas_set_num_threads(Int32(blasThreads(n)))
+            lock.lock(); defer { lock.unlock() }
+            _threads = max(1, newValue)
+            applyBLASThreads()
         }
     }
 
@@ -58,16 +58,23 @@ public enum Engine {
     /// OpenBLAS's thread count now (1 inside `withSerialBLAS`, and always with `.split`).
     public static var blasThreadCount: Int { Int(openblas_get_num_threads()) }
 
+    /// Sets OpenBLAS's thread count for the current settings: 1 while anyone is inside
+    /// `withSerialBLAS`, else `blasThreads`. Called under `lock`, so a setting changed by one thread
+    /// never undoes another thread's serial region.
+    private static func applyBLASThreads() {
+        openblas_set_num_threads(Int32(serialBLASDepth > 0 ? 1 : blasThreads(_threads)))
+    }
+
     private static func enterSerialBLAS() {
         lock.lock(); defer { lock.unlock() }
         serialBLASDepth += 1
-        if serialBLASDepth == 1, blasThreads(_threads) != 1 { openblas_set_num_threads(1) }
+        if serialBLASDepth == 1, blasThreads(_threads) != 1 { applyBLASThreads() }
     }
 
     private static func leaveSerialBLAS() {
         lock.lock(); defer { lock.unlock() }
         serialBLASDepth -= 1
-        if serialBLASDepth == 0, blasThreads(_threads) != 1 { openblas_set_num_threads(Int32(blasThreads(_threads))) }
+        if serialBLASDepth == 0, blasThreads(_threads) != 1 { applyBLASThreads() }
     }
 
     /// Use the spinning `WorkerPool` for parallel loops (else Dispatch's concurrentPerform).
@@ -92,11 +99,12 @@ public enum Engine {
     }
     nonisolated(unsafe) private static var serialBLASDepth = 0
 
-    /// The serial-BLAS nesting depth and OpenBLAS's thread count, read together under the lock, so a
-    /// test can check "BLAS is restored unless someone is inside" while other threads come and go.
-    static var serialBLASState: (depth: Int, blasThreads: Int) {
+    /// The serial-BLAS nesting depth, OpenBLAS's thread count and the count the settings ask for
+    /// outside serial regions, read together under the lock, so a test can check "BLAS is restored
+    /// unless someone is inside" while other threads come and go.
+    static var serialBLASState: (depth: Int, blasThreads: Int, settledBLASThreads: Int) {
         lock.lock(); defer { lock.unlock() }
-        return (serialBLASDepth, Int(openblas_get_num_threads()))
+        return (serialBLASDepth, Int(openblas_get_num_threads()), blasThreads(_threads))
     }
 
     /// How a large GEMM uses several threads: `.split` (default) cuts the output into one block per
@@ -105,6 +113,6 @@ public enum Engine {
     /// measurement (see README): `.split` is 15-25% faster on whole blocks.
     public enum GemmThreading: Sendable { case split, openBLAS }
     nonisolated(unsafe) public static var gemmThreading: GemmThreading = .split {
-        didSet { openblas_set_num_threads(Int32(blasThreads(threads))) }
+        didSet { lock.lock(); applyBLASThreads(); lock.unlock() }
     }
 }

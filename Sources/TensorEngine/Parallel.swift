@@ -16,6 +16,7 @@ public enum Parallel {
     public static func chunks(_ count: Int, minChunk: Int = 1, _ body: (Range<Int>) -> Void) {
         let threads = min(Engine.threads, max(1, count / max(minChunk, 1)))
         if threads <= 1 || count <= 1 {
+            Engine.flushDenormalsOnThisThread()
             if count > 0 { body(0..<count) }
             return
         }
@@ -30,6 +31,7 @@ public enum Parallel {
     public static func chunksIndexed(_ count: Int, minChunk: Int = 1, _ body: (Int, Range<Int>) -> Void) {
         let threads = min(Engine.threads, max(1, count / max(minChunk, 1)))
         if threads <= 1 || count <= 1 {
+            Engine.flushDenormalsOnThisThread()
             if count > 0 { body(0, 0..<count) }
             return
         }
@@ -46,6 +48,7 @@ public enum Parallel {
     /// whatever the other jobs are doing.
     public static func concurrently(_ n: Int, _ body: (Int) -> Void) {
         if n <= 1 {
+            Engine.flushDenormalsOnThisThread()
             if n == 1 { body(0) }
             return
         }

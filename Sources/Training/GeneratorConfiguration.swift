@@ -75,7 +75,7 @@ public struct GeneratorConfiguration: Sendable, Equatable {
         var settings = ["target": target.rawValue, "width": "\(width)", "depth": "\(depth)", "heads": "\(heads)",
                         "text_width": "\(textWidth)", "text_layers": "\(textLayers)", "text_heads": "\(textHeads)",
                         "text_tokens": "\(textTokens)", "cfg_dropout": "\(textDropout)"]
-        // Only when set, so checkpoints from before the option resume unchanged.
+        // Only when set: checkpoints from before the option have no such key and resume with it off.
         if textPositions { settings["text_positions"] = "true" }
         return settings
     }

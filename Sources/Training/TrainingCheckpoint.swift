@@ -95,7 +95,7 @@ public enum TrainingCheckpoint {
                 try file.copyFloats(name, into: tensor.buffer)
             }
             // A tensor the model lacks would be dropped without a word (e.g. text positions when a run
-            // is resumed without --text-positions), so it is an error like a missing one.
+            // is resumed with --no-text-positions), so it is an error like a missing one.
             let known = Set(parameters.map { "param." + $0.0 })
             let unknown = file.names.filter { $0.hasPrefix("param.") && !known.contains($0) }
             guard unknown.isEmpty else {

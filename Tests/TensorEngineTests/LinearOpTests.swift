@@ -110,7 +110,7 @@ extension EngineTests.LinearOps {
             // Other suites' threads may be inside a serial region now (then BLAS is at 1 for them);
             // otherwise BLAS must be back at its count: 1 with .split, the engine's threads with .openBLAS.
             let state = Engine.serialBLASState
-            #expect(state.depth > 0 || state.blasThreads == (mode == .split ? 1 : 2), "\(mode)")
+            #expect(state.depth > 0 || state.blasThreads == state.settledBLASThreads, "\(mode)")
         }
     }
 }

@@ -386,9 +386,13 @@ extension TrainGeneratorCommandTests {
             let exported = try HuggingFaceCheckpoint(directory: out.appendingPathComponent("generator")).config(MMDiTConfig.self)
             #expect(exported.textPositions == flags.isEmpty)
         }
-        // A run without positions resumes only with the flag it was made with, and says which setting differs.
-        let resumed = try train(root.appendingPathComponent("split"), ["--steps", "3", "--resume"])
-        #expect(resumed.status != 0 && resumed.stderr.contains("text_positions"), "\(resumed.stderr)")
+        // A run without positions resumes only with the flag it was made with, and the error says so.
+        let split = root.appendingPathComponent("split")
+        let refused = try train(split, ["--steps", "3", "--resume"])
+        #expect(refused.status != 0 && refused.stderr.contains("text_positions") && refused.stderr.contains("--no-text-positions"),
+                "\(refused.stderr)")
+        let resumed = try train(split, ["--steps", "3", "--resume", "--no-text-positions", "--no-data-parallel"])
+        #expect(resumed.status == 0 && resumed.stderr.contains("resumed at step 2/3"), "\(resumed.stderr)")
     }
 }
 

@@ -137,6 +137,8 @@ struct TrainGeneratorCommand: ParsableCommand {
             throw error
         } catch let error as TokenizerError {
             throw CLIError(error.message)
+        } catch let error as TrainingError where error.code == .checkpointMismatch && textPositions && "\(error)".contains("text_positions") {
+            throw CLIError("\(error) (runs made before text positions were the default resume with --no-text-positions)")
         } catch {
             throw CLIError("\(error)")
         }

@@ -9,7 +9,8 @@ enum BLASCoreCheck {
     static func restartWithBetterCoreIfNeeded() {
         guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
               let core = Engine.betterBLASCore else { return }
-        setenv("OPENBLAS_CORETYPE", core, 1)
+        // Set before the exec, so the new process finds it and does not restart again.
+        guard setenv("OPENBLAS_CORETYPE", core, 1) == 0 else { return }
         execv("/proc/self/exe", CommandLine.unsafeArgv)
         // Only reached when the exec failed: go on with the slow kernels rather than not at all.
         unsetenv("OPENBLAS_CORETYPE")
