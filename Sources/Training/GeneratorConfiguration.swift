@@ -77,7 +77,10 @@ public struct GeneratorConfiguration: Sendable, Equatable {
                         "text_width": "\(textWidth)", "text_layers": "\(textLayers)", "text_heads": "\(textHeads)",
                         "text_tokens": "\(textTokens)", "cfg_dropout": "\(textDropout)"]
         // Only when set: checkpoints from before the option have no such key and resume with it off.
-        if textPositions { settings["text_positions"] = "true" }
+        if textPositions { settings[Self.textPositionsSetting] = "true" }
         return settings
     }
+
+    /// The checkpoint setting of `textPositions` (`TrainingError.setting` names it when a resumed run differs).
+    public static let textPositionsSetting = "text_positions"
 }

@@ -12,11 +12,15 @@ public struct TrainingError: Error, CustomStringConvertible {
     public let code: Code
     public let message: String
     public let cause: Error?
+    /// For a `checkpointMismatch` over one run setting, that setting's key (`text_positions`, ...),
+    /// so a command can say how to resume without matching the message's text.
+    public let setting: String?
 
-    public init(_ code: Code, _ message: String, cause: Error? = nil) {
+    public init(_ code: Code, _ message: String, cause: Error? = nil, setting: String? = nil) {
         self.code = code
         self.message = message
         self.cause = cause
+        self.setting = setting
     }
 
     public var description: String { message }

@@ -71,6 +71,7 @@ import TensorEngine
             _ = try TrainingRun(name: "line", directory: dir, parameters: line.named, options: options, settings: ["data": "b"], resume: true)
         }
         #expect(error?.description.contains("data") == true)
+        #expect(error?.code == .checkpointMismatch && error?.setting == "data", "\(String(describing: error))")
     }
 
     /// A saved parameter the resumed model lacks is an error, not silently dropped.

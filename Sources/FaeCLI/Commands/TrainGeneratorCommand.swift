@@ -137,7 +137,7 @@ struct TrainGeneratorCommand: ParsableCommand {
             throw error
         } catch let error as TokenizerError {
             throw CLIError(error.message)
-        } catch let error as TrainingError where error.code == .checkpointMismatch && textPositions && "\(error)".contains("text_positions") {
+        } catch let error as TrainingError where error.setting == GeneratorConfiguration.textPositionsSetting && textPositions {
             throw CLIError("\(error) (runs made before text positions were the default resume with --no-text-positions)")
         } catch {
             throw CLIError("\(error)")
