@@ -14,12 +14,17 @@ extension Ops {
     /// d activation / dx at x.
     @inline(__always)
     static func activationDerivative(_ a: Activation, _ x: FastMath.V) -> FastMath.V {
+        activateWithDerivative(a, x).derivative
+    }
+
+    /// act(x) and act'(x) from one exp / erf (the gated unit's backward needs both).
+    @inline(__always)
+    static func activateWithDerivative(_ a: Activation, _ x: FastMath.V) -> (value: FastMath.V, derivative: FastMath.V) {
         switch a {
         case .gelu:
-            let cdf = 0.5 * (1 + FastMath.erf(x * 0.7071067811865476))
-            let e: FastMath.V = FastMath.exp(-0.5 * x * x)
-            let pdf: FastMath.V = 0.3989422804014327 * e
-            return cdf + x * pdf
+            let cdf: FastMath.V = 0.5 * (1 + FastMath.erf(x * 0.7071067811865476))
+            let pdf: FastMath.V = 0.3989422804014327 * FastMath.exp(-0.5 * x * x)
+            return (x * cdf, cdf + x * pdf)
         case .geluTanh:
             let x2 = x * x
             let u: FastMath.V = 0.7978845608028654 * (x + 0.044715 * x2 * x)
@@ -27,12 +32,12 @@ extension Ops {
             let inner: FastMath.V = 0.7978845608028654 * (1 + 0.134145 * x2)
             let sech2: FastMath.V = 1 - th * th
             let left: FastMath.V = 0.5 * (1 + th)
-            return left + 0.5 * x * sech2 * inner
+            return (x * left, left + 0.5 * x * sech2 * inner)
         case .silu:
             let s = FastMath.sigmoid(x)
-            return s * (1 + x * (1 - s))
+            return (x * s, s * (1 + x * (1 - s)))
         case .relu:
-            return FastMath.V(repeating: 1).replacing(with: 0, where: x .<= 0)
+            return (x.replacing(with: 0, where: x .< 0), FastMath.V(repeating: 1).replacing(with: 0, where: x .<= 0))
         }
     }
 
@@ -106,8 +111,9 @@ extension Ops {
                 let dg = dxp + r * 2 * h, du = dg + h
                 FastMath.forEachChunk(0..<h) { i, n in
                     let gv = FastMath.get(g + i, n), uv = FastMath.get(u + i, n), dv = FastMath.get(d + i, n)
-                    var dgv = dv * uv * activationDerivative(kind, gv)
-                    var duv = dv * activate(kind, gv)
+                    let (act, derivative) = activateWithDerivative(kind, gv)
+                    var dgv = dv * uv * derivative
+                    var duv = dv * act
                     if accumulate { dgv += FastMath.get(dg + i, n); duv += FastMath.get(du + i, n) }
                     FastMath.put(dgv, dg + i, n); FastMath.put(duv, du + i, n)
                 }
