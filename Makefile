@@ -9,9 +9,9 @@ DEMO_PROMPT ?= a red circle to the left of a blue square
 # The trained model when models/default has one, else the shapes world's reference renderer.
 DEMO_RENDERER ?= $(if $(wildcard models/default/generator/model.safetensors),model,reference)
 # `make release TARGET_CPU=native` (or haswell, skylake-avx512, ...) compiles the Swift code for that
-# CPU: the engine's vector loops then use AVX2/AVX-512, and a block's forward and backward run about
-# 6-13% faster (Sources/TensorEngine/README.md), but the binary only runs on such CPUs. The default,
-# empty, is the compiler's portable baseline.
+# CPU: the engine's SIMD8 loops then use 256-bit AVX2 vectors, and a block's forward and backward run
+# about 6-13% faster (Sources/TensorEngine/README.md), but the binary only runs on such CPUs. The
+# default, empty, is the compiler's portable baseline.
 TARGET_CPU ?=
 RELEASE_FLAGS := -c release $(if $(TARGET_CPU),-Xswiftc -target-cpu -Xswiftc $(TARGET_CPU))
 APT_PACKAGES := libsqlite3-dev libopenblas-dev libjpeg-dev libpng-dev libsentencepiece-dev pkg-config
@@ -93,7 +93,8 @@ eval-fae: release
 # 8000 steps keep `make model` within its 3-hour budget; the shipped generator trained for 29500
 # (docs/training.md): `make model GEN_STEPS=20000` takes about 1 h 50 min more. The paper's time
 # shift 2.5 from the first step learns about twice as fast per step as shift 1 did, and the text
-# stream's learned positions (the default since session 10) helped from step 5000 on (docs/training.md).
+# stream's learned positions (the default since session 10) led in one pair of runs, a lead a second
+# run did not reproduce (docs/training.md).
 GEN_STEPS ?= 8000
 model-generator: model-fae
 	$(TRAIN) generator --data $(TRAIN_DATA) --val-data $(EVAL_DATA) --out $(TRAINED) --steps $(GEN_STEPS) --lr 5e-4 --warmup 300 --shift 2.5 --val-every 1000 --resume

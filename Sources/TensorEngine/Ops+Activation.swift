@@ -17,7 +17,8 @@ extension Ops {
         activateWithDerivative(a, x).derivative
     }
 
-    /// act(x) and act'(x) from one exp / erf (the gated unit's backward needs both).
+    /// act(x) and act'(x), sharing the erf / tanh / sigmoid between them (the gated unit's backward
+    /// needs both). The value is computed as `activate` computes it, so forward and backward agree bit for bit.
     @inline(__always)
     static func activateWithDerivative(_ a: Activation, _ x: FastMath.V) -> (value: FastMath.V, derivative: FastMath.V) {
         switch a {
@@ -26,13 +27,12 @@ extension Ops {
             let pdf: FastMath.V = 0.3989422804014327 * FastMath.exp(-0.5 * x * x)
             return (x * cdf, cdf + x * pdf)
         case .geluTanh:
-            let x2 = x * x
-            let u: FastMath.V = 0.7978845608028654 * (x + 0.044715 * x2 * x)
+            let u: FastMath.V = 0.7978845608028654 * (x + 0.044715 * x * x * x)
             let th = FastMath.tanh(u)
-            let inner: FastMath.V = 0.7978845608028654 * (1 + 0.134145 * x2)
+            let inner: FastMath.V = 0.7978845608028654 * (1 + 0.134145 * x * x)
             let sech2: FastMath.V = 1 - th * th
             let left: FastMath.V = 0.5 * (1 + th)
-            return (x * left, left + 0.5 * x * sech2 * inner)
+            return (0.5 * x * (1 + th), left + 0.5 * x * sech2 * inner)
         case .silu:
             let s = FastMath.sigmoid(x)
             return (x * s, s * (1 + x * (1 - s)))

@@ -18,8 +18,8 @@ public struct GeneratorConfiguration: Sendable, Equatable {
     public var textTokens = 32
     /// Learned text positions in the MMDiT's text stream (`MMDiTConfig.textPositions`). On by
     /// default: from scratch, the run with them led the run without from step 5000 on (validation
-    /// loss 1-4% lower, ShapeBench 0.511 against 0.429 at step 10000; one pair of runs, see
-    /// docs/training.md).
+    /// loss 1-4% lower, ShapeBench 0.511 against 0.429 at step 10000; one pair of runs, and a
+    /// second run with them did not reproduce the composition gain, see docs/training.md).
     public var textPositions = true
     /// Fraction of captions replaced by the empty prompt (classifier-free guidance dropout).
     public var textDropout: Float = 0.1
