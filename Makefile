@@ -10,8 +10,8 @@ DEMO_PROMPT ?= a red circle to the left of a blue square
 DEMO_RENDERER ?= $(if $(wildcard models/default/generator/model.safetensors),model,reference)
 # `make release TARGET_CPU=native` (or haswell, skylake-avx512, ...) compiles the Swift code for that
 # CPU: the engine's SIMD8 loops then use 256-bit AVX2 vectors, and a block's forward and backward run
-# about 6-13% faster (Sources/TensorEngine/README.md), but the binary only runs on such CPUs. The
-# default, empty, is the compiler's portable baseline.
+# about 6-13% faster, a training step roughly 5-10% (Sources/TensorEngine/README.md), but the binary
+# only runs on such CPUs. The default, empty, is the compiler's portable baseline.
 TARGET_CPU ?=
 RELEASE_FLAGS := -c release $(if $(TARGET_CPU),-Xswiftc -target-cpu -Xswiftc $(TARGET_CPU))
 APT_PACKAGES := libsqlite3-dev libopenblas-dev libjpeg-dev libpng-dev libsentencepiece-dev pkg-config
