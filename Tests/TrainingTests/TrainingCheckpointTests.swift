@@ -70,6 +70,7 @@ import TensorEngine
         let error = #expect(throws: TrainingError.self) {
             _ = try TrainingRun(name: "line", directory: dir, parameters: line.named, options: options, settings: ["data": "b"], resume: true)
         }
+        #expect(error?.description.contains("data") == true)
         #expect(error?.code == .checkpointMismatch, "\(String(describing: error))")
         #expect(error?.setting == "data", "\(String(describing: error))")
     }
