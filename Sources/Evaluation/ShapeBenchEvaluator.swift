@@ -22,11 +22,11 @@ public struct ShapeBenchEvaluator {
         self.features = features
     }
 
-    /// `save(image, prompt index, sample index)` sees every generated image (e.g. to write it);
-    /// `progress(done, total)` follows the images.
+    /// `inspect(image, verdict)` sees every generated image with the judge's verdict (e.g. to write
+    /// both); `progress(done, total)` follows the images.
     public func evaluate(prompts: [ShapeBenchPrompt], samples: Int = 1, batch: Int = 16, seed: UInt64 = 0,
                          source: ImageSource,
-                         save: ((RGBImage, Int, Int) throws -> Void)? = nil,
+                         inspect: ((RGBImage, ShapeBenchVerdict) throws -> Void)? = nil,
                          progress: ((Int, Int) -> Void)? = nil) throws -> ShapeBenchReport {
         guard samples >= 1, batch >= 1 else { throw EvaluationError("samples and batch must be at least 1") }
         let started = Date()
@@ -42,10 +42,12 @@ public struct ShapeBenchEvaluator {
             guard images.count == chunk.count else {
                 throw EvaluationError("the image source returned \(images.count) images for \(chunk.count) prompts")
             }
-            for (image, (p, k)) in zip(images, chunk) {
+            for (image, ((p, k), imageSeed)) in zip(images, zip(chunk, seeds)) {
                 let parsed = sceneParser.parse(image: image)
-                score.record(prompts[p].category, correct: judge.isCorrect(specs[p], category: prompts[p].category, parsed: parsed))
-                try save?(image, p, k)
+                let failure = judge.failure(specs[p], category: prompts[p].category, parsed: parsed)
+                score.record(prompts[p].category, failure: failure)
+                try inspect?(image, ShapeBenchVerdict(promptIndex: p, sample: k, seed: imageSeed, category: prompts[p].category,
+                                                      prompt: prompts[p].prompt, failure: failure, parsed: parsed))
             }
             if let features {
                 generated += try features.features(images)

@@ -2,7 +2,8 @@ import ShapesWorld
 
 /// The result of `eval shapebench`: per-category accuracies, their mean and the Fréchet distance
 /// of the generated images' encoder features to those of reference renders of the same prompts
-/// and seeds. JSON keys: overall, categories, fd, images, seconds.
+/// and seeds, and per category why the rejected images failed. JSON keys: overall, categories, failures
+/// (category -> failure kind -> images), fd, images, seconds.
 public struct ShapeBenchReport: Encodable, Sendable {
     public var score: ShapeBenchScore
     /// nil when there was no encoder or fewer than two images.
@@ -17,12 +18,21 @@ public struct ShapeBenchReport: Encodable, Sendable {
         return result
     }
 
-    enum CodingKeys: String, CodingKey { case overall, categories, fd, images, seconds }
+    public var failures: [String: [String: Int]] {
+        var result: [String: [String: Int]] = [:]
+        for (category, kinds) in score.failures {
+            result[category.rawValue] = Dictionary(uniqueKeysWithValues: kinds.map { ($0.key.rawValue, $0.value) })
+        }
+        return result
+    }
+
+    enum CodingKeys: String, CodingKey { case overall, categories, failures, fd, images, seconds }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(overall, forKey: .overall)
         try c.encode(categories, forKey: .categories)
+        try c.encode(failures, forKey: .failures)
         try c.encode(fd, forKey: .fd)
         try c.encode(images, forKey: .images)
         try c.encode(seconds, forKey: .seconds)

@@ -17,26 +17,55 @@ public struct ShapeBenchJudge: Sendable {
 
     /// The verdict for one prompt; throws only if the prompt does not parse.
     public func isCorrect(_ prompt: ShapeBenchPrompt, parsed: ParsedScene) throws -> Bool {
-        isCorrect(try parser.parse(prompt.prompt), category: prompt.category, parsed: parsed)
+        try failure(prompt, parsed: parsed) == nil
     }
 
     public func isCorrect(_ spec: SceneSpec, category: ShapeBenchCategory, parsed: ParsedScene) -> Bool {
+        failure(spec, category: category, parsed: parsed) == nil
+    }
+
+    /// Why the image fails the prompt, or nil when it passes; throws only if the prompt does not parse.
+    public func failure(_ prompt: ShapeBenchPrompt, parsed: ParsedScene) throws -> ShapeBenchFailure? {
+        failure(try parser.parse(prompt.prompt), category: prompt.category, parsed: parsed)
+    }
+
+    /// Why the image fails the spec, or nil when it passes (see `ShapeBenchFailure` for the order of the checks).
+    public func failure(_ spec: SceneSpec, category: ShapeBenchCategory, parsed: ParsedScene) -> ShapeBenchFailure? {
         if category == .colors {
-            return spec.objects.allSatisfy { wanted in
-                parsed.objects.contains { $0.shape == wanted.shape && (wanted.color == nil || $0.color == wanted.color) }
+            for wanted in spec.objects {
+                let colored = parsed.objects.filter { wanted.color == nil || $0.color == wanted.color }
+                if colored.contains(where: { $0.shape == wanted.shape }) { continue }
+                if parsed.objects.isEmpty { return .objectCount }
+                if parsed.objects.contains(where: { $0.shape == wanted.shape }) { return .color }
+                return colored.isEmpty ? .attributes : .shape
             }
+            return nil
         }
-        guard parsed.objects.count == spec.objects.count else { return false }
-        if let background = spec.background, background != parsed.background { return false }
+        guard parsed.objects.count == spec.objects.count else { return .objectCount }
+        if let background = spec.background, background != parsed.background { return .background }
+        if assignmentExists(spec, parsed, ignoring: [], withRelations: true) { return nil }
+        if assignmentExists(spec, parsed, ignoring: [], withRelations: false) { return .relation }
+        if assignmentExists(spec, parsed, ignoring: [.shape], withRelations: false) { return .shape }
+        if assignmentExists(spec, parsed, ignoring: [.color], withRelations: false) { return .color }
+        if assignmentExists(spec, parsed, ignoring: [.placement], withRelations: false) { return .placement }
+        return .attributes
+    }
+
+    private enum Attribute { case shape, color, placement }
+
+    /// Whether the parsed objects can be matched one-to-one to the spec's, each having every stated
+    /// attribute not in `ignoring` (and, with `withRelations`, every relation holding).
+    private func assignmentExists(_ spec: SceneSpec, _ parsed: ParsedScene, ignoring: Set<Attribute>, withRelations: Bool) -> Bool {
         var assignment = [Int](repeating: -1, count: spec.objects.count)
         var used = [Bool](repeating: false, count: parsed.objects.count)
         func search(_ index: Int) -> Bool {
             if index == spec.objects.count {
-                return spec.relations.allSatisfy { relation in
+                return !withRelations || spec.relations.allSatisfy { relation in
                     holds(relation.relation, parsed.objects[assignment[relation.subject]], parsed.objects[assignment[relation.object]])
                 }
             }
-            for candidate in parsed.objects.indices where !used[candidate] && matches(spec.objects[index], parsed.objects[candidate]) {
+            for candidate in parsed.objects.indices
+            where !used[candidate] && matches(spec.objects[index], parsed.objects[candidate], ignoring: ignoring) {
                 used[candidate] = true
                 assignment[index] = candidate
                 if search(index + 1) { return true }
@@ -47,11 +76,11 @@ public struct ShapeBenchJudge: Sendable {
         return search(0)
     }
 
-    private func matches(_ wanted: ObjectSpec, _ found: ParsedObject) -> Bool {
-        found.shape == wanted.shape
-            && (wanted.color == nil || wanted.color == found.color)
-            && (wanted.size == nil || wanted.size == found.size)
-            && (wanted.cell == nil || wanted.cell == found.cell)
+    private func matches(_ wanted: ObjectSpec, _ found: ParsedObject, ignoring: Set<Attribute>) -> Bool {
+        (ignoring.contains(.shape) || found.shape == wanted.shape)
+            && (ignoring.contains(.color) || wanted.color == nil || wanted.color == found.color)
+            && (ignoring.contains(.placement) || ((wanted.size == nil || wanted.size == found.size)
+                                                    && (wanted.cell == nil || wanted.cell == found.cell)))
     }
 
     private func holds(_ relation: Relation, _ subject: ParsedObject, _ object: ParsedObject) -> Bool {

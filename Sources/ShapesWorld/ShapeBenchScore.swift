@@ -1,15 +1,22 @@
 import Foundation
 
-/// Accuracies per ShapeBench category and their mean (the overall score).
+/// Accuracies per ShapeBench category and their mean (the overall score), and why the rejected
+/// images failed.
 public struct ShapeBenchScore: Equatable, Sendable, CustomStringConvertible {
     public private(set) var correct: [ShapeBenchCategory: Int] = [:]
     public private(set) var total: [ShapeBenchCategory: Int] = [:]
+    public private(set) var failures: [ShapeBenchCategory: [ShapeBenchFailure: Int]] = [:]
 
     public init() {}
 
-    public mutating func record(_ category: ShapeBenchCategory, correct isCorrect: Bool) {
+    /// Records one judged image: `failure` nil means it passed.
+    public mutating func record(_ category: ShapeBenchCategory, failure: ShapeBenchFailure?) {
         total[category, default: 0] += 1
-        if isCorrect { correct[category, default: 0] += 1 }
+        if let failure {
+            failures[category, default: [:]][failure, default: 0] += 1
+        } else {
+            correct[category, default: 0] += 1
+        }
     }
 
     public func accuracy(_ category: ShapeBenchCategory) -> Double? {

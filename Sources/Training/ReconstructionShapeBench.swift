@@ -43,7 +43,7 @@ public struct ReconstructionShapeBench {
             precondition(out.shape == [range.count, 3, side, side], "reconstruction has shape \(out.shape)")
             for (i, prompt) in prompts[range].enumerated() {
                 let image = try PixelNormalization.image(fromCHW: UnsafeBufferPointer(start: out.pointer + i * perImage, count: perImage), side: side)
-                score.record(prompt.category, correct: try judge.isCorrect(prompt, parsed: parser.parse(image: image)))
+                score.record(prompt.category, failure: try judge.failure(prompt, parsed: parser.parse(image: image)))
             }
         }
         return score

@@ -18,15 +18,31 @@ import TestSupport
         try ShapeBenchEvaluationTests.prompts.map { #"{"category":"\#($0.category.rawValue)","prompt":"\#($0.prompt)"}"# }
             .joined(separator: "\n").write(to: prompts, atomically: true, encoding: .utf8)
         let out = folder.appendingPathComponent("images")
+        let details = folder.appendingPathComponent("details.jsonl")
         let result = try run(["eval", "shapebench", "--model", model.path, "--prompts", prompts.path, "--steps", "2",
-                              "--batch", "3", "--guidance-max-time", "1", "--shift", "2", "--json", "--out", out.path, "--threads", "1"])
+                              "--batch", "3", "--guidance-max-time", "1", "--shift", "2", "--json", "--out", out.path,
+                              "--details", details.path, "--threads", "1"])
         #expect(result.status == 0, "\(result.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(json["overall"] is Double && json["fd"] is Double && json["images"] as? Int == 4)
         let categories = try #require(json["categories"] as? [String: Double])
         #expect(Set(categories.keys) == ["single", "counting", "position", "background"])
+        #expect(json["failures"] is [String: Any])
         let saved = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
         #expect(saved == ["0-0.png", "1-0.png", "2-0.png", "3-0.png"])
+        let lines = try String(contentsOf: details, encoding: .utf8).split(separator: "\n")
+        let verdicts = try lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        #expect(verdicts.map { $0["prompt"] as? String } == ShapeBenchEvaluationTests.prompts.map(\.prompt))
+        #expect(verdicts.allSatisfy { $0["correct"] is Bool && $0["objects"] is [Any] && $0["background"] is String })
+        #expect(verdicts.allSatisfy { ($0["correct"] as? Bool == true) == ($0["failure"] is NSNull) })
+    }
+
+    @Test func evalShapeBenchRejectsAnUnwritableDetailsFile() throws {
+        let model = try TinyModelFolder.make()
+        let folder = try TestPaths.temporaryDirectory("eval-cli-details")
+        let details = folder.appendingPathComponent("missing-folder/details.jsonl").path
+        let result = try run(["eval", "shapebench", "--model", model.path, "--details", details, "--threads", "1"])
+        #expect(result.status != 0 && result.stderr.contains("cannot write --details file \(details)"), "\(result.stderr)")
     }
 
     @Test func evalShapeBenchRejectsBadSamplerSettings() throws {

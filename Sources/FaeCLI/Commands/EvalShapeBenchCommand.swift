@@ -28,8 +28,9 @@ struct EvalShapeBenchCommand: ParsableCommand {
     @Option(help: "Sampler: euler or heun.") var sampler: String = "euler"
     @Option(help: "Seed of the first image; image k of prompt p uses seed + p * samples + k.") var seed: UInt64 = 0
     @Option(help: "Also save the images here (<prompt index>-<sample>.png).") var out: String?
+    @Option(help: "Also write one JSON line per image here: the verdict and the objects the scene parser found.") var details: String?
     @OptionGroup var threadOption: ThreadOption
-    @Flag(help: "Print machine-readable JSON (keys: overall, categories, fd, images, seconds).") var json = false
+    @Flag(help: "Print machine-readable JSON (keys: overall, categories, failures, fd, images, seconds).") var json = false
 
     func validate() throws {
         guard (1...1_000).contains(samples) else { throw CLIError("--samples must be between 1 and 1000, got \(samples)") }
@@ -66,6 +67,15 @@ struct EvalShapeBenchCommand: ParsableCommand {
         }
         let outURL = out.map { URL(fileURLWithPath: $0, isDirectory: true) }
         if let outURL { try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true) }
+        let detailsURL = details.map { URL(fileURLWithPath: $0) }
+        if let detailsURL {   // fail before rendering, not after, if the file cannot be written
+            guard FileManager.default.createFile(atPath: detailsURL.path, contents: nil) else {
+                throw CLIError("cannot write --details file \(detailsURL.path)")
+            }
+        }
+        var detailLines: [String] = []
+        let lineEncoder = JSONEncoder()
+        lineEncoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let configuration = FlowSamplerConfiguration(steps: steps, method: FlowSamplerConfiguration.Method(rawValue: sampler)!,
                                                      guidanceScale: guidance, guidanceMaxTime: guidanceMaxTime, shift: shift)
         let evaluator = ShapeBenchEvaluator(world: world, features: ImageFeatureExtractor(encoder: encoder))
@@ -74,15 +84,20 @@ struct EvalShapeBenchCommand: ParsableCommand {
             source: { prompts, seeds in
                 try pipeline.generate(prompts: prompts, negativePrompts: [""], seeds: seeds, configuration: configuration)
             },
-            save: outURL.map { folder in
-                { image, prompt, sample in
-                    try PNG.encode(image).write(to: folder.appendingPathComponent("\(prompt)-\(sample).png"), options: .atomic)
+            inspect: { image, verdict in
+                if let outURL {
+                    try PNG.encode(image).write(to: outURL.appendingPathComponent("\(verdict.promptIndex)-\(verdict.sample).png"),
+                                                options: .atomic)
                 }
+                if detailsURL != nil { detailLines.append(String(decoding: try lineEncoder.encode(verdict), as: UTF8.self)) }
             },
             progress: json ? nil : { done, total in
                 FileHandle.standardError.write(Data("\r\(done)/\(total) images".utf8))
                 if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
             })
+        if let detailsURL {
+            try Data(detailLines.map { $0 + "\n" }.joined().utf8).write(to: detailsURL, options: .atomic)
+        }
         if json {
             try JSONOutput.print(report)
             return
@@ -90,7 +105,9 @@ struct EvalShapeBenchCommand: ParsableCommand {
         print("ShapeBench, \(directory.lastPathComponent): \(report.images) images (\(samples) per prompt), \(String(format: "%.1f", report.seconds)) s")
         for category in ShapeBenchCategory.allCases {
             guard let accuracy = report.score.accuracy(category) else { continue }
-            print("  " + category.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0) + String(format: "%.3f", accuracy))
+            let failures = (report.score.failures[category] ?? [:]).sorted { ($0.value, $1.key.rawValue) > ($1.value, $0.key.rawValue) }
+            let why = failures.isEmpty ? "" : "   failed: " + failures.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
+            print("  " + category.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0) + String(format: "%.3f", accuracy) + why)
         }
         print("  " + "overall".padding(toLength: 18, withPad: " ", startingAt: 0) + String(format: "%.3f", report.overall))
         print("  FD (mean-pooled encoder patch tokens vs reference renders): " + (report.fd.map { String(format: "%.4f", $0) } ?? "n/a"))
