@@ -37,6 +37,30 @@ import TestSupport
         #expect(verdicts.allSatisfy { ($0["correct"] as? Bool == true) == ($0["failure"] is NSNull) })
     }
 
+    /// The judge's check and the FAE chain's ceiling on the same prompts and seeds.
+    @Test func evalShapeBenchJudgesReferencesAndReconstructions() throws {
+        let model = try TinyModelFolder.make()
+        let folder = try TestPaths.temporaryDirectory("eval-cli-sources")
+        let prompts = folder.appendingPathComponent("four.jsonl")
+        try ShapeBenchEvaluationTests.prompts.map { #"{"category":"\#($0.category.rawValue)","prompt":"\#($0.prompt)"}"# }
+            .joined(separator: "\n").write(to: prompts, atomically: true, encoding: .utf8)
+        func evaluate(_ source: String) throws -> [String: Any] {
+            let result = try run(["eval", "shapebench", "--model", model.path, "--prompts", prompts.path, "--source", source,
+                                  "--samples", "2", "--json", "--threads", "1"])
+            #expect(result.status == 0, "\(result.stderr)")
+            return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        }
+        let references = try evaluate("references")
+        #expect(references["overall"] as? Double == 1 && references["images"] as? Int == 8)
+        #expect(try abs(#require(references["fd"] as? Double)) < 1e-6)
+        // The tiny random FAE blurs every render away: the chain's images are judged, not the renders.
+        let reconstructions = try evaluate("reconstructions")
+        #expect(reconstructions["overall"] as? Double == 0 && reconstructions["images"] as? Int == 8)
+        #expect(try #require(reconstructions["fd"] as? Double) > 0)
+        let bad = try run(["eval", "shapebench", "--model", model.path, "--source", "pixels"])
+        #expect(bad.status != 0 && bad.stderr.contains("--source"), "\(bad.stderr)")
+    }
+
     @Test func evalShapeBenchRejectsAnUnwritableDetailsFile() throws {
         let model = try TinyModelFolder.make()
         let folder = try TestPaths.temporaryDirectory("eval-cli-details")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dataset
 import Evaluation
 import FaeResources
 import Foundation
@@ -6,18 +7,27 @@ import ImageCodec
 import Models
 import Sampler
 import ShapesWorld
+import TensorEngine
 import TextToImage
 
 /// `eval shapebench`: renders every ShapeBench prompt K times with the model, judges each image with
 /// the scene parser, prints per-category accuracy, the overall score (mean of the categories) and
 /// FD: the Fréchet distance between the model's frozen encoder features (mean-pooled patch tokens)
-/// of the generated images and of reference renders of the same prompts and seeds.
+/// of the generated images and of reference renders of the same prompts and seeds. `--source` judges
+/// other images of the same prompts and seeds instead: the reference renders passed through the FAE
+/// (what the chain after the generator can show at best) or the renders themselves (the judge's check).
 struct EvalShapeBenchCommand: ParsableCommand {
+    enum Source: String, ExpressibleByArgument, CaseIterable {
+        case model, reconstructions, references
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "shapebench",
         abstract: "ShapeBench accuracy per category, overall, and FD to reference renders.")
 
     @OptionGroup var modelOption: ModelOption
+    @Option(help: "What is judged: the model's images, reference renders passed through the model's FAE (the ceiling of the chain after the generator), or the reference renders themselves (a check of the judge).")
+    var source: Source = .model
     @Option(help: "Images per prompt.") var samples: Int = 1
     @Option(help: "ShapeBench prompt file (default: prompts/eval/shapebench.jsonl).") var prompts: String?
     @Option(help: "Images per model pass.") var batch: Int = 16
@@ -46,7 +56,9 @@ struct EvalShapeBenchCommand: ParsableCommand {
 
     func run() throws {
         threadOption.apply()
-        let directory = try modelOption.completeDirectory(withEncoder: true, hint: ModelOption.trainHint)
+        // Only the model's own images need the whole folder; the others load its encoder and FAE.
+        let directory = source == .model ? try modelOption.completeDirectory(withEncoder: true, hint: ModelOption.trainHint)
+                                         : try modelOption.directory()
         let promptsDirectory = try ResourceLocator.promptsDirectory()
         let promptFile = prompts.map { URL(fileURLWithPath: $0) } ?? promptsDirectory.appendingPathComponent(ShapeBench.relativePath)
         let world: ShapesWorld
@@ -58,10 +70,12 @@ struct EvalShapeBenchCommand: ParsableCommand {
             throw CLIError(error.description)
         }
         guard !benchPrompts.isEmpty else { throw CLIError("\(promptFile.path) holds no prompts") }
-        let pipeline: TextToImagePipeline, encoder: Dinov2Model
+        let configuration = FlowSamplerConfiguration(steps: steps, method: FlowSamplerConfiguration.Method(rawValue: sampler)!,
+                                                     guidanceScale: guidance, guidanceMaxTime: guidanceMaxTime, shift: shift)
+        let encoder: Dinov2Model, images: ShapeBenchEvaluator.ImageSource
         do {
-            pipeline = try TextToImagePipeline(directory: directory)
             encoder = try Dinov2Model.load(directory: directory.appendingPathComponent(ModelFolder.encoderFolder))
+            images = try imageSource(directory: directory, world: world, configuration: configuration)
         } catch {
             throw CLIError("cannot load the model at \(directory.path): \(error)")
         }
@@ -76,14 +90,10 @@ struct EvalShapeBenchCommand: ParsableCommand {
         var detailLines: [String] = []
         let lineEncoder = JSONEncoder()
         lineEncoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let configuration = FlowSamplerConfiguration(steps: steps, method: FlowSamplerConfiguration.Method(rawValue: sampler)!,
-                                                     guidanceScale: guidance, guidanceMaxTime: guidanceMaxTime, shift: shift)
         let evaluator = ShapeBenchEvaluator(world: world, features: ImageFeatureExtractor(encoder: encoder))
         let report = try evaluator.evaluate(
             prompts: benchPrompts, samples: samples, batch: batch, seed: seed,
-            source: { prompts, seeds in
-                try pipeline.generate(prompts: prompts, negativePrompts: [""], seeds: seeds, configuration: configuration)
-            },
+            source: images,
             inspect: { image, verdict in
                 if let outURL {
                     try PNG.encode(image).write(to: outURL.appendingPathComponent("\(verdict.promptIndex)-\(verdict.sample).png"),
@@ -102,7 +112,8 @@ struct EvalShapeBenchCommand: ParsableCommand {
             try JSONOutput.print(report)
             return
         }
-        print("ShapeBench, \(directory.lastPathComponent): \(report.images) images (\(samples) per prompt), \(String(format: "%.1f", report.seconds)) s")
+        let judged = source == .model ? directory.lastPathComponent : "\(source.rawValue) (\(directory.lastPathComponent))"
+        print("ShapeBench, \(judged): \(report.images) images (\(samples) per prompt), \(String(format: "%.1f", report.seconds)) s")
         for category in ShapeBenchCategory.allCases {
             guard let accuracy = report.score.accuracy(category) else { continue }
             let failures = (report.score.failures[category] ?? [:]).sorted { ($0.value, $1.key.rawValue) > ($1.value, $0.key.rawValue) }
@@ -111,5 +122,35 @@ struct EvalShapeBenchCommand: ParsableCommand {
         }
         print("  " + "overall".padding(toLength: 18, withPad: " ", startingAt: 0) + String(format: "%.3f", report.overall))
         print("  FD (mean-pooled encoder patch tokens vs reference renders): " + (report.fd.map { String(format: "%.4f", $0) } ?? "n/a"))
+    }
+
+    /// The images `--source` names for a batch of prompts and their seeds.
+    private func imageSource(directory: URL, world: ShapesWorld,
+                             configuration: FlowSamplerConfiguration) throws -> ShapeBenchEvaluator.ImageSource {
+        let references: ShapeBenchEvaluator.ImageSource = { prompts, seeds in
+            try zip(prompts, seeds).map { try world.render(prompt: $0.0, seed: $0.1).1 }
+        }
+        switch source {
+        case .model:
+            let pipeline = try TextToImagePipeline(directory: directory)
+            return { prompts, seeds in
+                try pipeline.generate(prompts: prompts, negativePrompts: [""], seeds: seeds, configuration: configuration)
+            }
+        case .references:
+            return references
+        case .reconstructions:
+            let autoencoder = try FAEAutoencoder(directory: directory)
+            let side = autoencoder.config.imageSize
+            return { prompts, seeds in
+                let renders = try references(prompts, seeds)
+                let batch = Tensor(zeros: [renders.count, 3, side, side])   // (B, 3, S, S) in [-1, 1]
+                try PixelNormalization.planes(of: renders, into: batch.buffer)
+                let output = try autoencoder.reconstruct(batch)
+                let perImage = 3 * side * side
+                return try (0..<renders.count).map { i in
+                    try PixelNormalization.image(fromCHW: UnsafeBufferPointer(start: output.pointer + i * perImage, count: perImage), side: side)
+                }
+            }
+        }
     }
 }
