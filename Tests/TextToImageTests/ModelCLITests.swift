@@ -11,12 +11,18 @@ import TestSupport
         return try runner.run(arguments)
     }
 
-    @Test func evalShapeBenchPrintsJSONAndSavesImages() throws {
-        let model = try TinyModelFolder.make()
-        let folder = try TestPaths.temporaryDirectory("eval-cli")
+    /// The four prompts of `ShapeBenchEvaluationTests` as a ShapeBench prompt file.
+    static func writeFourPrompts(in folder: URL) throws -> URL {
         let prompts = folder.appendingPathComponent("four.jsonl")
         try ShapeBenchEvaluationTests.prompts.map { #"{"category":"\#($0.category.rawValue)","prompt":"\#($0.prompt)"}"# }
             .joined(separator: "\n").write(to: prompts, atomically: true, encoding: .utf8)
+        return prompts
+    }
+
+    @Test func evalShapeBenchPrintsJSONAndSavesImages() throws {
+        let model = try TinyModelFolder.make()
+        let folder = try TestPaths.temporaryDirectory("eval-cli")
+        let prompts = try Self.writeFourPrompts(in: folder)
         let out = folder.appendingPathComponent("images")
         let details = folder.appendingPathComponent("details.jsonl")
         let result = try run(["eval", "shapebench", "--model", model.path, "--prompts", prompts.path, "--steps", "2",
@@ -41,9 +47,7 @@ import TestSupport
     @Test func evalShapeBenchJudgesReferencesAndReconstructions() throws {
         let model = try TinyModelFolder.make()
         let folder = try TestPaths.temporaryDirectory("eval-cli-sources")
-        let prompts = folder.appendingPathComponent("four.jsonl")
-        try ShapeBenchEvaluationTests.prompts.map { #"{"category":"\#($0.category.rawValue)","prompt":"\#($0.prompt)"}"# }
-            .joined(separator: "\n").write(to: prompts, atomically: true, encoding: .utf8)
+        let prompts = try Self.writeFourPrompts(in: folder)
         func evaluate(_ source: String) throws -> [String: Any] {
             let result = try run(["eval", "shapebench", "--model", model.path, "--prompts", prompts.path, "--source", source,
                                   "--samples", "2", "--json", "--threads", "1"])
