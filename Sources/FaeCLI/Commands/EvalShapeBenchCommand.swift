@@ -83,8 +83,11 @@ struct EvalShapeBenchCommand: ParsableCommand {
         if let outURL { try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true) }
         let detailsURL = details.map { URL(fileURLWithPath: $0) }
         if let detailsURL {   // fail before rendering, not after, if the file cannot be written
-            guard FileManager.default.createFile(atPath: detailsURL.path, contents: nil) else {
-                throw CLIError("cannot write --details file \(detailsURL.path)")
+            let folder = detailsURL.deletingLastPathComponent().path
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue,
+                  FileManager.default.isWritableFile(atPath: folder) else {
+                throw CLIError("cannot write --details file \(detailsURL.path): \(folder) is not a writable folder")
             }
         }
         var detailLines: [String] = []
