@@ -71,4 +71,15 @@ public enum PixelNormalization {
         }
         return image
     }
+
+    /// A batch of model outputs, (B, 3, side, side) floats, as B images.
+    public static func images(fromCHWBatch planes: UnsafeBufferPointer<Float>, side: Int) throws -> [RGBImage] {
+        let perImage = 3 * side * side
+        guard side > 0, planes.count % perImage == 0 else {
+            throw DatasetError(.invalidArgument, "need a multiple of 3 * \(side) * \(side) floats, got \(planes.count)")
+        }
+        return try (0..<planes.count / perImage).map { i in
+            try image(fromCHW: UnsafeBufferPointer(rebasing: planes[i * perImage ..< (i + 1) * perImage]), side: side)
+        }
+    }
 }

@@ -131,9 +131,6 @@ public final class TextToImagePipeline {
 
     /// (B, 3, 64, 64) in [-1, 1] -> RGB8 images.
     func images(from pixels: Tensor) throws -> [RGBImage] {
-        let side = pixels.dim(2), per = 3 * side * side
-        return try (0..<pixels.dim(0)).map { i in
-            try PixelNormalization.image(fromCHW: UnsafeBufferPointer(start: pixels.pointer + i * per, count: per), side: side)
-        }
+        try PixelNormalization.images(fromCHWBatch: UnsafeBufferPointer(pixels.buffer), side: pixels.dim(2))
     }
 }

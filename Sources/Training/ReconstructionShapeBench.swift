@@ -35,14 +35,14 @@ public struct ReconstructionShapeBench {
     /// `reconstructBatch` maps a range of prompts to the reconstructions of their renders
     /// (range.count, 3, H, W); for callers that keep their own per-render inputs (e.g. features).
     public func score(batches reconstructBatch: (Range<Int>) throws -> Tensor) throws -> ShapeBenchScore {
-        let side = renders.dim(2), perImage = 3 * side * side
+        let side = renders.dim(2)
         var score = ShapeBenchScore()
         for begin in stride(from: 0, to: prompts.count, by: batchSize) {
             let range = begin..<min(begin + batchSize, prompts.count)
             let out = try reconstructBatch(range)
             precondition(out.shape == [range.count, 3, side, side], "reconstruction has shape \(out.shape)")
-            for (i, prompt) in prompts[range].enumerated() {
-                let image = try PixelNormalization.image(fromCHW: UnsafeBufferPointer(start: out.pointer + i * perImage, count: perImage), side: side)
+            let images = try PixelNormalization.images(fromCHWBatch: UnsafeBufferPointer(out.buffer), side: side)
+            for (image, prompt) in zip(images, prompts[range]) {
                 score.record(prompt.category, failure: try judge.failure(prompt, parsed: parser.parse(image: image)))
             }
         }

@@ -127,6 +127,10 @@ private func contents(of folder: URL) throws -> [String: Data] {
         #expect(try slice.withUnsafeBufferPointer { try PixelNormalization.image(fromCHW: $0, side: 64) } == image)
     }
     #expect(batch.allSatisfy { $0 >= -1 && $0 <= 1 })
+    let images = try batch.withUnsafeBufferPointer { try PixelNormalization.images(fromCHWBatch: $0, side: 64) }
+    #expect(images == indices.map { dataset.image(at: $0) })
+    let ragged = datasetError { _ = try batch.dropLast().withUnsafeBufferPointer { try PixelNormalization.images(fromCHWBatch: $0, side: 64) } }
+    #expect(ragged?.code == .invalidArgument)
     let wrongSize = datasetError { try batch.withUnsafeMutableBufferPointer { try dataset.loadImages(indices: [1], into: $0) } }
     #expect(wrongSize?.code == .invalidArgument)
     let outside = datasetError {

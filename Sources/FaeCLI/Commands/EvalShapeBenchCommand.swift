@@ -148,11 +148,8 @@ struct EvalShapeBenchCommand: ParsableCommand {
                 let renders = try references(prompts, seeds)
                 let batch = Tensor(zeros: [renders.count, 3, side, side])   // (B, 3, S, S) in [-1, 1]
                 try PixelNormalization.planes(of: renders, into: batch.buffer)
-                let output = try autoencoder.reconstruct(batch)
-                let perImage = 3 * side * side
-                return try (0..<renders.count).map { i in
-                    try PixelNormalization.image(fromCHW: UnsafeBufferPointer(start: output.pointer + i * perImage, count: perImage), side: side)
-                }
+                let output = try autoencoder.reconstruct(batch)                // (B, 3, S, S)
+                return try PixelNormalization.images(fromCHWBatch: UnsafeBufferPointer(output.buffer), side: side)
             }
         }
     }
