@@ -19,6 +19,12 @@ public struct CaptionParser: Sendable {
     /// The spec a caption describes; throws `ShapesWorldError` naming the first problem
     /// (unknown word, misplaced word, impossible scene).
     public func parse(_ caption: String) throws -> SceneSpec {
+        try parseWithPhrases(caption).spec
+    }
+
+    /// The spec and, in caption order, where each object's colour and shape are named (what the
+    /// generator's binding loss labels).
+    public func parseWithPhrases(_ caption: String) throws -> (spec: SceneSpec, phrases: [ObjectPhrase]) {
         var cursor = Cursor(caption: caption, tokens: CaptionTokenizer.tokens(of: caption))
         guard !cursor.tokens.isEmpty else {
             throw ShapesWorldError(.syntax, "empty caption \"\(caption)\"")
@@ -60,18 +66,21 @@ public struct CaptionParser: Sendable {
         } catch let error as ShapesWorldError {
             throw ShapesWorldError(error.code, "\(error.message) in \"\(caption)\"")
         }
-        return spec
+        return (spec, cursor.phrases)
     }
 
     private func parseCount(_ count: Int, _ cursor: inout Cursor) throws -> SceneSpec {
         let size = cursor.take(grammar.sizePhrases)
+        let colorStart = cursor.index
         let color = cursor.take(grammar.colorPhrases)
+        let shapeStart = cursor.index
         guard let shape = cursor.take(grammar.pluralShapePhrases) else {
             throw cursor.unexpected(expecting: "a plural shape (e.g. 'circles', 'crosses')")
         }
         guard count <= grammar.maxObjects else {
             throw cursor.error(.impossibleScene, "impossible scene: too many objects: \(count) (a scene holds at most \(grammar.maxObjects), one per cell)", at: nil)
         }
+        cursor.recordPhrase(shape: shape, color: color, colorStart: colorStart, shapeStart: shapeStart)
         let object = ObjectSpec(shape: shape, color: color, size: size)
         return SceneSpec(grammar: grammar, form: .count, objects: Array(repeating: object, count: count))
     }
@@ -79,13 +88,16 @@ public struct CaptionParser: Sendable {
     private func parseObject(_ cursor: inout Cursor) throws -> ObjectSpec {
         _ = cursor.take(grammar.articles)
         let size = cursor.take(grammar.sizePhrases)
+        let colorStart = cursor.index
         let color = cursor.take(grammar.colorPhrases)
+        let shapeStart = cursor.index
         guard let shape = cursor.take(grammar.singularShapePhrases) else {
             if cursor.peek(grammar.pluralShapePhrases) != nil {
                 throw cursor.unexpected(expecting: "a singular shape (plurals need a number, as in 'two circles')")
             }
             throw cursor.unexpected(expecting: "a shape (\(ShapeKind.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
+        cursor.recordPhrase(shape: shape, color: color, colorStart: colorStart, shapeStart: shapeStart)
         let cell = takeCell(&cursor)
         return ObjectSpec(shape: shape, color: color, size: size, cell: cell)
     }
@@ -119,6 +131,8 @@ extension CaptionParser {
         let caption: String
         let tokens: [CaptionToken]
         var index = 0
+        /// The object phrases read so far.
+        private(set) var phrases: [ObjectPhrase] = []
 
         init(caption: String, tokens: [CaptionToken]) {
             self.caption = caption
@@ -133,6 +147,19 @@ extension CaptionParser {
 
         func matchLength<Value>(_ table: PhraseTable<Value>) -> Int {
             table.longestMatch(in: tokens, at: index)?.length ?? 0
+        }
+
+        /// Records the object phrase whose colour phrase (empty when none) starts at token `colorStart`
+        /// and whose shape phrase spans from `shapeStart` to the current token.
+        mutating func recordPhrase(shape: ShapeKind, color: NamedColor?, colorStart: Int, shapeStart: Int) {
+            phrases.append(ObjectPhrase(shape: shape, color: color, shapeCharacters: characters(of: shapeStart ..< index),
+                                        colorCharacters: color == nil ? nil : characters(of: colorStart ..< shapeStart)))
+        }
+
+        /// The characters of the caption that tokens `range` (not empty) cover.
+        func characters(of range: Range<Int>) -> Range<Int> {
+            let last = tokens[range.upperBound - 1]
+            return tokens[range.lowerBound].position - 1 ..< last.position - 1 + last.text.count
         }
 
         mutating func take<Value>(_ table: PhraseTable<Value>) -> Value? {

@@ -24,14 +24,22 @@ final class DataParallelGenerator {
         errors = [(any Error)?](repeating: nil, count: count)
     }
 
+    /// The binding loss of the last `lossAndGradients`, summed over the copies.
+    var bindingTally: BindingTally {
+        replicas.prefix(lastCopies).reduce(BindingTally()) { $0 + $1.bindingTally }
+    }
+    private var lastCopies = 1
+
     /// The batch's mean flow-matching loss and, accumulated into the first copy's parameters, its
-    /// gradient. `xt`, `target`, `dVelocity` (B, N, C), `timesteps` (B), `ids` and `mask` (B, T).
+    /// gradient (with `binding`, the binding loss's too). `xt`, `target`, `dVelocity` (B, N, C),
+    /// `timesteps` (B), `ids` and `mask` (B, T).
     func lossAndGradients(xt: Tensor, timesteps: Tensor, target: Tensor, ids: [Int32], mask: [Int32], textTokens: Int,
-                          dVelocity: Tensor) throws -> Float {
+                          dVelocity: Tensor, binding: BindingBatch? = nil) throws -> Float {
         let b = xt.dim(0), n = min(replicas.count, b)
+        lastCopies = n
         if n == 1 {
             return try primary.loss(rows: 0 ..< b, xt: xt, timesteps: timesteps, target: target, batchIDs: ids,
-                                    batchMask: mask, textTokens: textTokens, dVelocity: dVelocity)
+                                    batchMask: mask, textTokens: textTokens, dVelocity: dVelocity, binding: binding)
         }
         losses.withUnsafeMutableBufferPointer { lossOut in
             errors.withUnsafeMutableBufferPointer { errorOut in
@@ -41,7 +49,8 @@ final class DataParallelGenerator {
                         if r > 0 { replicas[r].copyWeights(from: primary) }
                         lossOut[r] = try replicas[r].loss(rows: rows, xt: xt, timesteps: timesteps, target: target,
                                                           batchIDs: ids, batchMask: mask, textTokens: textTokens,
-                                                          dVelocity: dVelocity, gradientScale: Float(rows.count) / Float(b))
+                                                          dVelocity: dVelocity, gradientScale: Float(rows.count) / Float(b),
+                                                          binding: binding)
                         errorOut[r] = nil
                     } catch {
                         errorOut[r] = error

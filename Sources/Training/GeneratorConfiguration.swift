@@ -21,6 +21,9 @@ public struct GeneratorConfiguration: Sendable, Equatable {
     /// loss 1-4% lower, ShapeBench 0.511 against 0.429 at step 10000; one pair of runs, and a
     /// second run with them did not reproduce the composition gain, see docs/training.md).
     public var textPositions = true
+    /// Weight of the binding loss (`BindingHead`: the text encoder's output at an object's colour and
+    /// shape words must name the object's colour-shape pair); 0 trains without it.
+    public var bindingWeight: Float = 0
     /// Fraction of captions replaced by the empty prompt (classifier-free guidance dropout).
     public var textDropout: Float = 0.1
     /// Time shift a; nil: `FlowMatching.shift`'s rule for the target's size.
@@ -42,6 +45,7 @@ public struct GeneratorConfiguration: Sendable, Equatable {
         guard textWidth > 0, textLayers > 0, textHeads > 0 else { throw fail("--text-width, --text-layers and --text-heads must be positive") }
         guard textWidth % textHeads == 0 else { throw fail("--text-width \(textWidth) is not divisible by --text-heads \(textHeads)") }
         guard textTokens > 0 else { throw fail("--text-tokens must be positive, got \(textTokens)") }
+        guard bindingWeight >= 0, bindingWeight.isFinite else { throw fail("--binding-loss must be 0 or more, got \(bindingWeight)") }
         guard (0 ... 1).contains(textDropout) else { throw fail("--cfg-dropout must be in [0, 1], got \(textDropout)") }
         if let shift { guard shift > 0, shift.isFinite else { throw fail("--shift must be positive, got \(shift)") } }
         guard validationImages > 0, encodeBatchSize > 0 else { throw fail("validation and encoding batch sizes must be positive") }
@@ -78,6 +82,7 @@ public struct GeneratorConfiguration: Sendable, Equatable {
                         "text_tokens": "\(textTokens)", "cfg_dropout": "\(textDropout)"]
         // Only when set: checkpoints from before the option have no such key and resume with it off.
         if textPositions { settings[Self.textPositionsSetting] = "true" }
+        if bindingWeight > 0 { settings["binding_weight"] = "\(bindingWeight)" }
         return settings
     }
 

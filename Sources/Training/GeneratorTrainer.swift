@@ -2,6 +2,7 @@ import Dataset
 import Foundation
 import Models
 import Sampler
+import ShapesWorld
 import TensorEngine
 import Tokenizer
 
@@ -44,13 +45,15 @@ public final class GeneratorTrainer {
     private let trainIDs: [Int32], trainMask: [Int32]
     private let emptyIDs: [Int32], emptyMask: [Int32]
     private let validation: FixedValidationSet?
+    /// The binding loss's labels of the training and validation captions (with a binding weight).
+    private let trainBinding: BindingLabels?, validationBinding: BindingLabels?
 
     /// The models' copies that share each step's work (the first holds `mmdit` and `textEncoder`).
     let dataParallel: DataParallelGenerator
 
     // Step buffers.
     private let z: Tensor, noise: Tensor, timesteps: Tensor, xt: Tensor, velocity: Tensor, dVelocity: Tensor
-    private var ids: [Int32], mask: [Int32]
+    private var ids: [Int32], mask: [Int32], bindingLabels: [Int32]
 
     /// Precomputes the targets of `train` (and of the first `validationImages` of `validation`),
     /// builds both models and the run in `directory` (resuming its checkpoint when `resume`).
@@ -61,12 +64,16 @@ public final class GeneratorTrainer {
     /// again; it is only called when the targets are not in the run's cache already. With
     /// `initialWeights`, a new run starts from those weights (a resumed run from its checkpoint).
     /// `replicas` copies of the models share each training step, one per thread (at most `threads`).
+    /// A binding weight needs the caption `grammar`, which labels the captions.
     public init(configuration: GeneratorConfiguration, options: TrainingOptions, train: ImageDataset,
                 validation validationData: ImageDataset?, fae: FAEAutoencoder, tokenizer: SentencePieceTokenizer,
                 directory: URL, resume: Bool, threads: Int, cacheKey: String? = nil, featureCache: (() throws -> FeatureCache?)? = nil,
-                initialWeights: GeneratorInitialWeights? = nil, replicas replicaCount: Int = 1,
+                initialWeights: GeneratorInitialWeights? = nil, replicas replicaCount: Int = 1, grammar: ShapesGrammar? = nil,
                 report: (String) -> Void = { _ in }) throws {
         try configuration.validate()
+        guard configuration.bindingWeight == 0 || grammar != nil else {
+            throw TrainingError(.invalidArgument, "the binding loss needs the caption grammar that labels the captions")
+        }
         guard (1 ... max(threads, 1)).contains(replicaCount) else {
             throw TrainingError(.invalidArgument, "data-parallel replicas must be between 1 and the thread count \(threads), got \(replicaCount)")
         }
@@ -138,16 +145,31 @@ public final class GeneratorTrainer {
         trainIDs = allIDs
         trainMask = allMask
         (emptyIDs, emptyMask) = textBatchEncoder.emptyRow
+        if let grammar, configuration.bindingWeight > 0 {
+            let labels = BindingLabels(captions: train.captions, tokenizer: tokenizer, maxTokens: t, grammar: grammar)
+            guard labels.labelledCaptions > 0 else {
+                throw TrainingError(.invalidData, "the binding loss found no caption of \(train.url.path) that the shapes grammar parses with a colour; train without --binding-loss")
+            }
+            report("binding loss: \(labels.labelledCaptions) of \(train.count) captions name a colour-shape pair the grammar parses")
+            trainBinding = labels
+        } else {
+            trainBinding = nil
+        }
 
         if let validationData {
             let count = min(configuration.validationImages, validationData.count)
             let indices = Array(0 ..< count)
             let valTargets = try cached(validationData, count: count, validation: true)
             try statistics.normalize(valTargets)
-            let text = textBatchEncoder.encode(indices.map { validationData.caption(at: $0) })
+            let captions = indices.map { validationData.caption(at: $0) }
+            let text = textBatchEncoder.encode(captions)
             validation = FixedValidationSet(targets: valTargets, ids: text.ids, mask: text.mask, shift: shift)
+            validationBinding = trainBinding == nil ? nil : grammar.map {
+                BindingLabels(captions: captions, tokenizer: tokenizer, maxTokens: t, grammar: $0)
+            }
         } else {
             validation = nil
+            validationBinding = nil
         }
 
         // Models: fresh (or --init-from) weights, then the checkpoint's when resuming.
@@ -167,9 +189,15 @@ public final class GeneratorTrainer {
         settings["batch_size"] = "\(b)"
         settings["seed"] = "\(options.seed)"
         settings["vocab_size"] = "\(tokenizer.vocabularySize)"
-        dataParallel = try DataParallelGenerator(primary: GeneratorReplica(mmdit: mmdit, textEncoder: textEncoder), count: replicaCount)
+        let bindingHead = trainBinding.map { BindingHead(textWidth: configuration.textWidth, classes: $0.classes) }
+        if let bindingHead {
+            var rng = RandomGenerator(seed: options.seed &+ 2)
+            bindingHead.linear.initialize(&rng)
+        }
+        let primary = GeneratorReplica(mmdit: mmdit, textEncoder: textEncoder, bindingHead: bindingHead)
+        dataParallel = try DataParallelGenerator(primary: primary, count: replicaCount)
         run = try TrainingRun(name: "generator", directory: directory,
-                              parameters: mmdit.namedParameters(prefix: "mmdit.") + textEncoder.namedParameters(prefix: "t5."),
+                              parameters: GeneratorReplica.namedParameters(mmdit: mmdit, textEncoder: textEncoder, bindingHead: bindingHead),
                               options: options, settings: settings, resume: resume)
 
         z = Tensor(zeros: [b, tokens, channels])
@@ -180,6 +208,7 @@ public final class GeneratorTrainer {
         dVelocity = Tensor(zeros: [b, tokens, channels])
         ids = [Int32](repeating: 0, count: b * t)
         mask = [Int32](repeating: 0, count: b * t)
+        bindingLabels = [Int32](repeating: BindingLabels.none, count: trainBinding == nil ? 0 : b * t)
         losses.reserveCapacity(options.steps)
     }
 
@@ -194,9 +223,11 @@ public final class GeneratorTrainer {
             }
             let loss = try self.step(i)
             self.losses.append(loss)
-            return [("loss", loss)]
+            guard self.trainBinding != nil else { return [("loss", loss)] }
+            let binding = self.dataParallel.bindingTally
+            return [("loss", loss), ("binding_loss", binding.meanLoss), ("binding_accuracy", binding.accuracy)]
         }, validate: validation == nil && sampleValidation == nil ? nil : { [unowned self] _ in
-            let loss: [(String, Float)] = self.validation == nil ? [] : [("val_loss", try self.validationLoss())]
+            let loss: [(String, Float)] = self.validation == nil ? [] : try self.validationFigures()
             return try loss + (self.sampleValidation.map { try self.run.withAveragedWeights($0) } ?? [])
         })
     }
@@ -207,15 +238,24 @@ public final class GeneratorTrainer {
         let batchIndices = batches.selectIndices(step: i)
         var rng = RandomGenerator(seed: (options.seed &+ 0x6A09_E667_F3BC_C909) ^ (UInt64(i) &* 0x9E37_79B9_7F4A_7C15))
         let dropout = configuration.textDropout
+        var labelled = 0
         ids.withUnsafeMutableBufferPointer { dstIDs in
             mask.withUnsafeMutableBufferPointer { dstMask in
-                for r in 0 ..< b {
-                    let index = batchIndices[r]
-                    (z.pointer + r * per).update(from: trainTargets.pointer + index * per, count: per)
-                    let drop = rng.uniform() < dropout
-                    for k in 0 ..< t {
-                        dstIDs[r * t + k] = drop ? emptyIDs[k] : trainIDs[index * t + k]
-                        dstMask[r * t + k] = drop ? emptyMask[k] : trainMask[index * t + k]
+                bindingLabels.withUnsafeMutableBufferPointer { dstLabels in
+                    for r in 0 ..< b {
+                        let index = batchIndices[r]
+                        (z.pointer + r * per).update(from: trainTargets.pointer + index * per, count: per)
+                        let drop = rng.uniform() < dropout
+                        for k in 0 ..< t {
+                            dstIDs[r * t + k] = drop ? emptyIDs[k] : trainIDs[index * t + k]
+                            dstMask[r * t + k] = drop ? emptyMask[k] : trainMask[index * t + k]
+                        }
+                        // The empty caption names nothing, so a dropped row has no binding labels.
+                        guard let labels = trainBinding?.labels else { continue }
+                        for k in 0 ..< t {
+                            dstLabels[r * t + k] = drop ? BindingLabels.none : labels[index * t + k]
+                            if dstLabels[r * t + k] != BindingLabels.none { labelled += 1 }
+                        }
                     }
                 }
             }
@@ -223,24 +263,39 @@ public final class GeneratorTrainer {
         rng.fillNormal(noise)
         FlowMatching.sampleTimesteps(into: timesteps, shift: generation.shift, rng: &rng)
         FlowMatching.interpolate(latents: z, noise: noise, timesteps: timesteps, xt: xt, target: velocity)
+        let binding = labelled == 0 ? nil : BindingBatch(labels: bindingLabels, gradientScale: configuration.bindingWeight / Float(labelled))
         return try dataParallel.lossAndGradients(xt: xt, timesteps: timesteps, target: velocity, ids: ids, mask: mask,
-                                             textTokens: t, dVelocity: dVelocity)
+                                                 textTokens: t, dVelocity: dVelocity, binding: binding)
     }
 
     /// The flow-matching loss of the current weights on the fixed validation images, noise and times.
     public func validationLoss() throws -> Float {
-        guard let v = validation else { return .nan }
+        try validationPass().loss
+    }
+
+    /// `val_loss` and, with a binding loss, its mean and accuracy on the validation captions
+    /// (`val_binding_accuracy`: how well the text encoder's vectors bind on held-out captions).
+    func validationFigures() throws -> [(String, Float)] {
+        let pass = try validationPass()
+        guard let binding = pass.binding else { return [("val_loss", pass.loss)] }
+        return [("val_loss", pass.loss), ("val_binding_loss", binding.meanLoss), ("val_binding_accuracy", binding.accuracy)]
+    }
+
+    private func validationPass() throws -> (loss: Float, binding: BindingTally?) {
+        guard let v = validation else { return (.nan, nil) }
         let b = options.batchSize, count = v.targets.dim(0)
-        var sum = 0.0, start = 0
+        let binding = validationBinding.map { BindingBatch(labels: $0.labels, gradientScale: 0) }
+        var sum = 0.0, start = 0, tally = BindingTally()
         while start < count {
             let end = min(start + b, count)
             let loss = try dataParallel.primary.loss(rows: start ..< end, xt: v.xt, timesteps: v.timesteps, target: v.velocity,
-                                                 batchIDs: v.ids, batchMask: v.mask, textTokens: configuration.textTokens,
-                                                 dVelocity: nil)
+                                                     batchIDs: v.ids, batchMask: v.mask, textTokens: configuration.textTokens,
+                                                     dVelocity: nil, binding: binding)
             sum += Double(loss) * Double(end - start)
+            tally = tally + dataParallel.primary.bindingTally
             start = end
         }
-        return Float(sum / Double(count))
+        return (Float(sum / Double(count)), binding == nil ? nil : tally)
     }
 
     /// Writes the EMA weights (or the current ones without EMA) as model parts into `directory`:

@@ -17,10 +17,11 @@ public enum LinearProbe {
         let optimizer = AdamW(layer.namedParameters(prefix: ""), learningRate: learningRate, weightDecay: weightDecay)
         let n = train.dim(0)
         let dLogits = Tensor(zeros: [n, classes])
+        let labels = trainLabels.map(Int32.init)
         for _ in 0..<steps {
             optimizer.zeroGrad()
             let logits = layer.forward(x)
-            softmaxCrossEntropyGradient(logits, labels: trainLabels, into: dLogits)
+            labels.withUnsafeBufferPointer { Ops.softmaxCrossEntropy(logits: logits, labels: $0, dLogits: dLogits, dLoss: 1 / Float(n)) }
             _ = layer.backward(dLogits)
             optimizer.step()
         }
@@ -33,20 +34,6 @@ public enum LinearProbe {
             if best == testLabels[i] { correct += 1 }
         }
         return Float(correct) / Float(max(testLabels.count, 1))
-    }
-
-    /// d loss / d logits of the mean cross-entropy: (softmax - onehot) / n.
-    static func softmaxCrossEntropyGradient(_ logits: Tensor, labels: [Int], into d: Tensor) {
-        let n = logits.dim(0), k = logits.dim(1)
-        for i in 0..<n {
-            let row = logits.pointer + i * k, out = d.pointer + i * k
-            var peak = row[0]
-            for j in 1..<k { peak = max(peak, row[j]) }
-            var sum: Float = 0
-            for j in 0..<k { out[j] = expf(row[j] - peak); sum += out[j] }
-            for j in 0..<k { out[j] = out[j] / sum / Float(n) }
-            out[labels[i]] -= 1 / Float(n)
-        }
     }
 
     static func columnStatistics(_ x: Tensor) -> (mean: [Float], std: [Float]) {

@@ -73,3 +73,25 @@ private func spec(_ objects: [ObjectSpec], form: CaptionForm = .objects, relatio
     #expect(try testParser.parse("an orange circle") == spec([ObjectSpec(shape: .circle, color: color("orange"))]))
     #expect(try testParser.parse("a drawing of three green squares on a white background").background == background("white"))
 }
+
+@Test func phrasesSayWhereEachObjectsColourAndShapeAreNamed() throws {
+    func words(_ caption: String, _ range: Range<Int>?) -> String? {
+        range.map { String(Array(caption)[$0]) }
+    }
+    let relation = "A small Pink plus sign on the right of a blue diamond."
+    let phrases = try testParser.parseWithPhrases(relation).phrases
+    #expect(phrases.map(\.shape) == [.cross, .diamond] && phrases.map(\.color) == [color("pink"), color("blue")])
+    #expect(phrases.map { words(relation, $0.colorCharacters) } == ["Pink", "blue"])
+    #expect(phrases.map { words(relation, $0.shapeCharacters) } == ["plus sign", "diamond"])
+
+    let list = "a circle, a red square and a green triangle on a gray background"
+    let listPhrases = try testParser.parseWithPhrases(list).phrases
+    #expect(listPhrases.map { words(list, $0.colorCharacters) } == [nil, "red", "green"])
+    #expect(listPhrases.map { words(list, $0.shapeCharacters) } == ["circle", "square", "triangle"])
+
+    let count = "three little orange crosses"
+    let countPhrases = try testParser.parseWithPhrases(count).phrases
+    #expect(countPhrases.count == 1 && countPhrases[0].shape == .cross)
+    #expect(words(count, countPhrases[0].colorCharacters) == "orange" && words(count, countPhrases[0].shapeCharacters) == "crosses")
+    #expect(try testParser.parseWithPhrases(count).spec == testParser.parse(count))
+}

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TestSupport
 @testable import TensorEngine
@@ -62,6 +63,28 @@ extension EngineTests {
             #expect(Ops.gaussianKLLoss(mean: zero, logvar: zero) == 0)
             let one = Tensor(zeros: [1]); one.fill(2)
             #expect(abs(Ops.mseLoss(pred: one, target: Tensor(zeros: [1])) - 4) < 1e-6)
+        }
+    
+        @Test func crossEntropyGradientsSkipUnlabelledRows() {
+            let logits = randomTensor([4, 3], seed: 5, std: 2)
+            let labels: [Int32] = [2, -1, 0, 1]
+            let f = checkLoss([logits]) { g in
+                labels.withUnsafeBufferPointer { Float(Ops.softmaxCrossEntropy(logits: logits, labels: $0, dLogits: g?[0], dLoss: 0.5).lossSum * 0.5) }
+            }
+            #expect(f.isEmpty, "\(f)")
+            // The loss of a row is log-sum-exp minus its label's logit; the skipped row gets no gradient.
+            let d = Tensor(zeros: logits.shape)
+            d.fill(7)
+            let result = labels.withUnsafeBufferPointer { Ops.softmaxCrossEntropy(logits: logits, labels: $0, dLogits: d) }
+            var expected = 0.0, correct = 0
+            for row in [0, 2, 3] {
+                let values = (0..<3).map { Double(logits[row, $0]) }
+                expected += log(values.map { exp($0) }.reduce(0, +)) - values[Int(labels[row])]
+                if values.firstIndex(of: values.max()!) == Int(labels[row]) { correct += 1 }
+            }
+            #expect(result.count == 3 && result.correct == correct)
+            #expect(abs(result.lossSum - expected) < 1e-5 * expected)
+            #expect((0..<3).allSatisfy { d[1, $0] == 0 })
         }
     }
 }

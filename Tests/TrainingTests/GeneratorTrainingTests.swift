@@ -9,9 +9,10 @@ import Testing
 import Tokenizer
 @testable import Training
 
-/// A tiny FAE folder, tiny datasets and the committed tokenizer, made once for the suite.
-private struct GeneratorFixture {
+/// A tiny FAE folder, tiny datasets and the committed tokenizer, made once for the suites.
+struct GeneratorFixture {
     let root: URL, fae: URL, train: URL, validation: URL, tokenizerFile: URL
+    let grammar: ShapesGrammar
 
     static let shared: GeneratorFixture = {
         do { return try GeneratorFixture() } catch { fatalError("cannot build the generator fixture: \(error)") }
@@ -40,7 +41,7 @@ private struct GeneratorFixture {
         try FAEEncoder(config: config).save(directory: fae.appendingPathComponent(FAEAutoencoder.faeEncoderFolder))
         try FeatureDecoder(config: config).save(directory: fae.appendingPathComponent(FAEAutoencoder.featureDecoderFolder))
         try PixelDecoder(config: config).save(directory: fae.appendingPathComponent(FAEAutoencoder.pixelDecoderFolder))
-        let grammar = try ShapesGrammar.load(from: TestPaths.repositoryRoot.appendingPathComponent("prompts"))
+        grammar = try ShapesGrammar.load(from: TestPaths.repositoryRoot.appendingPathComponent("prompts"))
         var generator = DatasetGenerator(grammar: grammar)
         generator.threads = 2
         train = root.appendingPathComponent("train")
@@ -51,7 +52,7 @@ private struct GeneratorFixture {
     }
 
     func trainer(directory: URL, steps: Int, batchSize: Int = 8, resume: Bool = false, width: Int = 32, depth: Int = 1,
-                 textTokens: Int = 8, textPositions: Bool = false,
+                 textTokens: Int = 8, textPositions: Bool = false, bindingWeight: Float = 0, learningRate: Float = 3e-3,
                  initialWeights: GeneratorInitialWeights? = nil, replicas: Int = 1) throws -> GeneratorTrainer {
         var configuration = GeneratorConfiguration()
         configuration.width = width; configuration.depth = depth; configuration.heads = 2
@@ -59,7 +60,8 @@ private struct GeneratorFixture {
         configuration.textTokens = textTokens
         configuration.textPositions = textPositions
         configuration.validationImages = 16
-        var options = TrainingOptions(steps: steps, batchSize: batchSize, learningRate: 3e-3, warmupSteps: 2)
+        configuration.bindingWeight = bindingWeight
+        var options = TrainingOptions(steps: steps, batchSize: batchSize, learningRate: learningRate, warmupSteps: 2)
         options.emaDecay = 0.9
         options.validationInterval = 10
         options.logInterval = 5
@@ -68,7 +70,7 @@ private struct GeneratorFixture {
                                     validation: ImageDataset.open(url: validation, threads: 2),
                                     fae: FAEAutoencoder(directory: fae), tokenizer: SentencePieceTokenizer(modelFile: tokenizerFile),
                                     directory: directory, resume: resume, threads: 2, cacheKey: "test-fae",
-                                    initialWeights: initialWeights, replicas: replicas)
+                                    initialWeights: initialWeights, replicas: replicas, grammar: grammar)
     }
 
     /// How two generators' outputs differ on the same random inputs (a padded token in each
@@ -163,14 +165,15 @@ private struct GeneratorFixture {
         }
     }
 
-    @Test func dataParallelStepsMatchTheOneModelSteps() throws {
+    @Test(arguments: [Float(0), 0.5]) func dataParallelStepsMatchTheOneModelSteps(bindingWeight: Float) throws {
         let fixture = GeneratorFixture.shared
         let oneRun = try TestPaths.temporaryDirectory("generator-one-model")
         let twoRun = try TestPaths.temporaryDirectory("generator-two-models")
         defer { try? FileManager.default.removeItem(at: oneRun); try? FileManager.default.removeItem(at: twoRun) }
         // An odd batch splits into unequal shards (2 and 3 rows); positions add a shared parameter.
-        let one = try fixture.trainer(directory: oneRun, steps: 3, batchSize: 5, textPositions: true)
-        let two = try fixture.trainer(directory: twoRun, steps: 3, batchSize: 5, textPositions: true, replicas: 2)
+        let one = try fixture.trainer(directory: oneRun, steps: 3, batchSize: 5, textPositions: true, bindingWeight: bindingWeight)
+        let two = try fixture.trainer(directory: twoRun, steps: 3, batchSize: 5, textPositions: true, bindingWeight: bindingWeight,
+                                      replicas: 2)
         try one.train()
         try two.train()
         for (a, b) in zip(one.losses, two.losses) { #expect(abs(a - b) <= 1e-4 * a, "\(one.losses) against \(two.losses)") }
@@ -183,6 +186,9 @@ private struct GeneratorFixture {
         }
         let lossOne = try one.step(3), lossTwo = try two.step(3)
         #expect(abs(lossOne - lossTwo) <= 1e-6 * lossOne, "\(lossOne) against \(lossTwo)")
+        let bindingOne = one.dataParallel.bindingTally, bindingTwo = two.dataParallel.bindingTally
+        #expect(bindingOne.count == bindingTwo.count && (bindingOne.count > 0) == (bindingWeight > 0))
+        #expect(abs(bindingOne.lossSum - bindingTwo.lossSum) <= 1e-5 * bindingOne.lossSum)
         // The second copy did its share (its gradients are its own rows', not yet the sum).
         let second = try #require(two.dataParallel.replicas.last)
         #expect(two.dataParallel.replicas.count == 2 && second.parameters.contains { $0.grad.values.contains { $0 != 0 } })
@@ -357,6 +363,9 @@ private struct GeneratorFixture {
                                     "--fae", fixture.fae.path, "--out", partial.appendingPathComponent("run").path,
                                     "--text-width", "30", "--text-heads", "4"])
         #expect(heads.status != 0 && heads.stderr.contains("--text-width 30 is not divisible by --text-heads 4"), "\(heads.stderr)")
+        let binding = try runner.run(["train", "generator", "--data", fixture.train.path, "--val-data", fixture.validation.path,
+                                      "--fae", fixture.fae.path, "--out", partial.appendingPathComponent("run").path, "--binding-loss=-0.5"])
+        #expect(binding.status != 0 && binding.stderr.contains("--binding-loss must be 0 or more, got -0.5"), "\(binding.stderr)")
         let initFrom = try runner.run(["train", "generator", "--data", fixture.train.path, "--val-data", fixture.validation.path,
                                        "--fae", fixture.fae.path, "--out", partial.appendingPathComponent("run").path,
                                        "--init-from", "/nonexistent/model"])
@@ -386,6 +395,9 @@ extension TrainGeneratorCommandTests {
             let exported = try HuggingFaceCheckpoint(directory: out.appendingPathComponent("generator")).config(MMDiTConfig.self)
             #expect(exported.textPositions == flags.isEmpty)
         }
+        // The binding loss labels the captions with the shipped grammar.
+        let binding = try train(root.appendingPathComponent("binding"), ["--binding-loss", "0.5"])
+        #expect(binding.status == 0 && binding.stderr.contains(" of 48 captions name a colour-shape pair"), "\(binding.stderr)")
         // A run without positions resumes only with the flag it was made with, and the error says so.
         let split = root.appendingPathComponent("split")
         let refused = try train(split, ["--steps", "3", "--resume"])

@@ -51,6 +51,9 @@ struct TrainGeneratorCommand: ParsableCommand {
     @Flag(name: .customLong("text-positions"), inversion: .prefixedNo,
           help: "Give the generator's text stream learned positions, so it can tell which word goes with which and in what order (with --init-from from a model without them, they start at zero). Runs made before this was the default resume with --no-text-positions.")
     var textPositions = GeneratorConfiguration().textPositions
+    @Option(name: .customLong("binding-loss"),
+            help: "Weight of the binding loss: a linear head on the text encoder's output must name, at each colour and shape word of a caption, the colour-shape pair of its object (labels from the shapes grammar's parse; the head is not exported). 0: off.")
+    var bindingLoss: Float = GeneratorConfiguration().bindingWeight
     @Option(help: "EMA decay of the weights that are exported.") var ema: Float = 0.999
     @Option(name: .customLong("cfg-dropout"), help: "Fraction of captions replaced by the empty prompt.") var cfgDropout: Float = 0.1
     @Option(help: "Time shift a (default: sqrt(tokens * channels / 4096)).") var shift: Double?
@@ -91,6 +94,7 @@ struct TrainGeneratorCommand: ParsableCommand {
         configuration.textTokens = textTokens
         configuration.textPositions = textPositions
         configuration.textDropout = cfgDropout
+        configuration.bindingWeight = bindingLoss
         configuration.shift = shift
         var options = TrainingOptions(steps: steps, batchSize: batchSize, learningRate: lr, warmupSteps: warmup)
         options.emaDecay = ema
@@ -112,12 +116,13 @@ struct TrainGeneratorCommand: ParsableCommand {
             let train = try Self.openDataset(data, option: "--data", imageSize: size, threads: threads)
             let validation = try Self.openDataset(valData, option: "--val-data", imageSize: size, threads: threads)
             let replicas = dataParallel && !exportOnly ? min(threads, batchSize) : 1
+            let grammar = bindingLoss > 0 ? try ShapesGrammar.load(from: ResourceLocator.promptsDirectory()) : nil
             let trainer = try GeneratorTrainer(configuration: configuration, options: options, train: train, validation: validation,
                                                fae: autoencoder, tokenizer: spm, directory: runURL,
                                                resume: resume || exportOnly, threads: threads,
                                                cacheKey: LatentCache.fingerprint(faeDirectory: faeURL, target: target),
                                                featureCache: { try matchingFeatureCache(faeURL: faeURL, train: train) },
-                                               initialWeights: initialWeights, replicas: replicas,
+                                               initialWeights: initialWeights, replicas: replicas, grammar: grammar,
                                                report: Self.note)
             Self.note("generator: \(train.count) training images, target \(target.rawValue) (\(trainer.mmdit.config.latentChannels) channels), shift \(String(format: "%.3f", trainer.generation.shift))")
             if replicas > 1 {

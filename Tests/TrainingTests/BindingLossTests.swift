@@ -1,0 +1,111 @@
+import Foundation
+import ShapesWorld
+import TensorEngine
+import TestSupport
+import Testing
+import Tokenizer
+@testable import Training
+
+@Suite struct BindingLabelsTests {
+    let tokenizer: SentencePieceTokenizer
+    let grammar: ShapesGrammar
+
+    init() throws {
+        tokenizer = try SentencePieceTokenizer(modelFile: TestPaths.repositoryRoot.appendingPathComponent("models/default/spiece.model"))
+        grammar = try ShapesGrammar.load(from: TestPaths.repositoryRoot.appendingPathComponent("prompts"))
+    }
+
+    func pair(_ color: String, _ shape: ShapeKind) -> Int32 {
+        let colorIndex = grammar.colors.firstIndex { $0.name == color }!
+        return Int32(colorIndex * ShapeKind.allCases.count + ShapeKind.allCases.firstIndex(of: shape)!)
+    }
+
+    @Test func labelsEveryPieceOfAnObjectsColourAndShapeWithItsPair() throws {
+        let caption = "a pink plus sign on the right of a small blue diamond"
+        #expect(tokenizer.pieces(caption) == ["▁a", "▁pink", "▁plus", "▁sign", "▁on", "▁the", "▁right", "▁of", "▁a", "▁small", "▁blue", "▁diamond"])
+        let labels = BindingLabels(captions: [caption], tokenizer: tokenizer, maxTokens: 16, grammar: grammar)
+        let n = BindingLabels.none, cross = pair("pink", .cross), diamond = pair("blue", .diamond)
+        #expect(labels.classes == 8 * 5 && labels.labelledCaptions == 1)
+        #expect(labels.labels == [n, cross, cross, cross, n, n, n, n, n, n, diamond, diamond, n, n, n, n])
+    }
+
+    @Test func countsObjectsWithoutAColourAndCaptionsItCannotReadOrKeep() throws {
+        let captions = ["two red circles", "a circle and a blue square", "a red circle wearing a hat", "a  red circle",
+                        "a pink plus sign on the right of a small blue diamond"]
+        let labels = BindingLabels(captions: captions, tokenizer: tokenizer, maxTokens: 4, grammar: grammar)
+        let n = BindingLabels.none
+        let rows = stride(from: 0, to: labels.labels.count, by: 4).map { Array(labels.labels[$0 ..< $0 + 4]) }
+        #expect(rows[0] == [n, pair("red", .circle), pair("red", .circle), n])     // "▁two ▁red ▁circles </s>"
+        #expect(rows[1] == [n, n, n, n])                                              // the circle has no colour; the square is cut
+        #expect(rows[2] == [n, n, n, n])                                              // the grammar does not parse it
+        #expect(rows[3] == [n, n, n, n])                                              // SentencePiece's pieces do not spell it
+        #expect(rows[4] == [n, pair("pink", .cross), pair("pink", .cross), n])        // three pieces and </s> fit in 4
+        #expect(labels.labelledCaptions == 2)
+        #expect(BindingLabels.pieceCharacters(of: "a  red circle", tokenizer: tokenizer) == nil)
+        #expect(BindingLabels.pieceCharacters(of: "a red circle", tokenizer: tokenizer) == [-1 ..< 1, 1 ..< 5, 5 ..< 12])   // "▁a": SentencePiece's leading space, then "a"
+    }
+}
+
+@Suite(.serialized) struct BindingLossTrainingTests {
+    @Test func theTextEncoderGetsTheGradientOfTheWeightedBindingLoss() throws {
+        let fixture = GeneratorFixture.shared
+        let run = try TestPaths.temporaryDirectory("generator-binding-gradient")
+        defer { try? FileManager.default.removeItem(at: run) }
+        let weight: Float = 0.5
+        let trainer = try fixture.trainer(directory: run, steps: 3, batchSize: 4, bindingWeight: weight)
+        try trainer.train()             // every parameter leaves adaLN-Zero's zero start
+        let replica = trainer.dataParallel.primary
+        let head = try #require(replica.bindingHead)
+
+        let captions = ["a pink plus sign on the right of a blue diamond", "two red circles", "a circle and a green square"]
+        let t = trainer.configuration.textTokens, b = captions.count, config = replica.mmdit.config
+        let text = trainer.textBatchEncoder.encode(captions)
+        let labels = BindingLabels(captions: captions, tokenizer: trainer.textBatchEncoder.tokenizer, maxTokens: t, grammar: fixture.grammar)
+        let count = labels.labels.filter { $0 != BindingLabels.none }.count
+        #expect(count == 3 + 2 + 2)   // pink plus sign (its diamond is cut at 8 tokens), red circles, green square
+        var rng = RandomGenerator(seed: 11)
+        let xt = Tensor(zeros: [b, config.imageTokens, config.latentChannels]), target = Tensor(zeros: xt.shape)
+        rng.fillNormal(xt, std: 1)
+        rng.fillNormal(target, std: 1)
+        let timesteps = try Tensor(shape: [b], values: [0.3, 0.6, 0.9]), dVelocity = Tensor(zeros: xt.shape)
+        let binding = BindingBatch(labels: labels.labels, gradientScale: weight / Float(count))
+        func total(_ dVelocity: Tensor?) throws -> Double {
+            let flow = try replica.loss(rows: 0 ..< b, xt: xt, timesteps: timesteps, target: target, batchIDs: text.ids,
+                                        batchMask: text.mask, textTokens: t, dVelocity: dVelocity, binding: binding)
+            return Double(flow) + Double(weight) * replica.bindingTally.lossSum / Double(count)
+        }
+        for parameter in replica.parameters { parameter.zeroGrad() }
+        _ = try total(dVelocity)
+        #expect(replica.bindingTally.count == count)
+        let checked = replica.textEncoder.namedParameters(prefix: "").map(\.1) + head.namedParameters(prefix: "").map(\.1)
+        let failures = GradientCheck.check(checked.map(\.value.buffer), analytic: checked.map(\.grad.values), maxChecksPerInput: 6) {
+            (try? total(nil)) ?? .nan
+        }
+        #expect(failures.isEmpty, "\(failures)")
+    }
+
+    @Test func bindingLossFallsIsValidatedAndResumesOnlyWithItsWeight() throws {
+        let fixture = GeneratorFixture.shared
+        let run = try TestPaths.temporaryDirectory("generator-binding")
+        defer { try? FileManager.default.removeItem(at: run) }
+        let trainer = try fixture.trainer(directory: run, steps: 40, batchSize: 8, bindingWeight: 1)
+        #expect(trainer.run.parameters.contains { $0.0 == "binding.weight" })
+        try trainer.train()
+        let lines = try String(contentsOf: run.appendingPathComponent("log.jsonl"), encoding: .utf8).split(separator: "\n")
+        let bindingLosses = try lines.compactMap { line -> Double? in
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            return json["binding_loss"] as? Double
+        }
+        #expect(bindingLosses.count >= 4)
+        #expect(bindingLosses.last! < 0.9 * bindingLosses.first!, "\(bindingLosses)")   // 3.84 -> 3.09 when written
+        #expect(lines.filter { $0.contains("val_binding_accuracy") }.count == 4, "\(lines)")
+        // The exported parts are the generator and text encoder alone.
+        try trainer.export(to: run, tokenizerFile: fixture.tokenizerFile)
+        let exported = try SafetensorsFile(url: run.appendingPathComponent("text_encoder/model.safetensors"))
+        #expect(!exported.names.contains { $0.contains("binding") })
+
+        #expect(throws: TrainingError.self) { _ = try fixture.trainer(directory: run, steps: 41, batchSize: 8, resume: true) }
+        let resumed = try fixture.trainer(directory: run, steps: 41, batchSize: 8, resume: true, bindingWeight: 1)
+        #expect(resumed.run.state.step == 40)
+    }
+}
