@@ -24,22 +24,25 @@ final class DataParallelGenerator {
         errors = [(any Error)?](repeating: nil, count: count)
     }
 
-    /// The binding loss of the last `lossAndGradients`, summed over the copies.
-    var bindingTally: BindingTally {
-        replicas.prefix(lastCopies).reduce(BindingTally()) { $0 + $1.bindingTally }
+    /// The auxiliary losses of the last `lossAndGradients`, summed over the copies.
+    var bindingTally: ClassifierTally {
+        replicas.prefix(lastCopies).reduce(ClassifierTally()) { $0 + $1.bindingTally }
+    }
+    var layoutTally: ClassifierTally {
+        replicas.prefix(lastCopies).reduce(ClassifierTally()) { $0 + $1.layoutTally }
     }
     private var lastCopies = 1
 
     /// The batch's mean flow-matching loss and, accumulated into the first copy's parameters, its
-    /// gradient (with `binding`, the binding loss's too). `xt`, `target`, `dVelocity` (B, N, C),
-    /// `timesteps` (B), `ids` and `mask` (B, T).
+    /// gradient (with `binding` and `layout`, the auxiliary losses' too). `xt`, `target`,
+    /// `dVelocity` (B, N, C), `timesteps` (B), `ids` and `mask` (B, T).
     func lossAndGradients(xt: Tensor, timesteps: Tensor, target: Tensor, ids: [Int32], mask: [Int32], textTokens: Int,
-                          dVelocity: Tensor, binding: BindingBatch? = nil) throws -> Float {
+                          dVelocity: Tensor, binding: TokenLabels? = nil, layout: TokenLabels? = nil) throws -> Float {
         let b = xt.dim(0), n = min(replicas.count, b)
         lastCopies = n
         if n == 1 {
             return try primary.loss(rows: 0 ..< b, xt: xt, timesteps: timesteps, target: target, batchIDs: ids,
-                                    batchMask: mask, textTokens: textTokens, dVelocity: dVelocity, binding: binding)
+                                    batchMask: mask, textTokens: textTokens, dVelocity: dVelocity, binding: binding, layout: layout)
         }
         losses.withUnsafeMutableBufferPointer { lossOut in
             errors.withUnsafeMutableBufferPointer { errorOut in
@@ -50,7 +53,7 @@ final class DataParallelGenerator {
                         lossOut[r] = try replicas[r].loss(rows: rows, xt: xt, timesteps: timesteps, target: target,
                                                           batchIDs: ids, batchMask: mask, textTokens: textTokens,
                                                           dVelocity: dVelocity, gradientScale: Float(rows.count) / Float(b),
-                                                          binding: binding)
+                                                          binding: binding, layout: layout)
                         errorOut[r] = nil
                     } catch {
                         errorOut[r] = error

@@ -24,6 +24,11 @@ public struct GeneratorConfiguration: Sendable, Equatable {
     /// Weight of the binding loss (`BindingHead`: the text encoder's output at an object's colour and
     /// shape words must name the object's colour-shape pair); 0 trains without it.
     public var bindingWeight: Float = 0
+    /// Weight of the layout loss (`LayoutLabels`: each image token's last hidden state must name the
+    /// colour-shape pair of the object it draws, or background), applied to the samples whose time
+    /// is at most `layoutMaxTime` (at t near 1 the image says nothing about the layout); 0: off.
+    public var layoutWeight: Float = 0
+    public var layoutMaxTime: Float = 0.75
     /// Fraction of captions replaced by the empty prompt (classifier-free guidance dropout).
     public var textDropout: Float = 0.1
     /// Time shift a; nil: `FlowMatching.shift`'s rule for the target's size.
@@ -46,6 +51,8 @@ public struct GeneratorConfiguration: Sendable, Equatable {
         guard textWidth % textHeads == 0 else { throw fail("--text-width \(textWidth) is not divisible by --text-heads \(textHeads)") }
         guard textTokens > 0 else { throw fail("--text-tokens must be positive, got \(textTokens)") }
         guard bindingWeight >= 0, bindingWeight.isFinite else { throw fail("--binding-loss must be 0 or more, got \(bindingWeight)") }
+        guard layoutWeight >= 0, layoutWeight.isFinite else { throw fail("--layout-loss must be 0 or more, got \(layoutWeight)") }
+        guard layoutMaxTime > 0, layoutMaxTime <= 1 else { throw fail("--layout-max-time must be in (0, 1], got \(layoutMaxTime)") }
         guard (0 ... 1).contains(textDropout) else { throw fail("--cfg-dropout must be in [0, 1], got \(textDropout)") }
         if let shift { guard shift > 0, shift.isFinite else { throw fail("--shift must be positive, got \(shift)") } }
         guard validationImages > 0, encodeBatchSize > 0 else { throw fail("validation and encoding batch sizes must be positive") }
@@ -83,6 +90,7 @@ public struct GeneratorConfiguration: Sendable, Equatable {
         // Only when set: checkpoints from before the option have no such key and resume with it off.
         if textPositions { settings[Self.textPositionsSetting] = "true" }
         if bindingWeight > 0 { settings["binding_weight"] = "\(bindingWeight)" }
+        if layoutWeight > 0 { settings["layout_weight"] = "\(layoutWeight)"; settings["layout_max_time"] = "\(layoutMaxTime)" }
         return settings
     }
 

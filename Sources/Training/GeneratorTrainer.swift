@@ -47,13 +47,15 @@ public final class GeneratorTrainer {
     private let validation: FixedValidationSet?
     /// The binding loss's labels of the training and validation captions (with a binding weight).
     private let trainBinding: BindingLabels?, validationBinding: BindingLabels?
+    /// The layout loss's labels of the training and validation images (with a layout weight).
+    private let trainLayout: LayoutLabels?, validationLayout: LayoutLabels?
 
     /// The models' copies that share each step's work (the first holds `mmdit` and `textEncoder`).
     let dataParallel: DataParallelGenerator
 
     // Step buffers.
     private let z: Tensor, noise: Tensor, timesteps: Tensor, xt: Tensor, velocity: Tensor, dVelocity: Tensor
-    private var ids: [Int32], mask: [Int32], bindingLabels: [Int32]
+    private var ids: [Int32], mask: [Int32], bindingLabels: [Int32], layoutLabels: [Int32]
 
     /// Precomputes the targets of `train` (and of the first `validationImages` of `validation`),
     /// builds both models and the run in `directory` (resuming its checkpoint when `resume`).
@@ -64,15 +66,15 @@ public final class GeneratorTrainer {
     /// again; it is only called when the targets are not in the run's cache already. With
     /// `initialWeights`, a new run starts from those weights (a resumed run from its checkpoint).
     /// `replicas` copies of the models share each training step, one per thread (at most `threads`).
-    /// A binding weight needs the caption `grammar`, which labels the captions.
+    /// A binding or layout weight needs the caption `grammar`, which labels the captions and scenes.
     public init(configuration: GeneratorConfiguration, options: TrainingOptions, train: ImageDataset,
                 validation validationData: ImageDataset?, fae: FAEAutoencoder, tokenizer: SentencePieceTokenizer,
                 directory: URL, resume: Bool, threads: Int, cacheKey: String? = nil, featureCache: (() throws -> FeatureCache?)? = nil,
                 initialWeights: GeneratorInitialWeights? = nil, replicas replicaCount: Int = 1, grammar: ShapesGrammar? = nil,
                 report: (String) -> Void = { _ in }) throws {
         try configuration.validate()
-        guard configuration.bindingWeight == 0 || grammar != nil else {
-            throw TrainingError(.invalidArgument, "the binding loss needs the caption grammar that labels the captions")
+        guard (configuration.bindingWeight == 0 && configuration.layoutWeight == 0) || grammar != nil else {
+            throw TrainingError(.invalidArgument, "the binding and layout losses need the shapes grammar that labels the captions and scenes")
         }
         guard (1 ... max(threads, 1)).contains(replicaCount) else {
             throw TrainingError(.invalidArgument, "data-parallel replicas must be between 1 and the thread count \(threads), got \(replicaCount)")
@@ -155,6 +157,12 @@ public final class GeneratorTrainer {
         } else {
             trainBinding = nil
         }
+        if let grammar, configuration.layoutWeight > 0 {
+            trainLayout = try LayoutLabels(dataset: train, count: train.count, grid: encoder.gridSize, grammar: grammar)
+            report("layout loss: every image token of the \(train.count) training scenes labelled, at times up to \(configuration.layoutMaxTime)")
+        } else {
+            trainLayout = nil
+        }
 
         if let validationData {
             let count = min(configuration.validationImages, validationData.count)
@@ -167,9 +175,13 @@ public final class GeneratorTrainer {
             validationBinding = trainBinding == nil ? nil : grammar.map {
                 BindingLabels(captions: captions, tokenizer: tokenizer, maxTokens: t, grammar: $0)
             }
+            validationLayout = try trainLayout == nil ? nil : grammar.map {
+                try LayoutLabels(dataset: validationData, count: count, grid: encoder.gridSize, grammar: $0)
+            }
         } else {
             validation = nil
             validationBinding = nil
+            validationLayout = nil
         }
 
         // Models: fresh (or --init-from) weights, then the checkpoint's when resuming.
@@ -189,15 +201,15 @@ public final class GeneratorTrainer {
         settings["batch_size"] = "\(b)"
         settings["seed"] = "\(options.seed)"
         settings["vocab_size"] = "\(tokenizer.vocabularySize)"
-        let bindingHead = trainBinding.map { BindingHead(textWidth: configuration.textWidth, classes: $0.classes) }
-        if let bindingHead {
-            var rng = RandomGenerator(seed: options.seed &+ 2)
-            bindingHead.linear.initialize(&rng)
-        }
-        let primary = GeneratorReplica(mmdit: mmdit, textEncoder: textEncoder, bindingHead: bindingHead)
+        // The heads start at zero (parameters are zeroed on creation): a random head would send
+        // random gradients into a trained model before it has learned anything.
+        let bindingHead = trainBinding.map { TokenClassifier(width: configuration.textWidth, classes: $0.classes) }
+        let layoutHead = trainLayout.map { TokenClassifier(width: configuration.width, classes: $0.classes) }
+        let primary = GeneratorReplica(mmdit: mmdit, textEncoder: textEncoder, bindingHead: bindingHead, layoutHead: layoutHead)
         dataParallel = try DataParallelGenerator(primary: primary, count: replicaCount)
         run = try TrainingRun(name: "generator", directory: directory,
-                              parameters: GeneratorReplica.namedParameters(mmdit: mmdit, textEncoder: textEncoder, bindingHead: bindingHead),
+                              parameters: GeneratorReplica.namedParameters(mmdit: mmdit, textEncoder: textEncoder, bindingHead: bindingHead,
+                                                                           layoutHead: layoutHead),
                               options: options, settings: settings, resume: resume)
 
         z = Tensor(zeros: [b, tokens, channels])
@@ -209,6 +221,7 @@ public final class GeneratorTrainer {
         ids = [Int32](repeating: 0, count: b * t)
         mask = [Int32](repeating: 0, count: b * t)
         bindingLabels = [Int32](repeating: BindingLabels.none, count: trainBinding == nil ? 0 : b * t)
+        layoutLabels = [Int32](repeating: BindingLabels.none, count: trainLayout == nil ? 0 : b * tokens)
         losses.reserveCapacity(options.steps)
     }
 
@@ -223,9 +236,7 @@ public final class GeneratorTrainer {
             }
             let loss = try self.step(i)
             self.losses.append(loss)
-            guard self.trainBinding != nil else { return [("loss", loss)] }
-            let binding = self.dataParallel.bindingTally
-            return [("loss", loss), ("binding_loss", binding.meanLoss), ("binding_accuracy", binding.accuracy)]
+            return [("loss", loss)] + self.auxiliaryFigures(prefix: "")
         }, validate: validation == nil && sampleValidation == nil ? nil : { [unowned self] _ in
             let loss: [(String, Float)] = self.validation == nil ? [] : try self.validationFigures()
             return try loss + (self.sampleValidation.map { try self.run.withAveragedWeights($0) } ?? [])
@@ -263,9 +274,49 @@ public final class GeneratorTrainer {
         rng.fillNormal(noise)
         FlowMatching.sampleTimesteps(into: timesteps, shift: generation.shift, rng: &rng)
         FlowMatching.interpolate(latents: z, noise: noise, timesteps: timesteps, xt: xt, target: velocity)
-        let binding = labelled == 0 ? nil : BindingBatch(labels: bindingLabels, gradientScale: configuration.bindingWeight / Float(labelled))
+        let binding = labelled == 0 ? nil : TokenLabels(labels: bindingLabels, gradientScale: configuration.bindingWeight / Float(labelled))
+        var layout: TokenLabels?
+        if let trainLayout {
+            let count = Self.gateLayoutLabels(trainLayout, rows: batchIndices, timesteps: timesteps, maxTime: configuration.layoutMaxTime,
+                                              into: &layoutLabels)
+            layout = count == 0 ? nil : TokenLabels(labels: layoutLabels, gradientScale: configuration.layoutWeight / Float(count))
+        }
         return try dataParallel.lossAndGradients(xt: xt, timesteps: timesteps, target: velocity, ids: ids, mask: mask,
-                                                 textTokens: t, dVelocity: dVelocity, binding: binding)
+                                                 textTokens: t, dVelocity: dVelocity, binding: binding, layout: layout)
+    }
+
+    /// Copies the layout labels of the images `rows` (one batch row each) into `batch`, leaving
+    /// unlabelled the rows whose time is above `maxTime`; returns how many tokens are labelled.
+    private static func gateLayoutLabels(_ layout: LayoutLabels, rows: [Int], timesteps: Tensor, maxTime: Float,
+                                         into batch: inout [Int32]) -> Int {
+        let tokens = batch.count / rows.count
+        var labelled = 0
+        layout.labels.withUnsafeBufferPointer { source in
+            batch.withUnsafeMutableBufferPointer { destination in
+                for (r, index) in rows.enumerated() {
+                    let keep = timesteps.pointer[r] <= maxTime
+                    for k in 0 ..< tokens {
+                        destination[r * tokens + k] = keep ? source[index * tokens + k] : BindingLabels.none
+                    }
+                    if keep { labelled += tokens }
+                }
+            }
+        }
+        return labelled
+    }
+
+    /// The auxiliary losses' mean and accuracy over the last batch (or validation pass).
+    private func auxiliaryFigures(prefix: String, binding: ClassifierTally? = nil, layout: ClassifierTally? = nil) -> [(String, Float)] {
+        var figures: [(String, Float)] = []
+        if trainBinding != nil {
+            let tally = binding ?? dataParallel.bindingTally
+            figures += [(prefix + "binding_loss", tally.meanLoss), (prefix + "binding_accuracy", tally.accuracy)]
+        }
+        if trainLayout != nil {
+            let tally = layout ?? dataParallel.layoutTally
+            figures += [(prefix + "layout_loss", tally.meanLoss), (prefix + "layout_accuracy", tally.accuracy)]
+        }
+        return figures
     }
 
     /// The flow-matching loss of the current weights on the fixed validation images, noise and times.
@@ -273,29 +324,36 @@ public final class GeneratorTrainer {
         try validationPass().loss
     }
 
-    /// `val_loss` and, with a binding loss, its mean and accuracy on the validation captions
+    /// `val_loss` and, with auxiliary losses, their means and accuracies on the validation set
     /// (`val_binding_accuracy`: how well the text encoder's vectors bind on held-out captions).
     func validationFigures() throws -> [(String, Float)] {
         let pass = try validationPass()
-        guard let binding = pass.binding else { return [("val_loss", pass.loss)] }
-        return [("val_loss", pass.loss), ("val_binding_loss", binding.meanLoss), ("val_binding_accuracy", binding.accuracy)]
+        return [("val_loss", pass.loss)] + auxiliaryFigures(prefix: "val_", binding: pass.binding, layout: pass.layout)
     }
 
-    private func validationPass() throws -> (loss: Float, binding: BindingTally?) {
-        guard let v = validation else { return (.nan, nil) }
+    private func validationPass() throws -> (loss: Float, binding: ClassifierTally, layout: ClassifierTally) {
+        guard let v = validation else { return (.nan, ClassifierTally(), ClassifierTally()) }
         let b = options.batchSize, count = v.targets.dim(0)
-        let binding = validationBinding.map { BindingBatch(labels: $0.labels, gradientScale: 0) }
-        var sum = 0.0, start = 0, tally = BindingTally()
+        let binding = validationBinding.map { TokenLabels(labels: $0.labels, gradientScale: 0) }
+        var layout: TokenLabels?
+        if let validationLayout {
+            var labels = [Int32](repeating: BindingLabels.none, count: validationLayout.labels.count)
+            _ = Self.gateLayoutLabels(validationLayout, rows: Array(0 ..< count), timesteps: v.timesteps,
+                                      maxTime: configuration.layoutMaxTime, into: &labels)
+            layout = TokenLabels(labels: labels, gradientScale: 0)
+        }
+        var sum = 0.0, start = 0, bindingTally = ClassifierTally(), layoutTally = ClassifierTally()
         while start < count {
             let end = min(start + b, count)
             let loss = try dataParallel.primary.loss(rows: start ..< end, xt: v.xt, timesteps: v.timesteps, target: v.velocity,
                                                      batchIDs: v.ids, batchMask: v.mask, textTokens: configuration.textTokens,
-                                                     dVelocity: nil, binding: binding)
+                                                     dVelocity: nil, binding: binding, layout: layout)
             sum += Double(loss) * Double(end - start)
-            tally = tally + dataParallel.primary.bindingTally
+            bindingTally = bindingTally + dataParallel.primary.bindingTally
+            layoutTally = layoutTally + dataParallel.primary.layoutTally
             start = end
         }
-        return (Float(sum / Double(count)), binding == nil ? nil : tally)
+        return (Float(sum / Double(count)), bindingTally, layoutTally)
     }
 
     /// Writes the EMA weights (or the current ones without EMA) as model parts into `directory`:

@@ -52,7 +52,7 @@ struct GeneratorFixture {
     }
 
     func trainer(directory: URL, steps: Int, batchSize: Int = 8, resume: Bool = false, width: Int = 32, depth: Int = 1,
-                 textTokens: Int = 8, textPositions: Bool = false, bindingWeight: Float = 0, learningRate: Float = 3e-3,
+                 textTokens: Int = 8, textPositions: Bool = false, bindingWeight: Float = 0, layoutWeight: Float = 0, learningRate: Float = 3e-3,
                  initialWeights: GeneratorInitialWeights? = nil, replicas: Int = 1) throws -> GeneratorTrainer {
         var configuration = GeneratorConfiguration()
         configuration.width = width; configuration.depth = depth; configuration.heads = 2
@@ -61,6 +61,8 @@ struct GeneratorFixture {
         configuration.textPositions = textPositions
         configuration.validationImages = 16
         configuration.bindingWeight = bindingWeight
+        configuration.layoutWeight = layoutWeight
+        configuration.layoutMaxTime = 0.9
         var options = TrainingOptions(steps: steps, batchSize: batchSize, learningRate: learningRate, warmupSteps: 2)
         options.emaDecay = 0.9
         options.validationInterval = 10
@@ -165,15 +167,18 @@ struct GeneratorFixture {
         }
     }
 
-    @Test(arguments: [Float(0), 0.5]) func dataParallelStepsMatchTheOneModelSteps(bindingWeight: Float) throws {
+    /// Without auxiliary losses, and with the binding and layout losses.
+    @Test(arguments: [Float(0), 0.5]) func dataParallelStepsMatchTheOneModelSteps(auxiliaryWeight: Float) throws {
+        let bindingWeight = auxiliaryWeight, layoutWeight = auxiliaryWeight
         let fixture = GeneratorFixture.shared
         let oneRun = try TestPaths.temporaryDirectory("generator-one-model")
         let twoRun = try TestPaths.temporaryDirectory("generator-two-models")
         defer { try? FileManager.default.removeItem(at: oneRun); try? FileManager.default.removeItem(at: twoRun) }
         // An odd batch splits into unequal shards (2 and 3 rows); positions add a shared parameter.
-        let one = try fixture.trainer(directory: oneRun, steps: 3, batchSize: 5, textPositions: true, bindingWeight: bindingWeight)
+        let one = try fixture.trainer(directory: oneRun, steps: 3, batchSize: 5, textPositions: true, bindingWeight: bindingWeight,
+                                      layoutWeight: layoutWeight)
         let two = try fixture.trainer(directory: twoRun, steps: 3, batchSize: 5, textPositions: true, bindingWeight: bindingWeight,
-                                      replicas: 2)
+                                      layoutWeight: layoutWeight, replicas: 2)
         try one.train()
         try two.train()
         for (a, b) in zip(one.losses, two.losses) { #expect(abs(a - b) <= 1e-4 * a, "\(one.losses) against \(two.losses)") }
@@ -189,6 +194,9 @@ struct GeneratorFixture {
         let bindingOne = one.dataParallel.bindingTally, bindingTwo = two.dataParallel.bindingTally
         #expect(bindingOne.count == bindingTwo.count && (bindingOne.count > 0) == (bindingWeight > 0))
         #expect(abs(bindingOne.lossSum - bindingTwo.lossSum) <= 1e-5 * bindingOne.lossSum)
+        let layoutOne = one.dataParallel.layoutTally, layoutTwo = two.dataParallel.layoutTally
+        #expect(layoutOne.count == layoutTwo.count && (layoutOne.count > 0) == (layoutWeight > 0))
+        #expect(abs(layoutOne.lossSum - layoutTwo.lossSum) <= 1e-5 * layoutOne.lossSum)
         // The second copy did its share (its gradients are its own rows', not yet the sum).
         let second = try #require(two.dataParallel.replicas.last)
         #expect(two.dataParallel.replicas.count == 2 && second.parameters.contains { $0.grad.values.contains { $0 != 0 } })
@@ -366,6 +374,9 @@ struct GeneratorFixture {
         let binding = try runner.run(["train", "generator", "--data", fixture.train.path, "--val-data", fixture.validation.path,
                                       "--fae", fixture.fae.path, "--out", partial.appendingPathComponent("run").path, "--binding-loss=-0.5"])
         #expect(binding.status != 0 && binding.stderr.contains("--binding-loss must be 0 or more, got -0.5"), "\(binding.stderr)")
+        let layout = try runner.run(["train", "generator", "--data", fixture.train.path, "--val-data", fixture.validation.path,
+                                     "--fae", fixture.fae.path, "--out", partial.appendingPathComponent("run").path, "--layout-max-time", "0"])
+        #expect(layout.status != 0 && layout.stderr.contains("--layout-max-time must be in (0, 1], got 0.0"), "\(layout.stderr)")
         let initFrom = try runner.run(["train", "generator", "--data", fixture.train.path, "--val-data", fixture.validation.path,
                                        "--fae", fixture.fae.path, "--out", partial.appendingPathComponent("run").path,
                                        "--init-from", "/nonexistent/model"])
@@ -396,8 +407,9 @@ extension TrainGeneratorCommandTests {
             #expect(exported.textPositions == flags.isEmpty)
         }
         // The binding loss labels the captions with the shipped grammar.
-        let binding = try train(root.appendingPathComponent("binding"), ["--binding-loss", "0.5"])
+        let binding = try train(root.appendingPathComponent("binding"), ["--binding-loss", "0.5", "--layout-loss", "0.5"])
         #expect(binding.status == 0 && binding.stderr.contains(" of 48 captions name a colour-shape pair"), "\(binding.stderr)")
+        #expect(binding.stderr.contains("layout loss: every image token of the 48 training scenes labelled"), "\(binding.stderr)")
         // A run without positions resumes only with the flag it was made with, and the error says so.
         let split = root.appendingPathComponent("split")
         let refused = try train(split, ["--steps", "3", "--resume"])

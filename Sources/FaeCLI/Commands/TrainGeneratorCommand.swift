@@ -54,6 +54,11 @@ struct TrainGeneratorCommand: ParsableCommand {
     @Option(name: .customLong("binding-loss"),
             help: "Weight of the binding loss: a linear head on the text encoder's output must name, at each colour and shape word of a caption, the colour-shape pair of its object (labels from the shapes grammar's parse; the head is not exported). 0: off.")
     var bindingLoss: Float = GeneratorConfiguration().bindingWeight
+    @Option(name: .customLong("layout-loss"),
+            help: "Weight of the layout loss: a linear head on the generator's last image hidden states must name, at each image token, the colour-shape pair of the object drawn there or background (labels from the data's scenes; the head is not exported). 0: off.")
+    var layoutLoss: Float = GeneratorConfiguration().layoutWeight
+    @Option(name: .customLong("layout-max-time"), help: "The layout loss applies to samples with a time t at most this (t = 1 is pure noise).")
+    var layoutMaxTime: Float = GeneratorConfiguration().layoutMaxTime
     @Option(help: "EMA decay of the weights that are exported.") var ema: Float = 0.999
     @Option(name: .customLong("cfg-dropout"), help: "Fraction of captions replaced by the empty prompt.") var cfgDropout: Float = 0.1
     @Option(help: "Time shift a (default: sqrt(tokens * channels / 4096)).") var shift: Double?
@@ -95,6 +100,8 @@ struct TrainGeneratorCommand: ParsableCommand {
         configuration.textPositions = textPositions
         configuration.textDropout = cfgDropout
         configuration.bindingWeight = bindingLoss
+        configuration.layoutWeight = layoutLoss
+        configuration.layoutMaxTime = layoutMaxTime
         configuration.shift = shift
         var options = TrainingOptions(steps: steps, batchSize: batchSize, learningRate: lr, warmupSteps: warmup)
         options.emaDecay = ema
@@ -116,7 +123,7 @@ struct TrainGeneratorCommand: ParsableCommand {
             let train = try Self.openDataset(data, option: "--data", imageSize: size, threads: threads)
             let validation = try Self.openDataset(valData, option: "--val-data", imageSize: size, threads: threads)
             let replicas = dataParallel && !exportOnly ? min(threads, batchSize) : 1
-            let grammar = bindingLoss > 0 ? try ShapesGrammar.load(from: ResourceLocator.promptsDirectory()) : nil
+            let grammar = bindingLoss > 0 || layoutLoss > 0 ? try ShapesGrammar.load(from: ResourceLocator.promptsDirectory()) : nil
             let trainer = try GeneratorTrainer(configuration: configuration, options: options, train: train, validation: validation,
                                                fae: autoencoder, tokenizer: spm, directory: runURL,
                                                resume: resume || exportOnly, threads: threads,

@@ -83,10 +83,18 @@ public final class MMDiT: Module {
         return finalLinear.forward(modulated)                                 // (B, N, d)
     }
 
+    /// The image stream's hidden states after the last block, RMS-normalised as the output layer
+    /// reads them (before its modulation), (B, N, W) of the last forward: for auxiliary losses of
+    /// training (`backward`'s `dImageHidden`).
+    public var imageHidden: Tensor? {
+        lastImage.map { finalNormSlot.tensor($0.dim(0), $0.dim(1), config.width) }
+    }
+
     /// dVelocity (B, N, d) -> gradient of the text hidden states (B, T, Ct) (model-owned).
-    /// Accumulates every parameter gradient.
+    /// Accumulates every parameter gradient; `dImageHidden` (B, N, W) is an extra gradient of the
+    /// loss with respect to `imageHidden`.
     @discardableResult
-    public func backward(_ dy: Tensor) -> Tensor {
+    public func backward(_ dy: Tensor, dImageHidden: Tensor? = nil) -> Tensor {
         guard let hi = lastImage, let mod = finalModulationOut else { preconditionFailure("MMDiT.backward before forward") }
         let b = hi.dim(0), n = hi.dim(1), w = config.width
         let dSiluC = dSiluCSlot.tensor(b, w)
@@ -99,6 +107,7 @@ public final class MMDiT: Module {
                              dx: dNormed, dShift: .init(chunk: 0, width: w, of: dMod), dScale: .init(chunk: 1, width: w, of: dMod),
                              accumulate: false)
         let dImage = dImageSlot.tensor(b, n, w)
+        if let dImageHidden { Ops.accumulate(dImageHidden, into: dNormed) }
         Ops.rmsNormBackward(dy: dNormed, x: hi, weight: ones, rstd: finalRstdSlot.tensor(b * n), dx: dImage, dWeight: nil, accumulate: false)
         finalModulation.backward(dMod, accumulateInto: dSiluC)
         var dht: Tensor? = nil, dhi = dImage

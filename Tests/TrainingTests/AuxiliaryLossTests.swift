@@ -46,39 +46,71 @@ import Tokenizer
     }
 }
 
-@Suite(.serialized) struct BindingLossTrainingTests {
-    @Test func theTextEncoderGetsTheGradientOfTheWeightedBindingLoss() throws {
+@Suite struct LayoutLabelsTests {
+    @Test func labelsTheTokensWhoseCentresAnObjectCovers() throws {
+        let grammar = try ShapesGrammar.load(from: TestPaths.repositoryRoot.appendingPathComponent("prompts"))
+        func named(_ name: String) -> NamedColor { grammar.colors.first { $0.name == name }! }
+        let small = grammar.sizes.first { $0.name == "small" }!, large = grammar.sizes.first { $0.name == "large" }!
+        let scene = Scene(imageSize: 64, cellCenters: [11, 32, 53], background: grammar.backgrounds[0], objects: [
+            SceneObject(shape: .circle, color: named("red"), size: small, cell: GridCell(row: 0, column: 0)),
+            SceneObject(shape: .cross, color: named("pink"), size: large, cell: GridCell(row: 1, column: 2)),
+        ])
+        let row = LayoutLabels.row(of: scene, grid: 8, grammar: grammar)
+        let circle = Int32(0 * 5 + 0), cross = Int32(7 * 5 + 4), background = Int32(40)
+        // The small circle's box is x, y in [6, 17): only token centre 12 (row 1, column 1). The large
+        // cross at (53, 32) covers [44, 62) x [23, 41): columns 5-7 (44 <= 44, 52, 60 < 62), rows 3-4.
+        var expected = [Int32](repeating: background, count: 64)
+        expected[1 * 8 + 1] = circle
+        for r in 3 ... 4 { for c in 5 ... 7 { expected[r * 8 + c] = cross } }
+        #expect(row == expected)
+    }
+}
+
+@Suite(.serialized) struct AuxiliaryLossTrainingTests {
+    @Test func theGradientsAreThoseOfTheWeightedAuxiliaryLosses() throws {
         let fixture = GeneratorFixture.shared
-        let run = try TestPaths.temporaryDirectory("generator-binding-gradient")
+        let run = try TestPaths.temporaryDirectory("generator-auxiliary-gradient")
         defer { try? FileManager.default.removeItem(at: run) }
-        let weight: Float = 0.5
-        let trainer = try fixture.trainer(directory: run, steps: 3, batchSize: 4, bindingWeight: weight)
+        // Weights this large make the auxiliary losses' share of each gradient large enough to check.
+        let bindingWeight: Float = 2, layoutWeight: Float = 3
+        let trainer = try fixture.trainer(directory: run, steps: 3, batchSize: 4, bindingWeight: bindingWeight, layoutWeight: layoutWeight)
         try trainer.train()             // every parameter leaves adaLN-Zero's zero start
         let replica = trainer.dataParallel.primary
-        let head = try #require(replica.bindingHead)
+        let bindingHead = try #require(replica.bindingHead), layoutHead = try #require(replica.layoutHead)
+        // Random heads, so their gradients into the models are large enough to check.
+        var rng = RandomGenerator(seed: 11)
+        bindingHead.linear.initialize(&rng)
+        layoutHead.linear.initialize(&rng)
 
         let captions = ["a pink plus sign on the right of a blue diamond", "two red circles", "a circle and a green square"]
         let t = trainer.configuration.textTokens, b = captions.count, config = replica.mmdit.config
         let text = trainer.textBatchEncoder.encode(captions)
         let labels = BindingLabels(captions: captions, tokenizer: trainer.textBatchEncoder.tokenizer, maxTokens: t, grammar: fixture.grammar)
-        let count = labels.labels.filter { $0 != BindingLabels.none }.count
-        #expect(count == 3 + 2 + 2)   // pink plus sign (its diamond is cut at 8 tokens), red circles, green square
-        var rng = RandomGenerator(seed: 11)
+        let bindingCount = labels.labels.filter { $0 != BindingLabels.none }.count
+        #expect(bindingCount == 3 + 2 + 2)   // pink plus sign (its diamond is cut at 8 tokens), red circles, green square
+        var layoutLabels: [Int32] = []
+        for k in 0 ..< b * config.imageTokens { layoutLabels.append(k % 3 == 0 ? BindingLabels.none : Int32(k % 41)) }
+        let layoutCount = layoutLabels.filter { $0 != BindingLabels.none }.count
         let xt = Tensor(zeros: [b, config.imageTokens, config.latentChannels]), target = Tensor(zeros: xt.shape)
         rng.fillNormal(xt, std: 1)
         rng.fillNormal(target, std: 1)
         let timesteps = try Tensor(shape: [b], values: [0.3, 0.6, 0.9]), dVelocity = Tensor(zeros: xt.shape)
-        let binding = BindingBatch(labels: labels.labels, gradientScale: weight / Float(count))
+        let binding = TokenLabels(labels: labels.labels, gradientScale: bindingWeight / Float(bindingCount))
+        let layout = TokenLabels(labels: layoutLabels, gradientScale: layoutWeight / Float(layoutCount))
         func total(_ dVelocity: Tensor?) throws -> Double {
             let flow = try replica.loss(rows: 0 ..< b, xt: xt, timesteps: timesteps, target: target, batchIDs: text.ids,
-                                        batchMask: text.mask, textTokens: t, dVelocity: dVelocity, binding: binding)
-            return Double(flow) + Double(weight) * replica.bindingTally.lossSum / Double(count)
+                                        batchMask: text.mask, textTokens: t, dVelocity: dVelocity, binding: binding, layout: layout)
+            return Double(flow) + Double(bindingWeight) * replica.bindingTally.lossSum / Double(bindingCount)
+                + Double(layoutWeight) * replica.layoutTally.lossSum / Double(layoutCount)
         }
         for parameter in replica.parameters { parameter.zeroGrad() }
         _ = try total(dVelocity)
-        #expect(replica.bindingTally.count == count)
-        let checked = replica.textEncoder.namedParameters(prefix: "").map(\.1) + head.namedParameters(prefix: "").map(\.1)
-        let failures = GradientCheck.check(checked.map(\.value.buffer), analytic: checked.map(\.grad.values), maxChecksPerInput: 6) {
+        #expect(replica.bindingTally.count == bindingCount && replica.layoutTally.count == layoutCount)
+        // The text encoder gets both losses' gradients, the last MMDiT block's image stream the layout loss's.
+        let checked = replica.textEncoder.namedParameters(prefix: "").map(\.1)
+            + replica.mmdit.blocks.last!.namedParameters(prefix: "").filter { $0.0.hasPrefix("image.") }.map(\.1)
+            + bindingHead.namedParameters(prefix: "").map(\.1) + layoutHead.namedParameters(prefix: "").map(\.1)
+        let failures = GradientCheck.check(checked.map(\.value.buffer), analytic: checked.map(\.grad.values), maxChecksPerInput: 4) {
             (try? total(nil)) ?? .nan
         }
         #expect(failures.isEmpty, "\(failures)")
