@@ -5,12 +5,10 @@ import Tokenizer
 /// caption's `TextBatchEncoder` row: at every piece of an object's colour phrase and of its shape
 /// phrase, the object's (colour, shape) pair as one class (`colour * shapes + shape`), so the text
 /// encoder's vector at "circle" must say which colour the caption gives that circle, and at "red"
-/// which shape is red; `BindingLabels.none` elsewhere. Objects named without a colour get none.
+/// which shape is red; `TokenLabels.unlabelled` elsewhere. Objects named without a colour get none.
 /// The phrases come from the caption grammar's parse; captions it cannot parse, and captions whose
 /// SentencePiece pieces do not spell them out character for character, are left unlabelled.
 struct BindingLabels {
-    static let none: Int32 = -1
-
     /// Colours x shapes of the grammar.
     let classes: Int
     /// (captions, T) row-major, T = `maxTokens`.
@@ -27,7 +25,7 @@ struct BindingLabels {
         labels.reserveCapacity(captions.count * maxTokens)
         var labelledCaptions = 0
         for caption in captions {
-            var row = [Int32](repeating: Self.none, count: maxTokens)
+            var row = [Int32](repeating: TokenLabels.unlabelled, count: maxTokens)
             if let phrases = try? parser.parseWithPhrases(caption).phrases,
                let pieces = Self.pieceCharacters(of: caption, tokenizer: tokenizer) {
                 for phrase in phrases {
@@ -41,7 +39,7 @@ struct BindingLabels {
                     }
                 }
             }
-            if row.contains(where: { $0 != Self.none }) { labelledCaptions += 1 }
+            if row.contains(where: { $0 != TokenLabels.unlabelled }) { labelledCaptions += 1 }
             labels += row
         }
         self.labels = labels

@@ -112,6 +112,9 @@ final class GeneratorReplica {
 /// gradient scale of one labelled token: the loss weight over the batch's labelled tokens, so the
 /// shards' gradients add up to the gradient of weight * the batch's mean loss.
 struct TokenLabels {
+    /// The label of a token with nothing to predict (`Ops.softmaxCrossEntropy` skips it).
+    static let unlabelled: Int32 = -1
+
     var labels: [Int32]
     var gradientScale: Float
 }

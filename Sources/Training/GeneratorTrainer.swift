@@ -220,8 +220,8 @@ public final class GeneratorTrainer {
         dVelocity = Tensor(zeros: [b, tokens, channels])
         ids = [Int32](repeating: 0, count: b * t)
         mask = [Int32](repeating: 0, count: b * t)
-        bindingLabels = [Int32](repeating: BindingLabels.none, count: trainBinding == nil ? 0 : b * t)
-        layoutLabels = [Int32](repeating: BindingLabels.none, count: trainLayout == nil ? 0 : b * tokens)
+        bindingLabels = [Int32](repeating: TokenLabels.unlabelled, count: trainBinding == nil ? 0 : b * t)
+        layoutLabels = [Int32](repeating: TokenLabels.unlabelled, count: trainLayout == nil ? 0 : b * tokens)
         losses.reserveCapacity(options.steps)
     }
 
@@ -264,8 +264,8 @@ public final class GeneratorTrainer {
                         // The empty caption names nothing, so a dropped row has no binding labels.
                         guard let labels = trainBinding?.labels else { continue }
                         for k in 0 ..< t {
-                            dstLabels[r * t + k] = drop ? BindingLabels.none : labels[index * t + k]
-                            if dstLabels[r * t + k] != BindingLabels.none { labelled += 1 }
+                            dstLabels[r * t + k] = drop ? TokenLabels.unlabelled : labels[index * t + k]
+                            if dstLabels[r * t + k] != TokenLabels.unlabelled { labelled += 1 }
                         }
                     }
                 }
@@ -296,7 +296,7 @@ public final class GeneratorTrainer {
                 for (r, index) in rows.enumerated() {
                     let keep = timesteps.pointer[r] <= maxTime
                     for k in 0 ..< tokens {
-                        destination[r * tokens + k] = keep ? source[index * tokens + k] : BindingLabels.none
+                        destination[r * tokens + k] = keep ? source[index * tokens + k] : TokenLabels.unlabelled
                     }
                     if keep { labelled += tokens }
                 }
@@ -337,7 +337,7 @@ public final class GeneratorTrainer {
         let binding = validationBinding.map { TokenLabels(labels: $0.labels, gradientScale: 0) }
         var layout: TokenLabels?
         if let validationLayout {
-            var labels = [Int32](repeating: BindingLabels.none, count: validationLayout.labels.count)
+            var labels = [Int32](repeating: TokenLabels.unlabelled, count: validationLayout.labels.count)
             _ = Self.gateLayoutLabels(validationLayout, rows: Array(0 ..< count), timesteps: v.timesteps,
                                       maxTime: configuration.layoutMaxTime, into: &labels)
             layout = TokenLabels(labels: labels, gradientScale: 0)

@@ -24,7 +24,7 @@ import Tokenizer
         let caption = "a pink plus sign on the right of a small blue diamond"
         #expect(tokenizer.pieces(caption) == ["▁a", "▁pink", "▁plus", "▁sign", "▁on", "▁the", "▁right", "▁of", "▁a", "▁small", "▁blue", "▁diamond"])
         let labels = BindingLabels(captions: [caption], tokenizer: tokenizer, maxTokens: 16, grammar: grammar)
-        let n = BindingLabels.none, cross = pair("pink", .cross), diamond = pair("blue", .diamond)
+        let n = TokenLabels.unlabelled, cross = pair("pink", .cross), diamond = pair("blue", .diamond)
         #expect(labels.classes == 8 * 5 && labels.labelledCaptions == 1)
         #expect(labels.labels == [n, cross, cross, cross, n, n, n, n, n, n, diamond, diamond, n, n, n, n])
     }
@@ -33,7 +33,7 @@ import Tokenizer
         let captions = ["two red circles", "a circle and a blue square", "a red circle wearing a hat", "a  red circle",
                         "a pink plus sign on the right of a small blue diamond"]
         let labels = BindingLabels(captions: captions, tokenizer: tokenizer, maxTokens: 4, grammar: grammar)
-        let n = BindingLabels.none
+        let n = TokenLabels.unlabelled
         let rows = stride(from: 0, to: labels.labels.count, by: 4).map { Array(labels.labels[$0 ..< $0 + 4]) }
         #expect(rows[0] == [n, pair("red", .circle), pair("red", .circle), n])     // "▁two ▁red ▁circles </s>"
         #expect(rows[1] == [n, n, n, n])                                              // the circle has no colour; the square is cut
@@ -86,11 +86,11 @@ import Tokenizer
         let t = trainer.configuration.textTokens, b = captions.count, config = replica.mmdit.config
         let text = trainer.textBatchEncoder.encode(captions)
         let labels = BindingLabels(captions: captions, tokenizer: trainer.textBatchEncoder.tokenizer, maxTokens: t, grammar: fixture.grammar)
-        let bindingCount = labels.labels.filter { $0 != BindingLabels.none }.count
+        let bindingCount = labels.labels.filter { $0 != TokenLabels.unlabelled }.count
         #expect(bindingCount == 3 + 2 + 2)   // pink plus sign (its diamond is cut at 8 tokens), red circles, green square
         var layoutLabels: [Int32] = []
-        for k in 0 ..< b * config.imageTokens { layoutLabels.append(k % 3 == 0 ? BindingLabels.none : Int32(k % 41)) }
-        let layoutCount = layoutLabels.filter { $0 != BindingLabels.none }.count
+        for k in 0 ..< b * config.imageTokens { layoutLabels.append(k % 3 == 0 ? TokenLabels.unlabelled : Int32(k % 41)) }
+        let layoutCount = layoutLabels.filter { $0 != TokenLabels.unlabelled }.count
         let xt = Tensor(zeros: [b, config.imageTokens, config.latentChannels]), target = Tensor(zeros: xt.shape)
         rng.fillNormal(xt, std: 1)
         rng.fillNormal(target, std: 1)
