@@ -11,7 +11,6 @@ import ShapesWorld
 struct LayoutLabels {
     /// Colours x shapes + background.
     let classes: Int
-    var background: Int32 { Int32(classes - 1) }
     /// (images, grid * grid) row-major, rows of tokens in the MMDiT's order.
     let labels: [Int32]
 
