@@ -30,6 +30,19 @@ public struct ShapeBenchScore: Equatable, Sendable, CustomStringConvertible {
         return accuracies.isEmpty ? 0 : accuracies.reduce(0, +) / Double(accuracies.count)
     }
 
+    /// Standard error of `overall`, each image counted as an independent pass-or-fail draw:
+    /// sqrt(sum over categories of p (1 - p) / n) / categories. For a fixed prompt set this bounds
+    /// the spread from seed to seed from above (prompts of unequal difficulty pass or fail more
+    /// predictably than the binomial assumes); two models judged on the same prompts and seeds are
+    /// compared more tightly image by image (`scripts/compare_shapebench.py`).
+    public var standardError: Double {
+        let variances = ShapeBenchCategory.allCases.compactMap { category -> Double? in
+            guard let p = accuracy(category), let n = total[category] else { return nil }
+            return p * (1 - p) / Double(n)
+        }
+        return variances.isEmpty ? 0 : variances.reduce(0, +).squareRoot() / Double(variances.count)
+    }
+
     public var description: String {
         let parts = ShapeBenchCategory.allCases.compactMap { category in
             accuracy(category).map { "\(category.rawValue) \(String(format: "%.3f", $0))" }

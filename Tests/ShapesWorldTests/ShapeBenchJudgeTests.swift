@@ -62,4 +62,19 @@ import Testing
     #expect(score.failures == [.single: [.shape: 1]])
     #expect(score.overall == 0.75)
     #expect(score.accuracy(.novel) == nil)
+    // single: 0.5 * 0.5 / 2; counting: 1 * 0 / 1; two categories.
+    #expect(abs(score.standardError - (0.125).squareRoot() / 2) < 1e-12)
+}
+
+@Test func standardErrorShrinksWithTheSquareRootOfTheImages() {
+    func score(passes: Int, fails: Int) -> ShapeBenchScore {
+        var score = ShapeBenchScore()
+        for _ in 0..<passes { score.record(.twoObjects, failure: nil) }
+        for _ in 0..<fails { score.record(.twoObjects, failure: .objectCount) }
+        return score
+    }
+    let small = score(passes: 3, fails: 7), large = score(passes: 300, fails: 700)
+    #expect(abs(small.standardError - (0.21 / 10).squareRoot()) < 1e-12)
+    #expect(abs(small.standardError / large.standardError - 10) < 1e-9)
+    #expect(ShapeBenchScore().standardError == 0)
 }

@@ -59,7 +59,7 @@ import TextToImage
             try pipeline.generate(prompts: prompts, seeds: seeds, configuration: PipelineTests.fast)
         })
         let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any]
-        #expect(Set(json?.keys.map { $0 } ?? []) == ["overall", "categories", "failures", "fd", "images", "seconds"])
+        #expect(Set(json?.keys.map { $0 } ?? []) == ["overall", "categories", "failures", "standard_error", "fd", "images", "seconds"])
         // Every rejected image has one failure kind, so the kinds add up to the misses.
         let failed = report.score.failures.values.flatMap(\.values).reduce(0, +)
         let misses = report.score.total.map { $0.value - (report.score.correct[$0.key] ?? 0) }.reduce(0, +)

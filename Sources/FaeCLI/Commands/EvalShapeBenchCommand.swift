@@ -40,7 +40,7 @@ struct EvalShapeBenchCommand: ParsableCommand {
     @Option(help: "Also save the images here (<prompt index>-<sample>.png).") var out: String?
     @Option(help: "Also write one JSON line per image here: the verdict and the objects the scene parser found.") var details: String?
     @OptionGroup var threadOption: ThreadOption
-    @Flag(help: "Print machine-readable JSON (keys: overall, categories, failures, fd, images, seconds).") var json = false
+    @Flag(help: "Print machine-readable JSON (keys: overall, categories, failures, standard_error, fd, images, seconds).") var json = false
 
     func validate() throws {
         guard (1...1_000).contains(samples) else { throw CLIError("--samples must be between 1 and 1000, got \(samples)") }
@@ -123,7 +123,8 @@ struct EvalShapeBenchCommand: ParsableCommand {
             let why = failures.isEmpty ? "" : "   failed: " + failures.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
             print("  " + category.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0) + String(format: "%.3f", accuracy) + why)
         }
-        print("  " + "overall".padding(toLength: 18, withPad: " ", startingAt: 0) + String(format: "%.3f", report.overall))
+        print("  " + "overall".padding(toLength: 18, withPad: " ", startingAt: 0) + String(format: "%.3f", report.overall)
+              + String(format: "   (standard error %.3f, images counted as independent draws)", report.standardError))
         print("  FD (mean-pooled encoder patch tokens vs reference renders): " + (report.fd.map { String(format: "%.4f", $0) } ?? "n/a"))
     }
 
