@@ -91,8 +91,8 @@ eval-fae: release
 
 # Issue 5: the generator on the FAE latents (needs model-fae), then ShapeBench and render speed.
 # 8000 steps keep `make model` within its 3-hour budget (2 h 15 min end to end in session 12, reaching
-# ShapeBench 0.41); the shipped generator trained for 29500 (docs/training.md): `make model
-# GEN_STEPS=20000` takes about 1 h 40-50 min more. The paper's time
+# ShapeBench 0.41); the shipped generator trained for 29500, then 14000 steps with --binding-loss 0.1
+# (docs/training.md): `make model GEN_STEPS=20000` takes about 1 h 40-50 min more. The paper's time
 # shift 2.5 from the first step learns about twice as fast per step as shift 1 did, and the text
 # stream's learned positions (the default since session 10) led in one pair of runs, a lead a second
 # run did not reproduce (docs/training.md).
