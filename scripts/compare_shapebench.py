@@ -8,7 +8,8 @@ both runs must use the same prompt file, seeds and samples. Each model's categor
 overall score (the mean of the categories, as `eval shapebench` computes it) are printed with the
 difference A - B and its standard error. The paired error uses the per-image differences, so the
 prompts' own difficulty, which both models share, drops out: it is smaller than the error of each
-score alone, and it is what says whether A beats B on this benchmark.
+score alone, and it is what says whether A beats B on this benchmark. Each score's own standard
+error (the one `eval shapebench` prints) follows.
 """
 import argparse
 import json
@@ -69,6 +70,12 @@ def main():
     overall_b = mean([mean([y for _, y in p]) for p in by_category.values()])
     overall_se = math.sqrt(sum(diff_variances)) / count
     print(f"{'overall':18} {len(a):5d} {overall_a:8.3f} {overall_b:8.3f} {overall_a - overall_b:+8.3f} {overall_se:10.3f}")
+    # Each score's own standard error, as `eval shapebench` prints it (images as independent draws).
+    own = []
+    for side in (0, 1):
+        accuracies = [(mean([pair[side] for pair in pairs]), len(pairs)) for pairs in by_category.values()]
+        own.append(math.sqrt(sum(p * (1 - p) / n for p, n in accuracies)) / count)
+    print(f"standard error of each overall (images as independent draws): {name_a} {own[0]:.3f}, {name_b} {own[1]:.3f}")
 
 
 if __name__ == "__main__":

@@ -120,9 +120,9 @@ struct TokenLabels {
 }
 
 extension TokenClassifier {
-    /// `evaluate` on `rows` of a batch: `hidden` holds those rows, `batch` every row's labels.
+    /// `evaluate` on `rows` of a batch: `hidden` (rows, tokens, W) holds those rows, `batch` every row's labels.
     func evaluate(hidden: Tensor, rows: Range<Int>, of batch: TokenLabels, training: Bool) -> ClassifierTally {
-        let perRow = hidden.count / hidden.dim(0) / hidden.dim(2)
+        let perRow = hidden.dim(1)
         return batch.labels.withUnsafeBufferPointer { all in
             evaluate(hidden: hidden, labels: UnsafeBufferPointer(rebasing: all[rows.lowerBound * perRow ..< rows.upperBound * perRow]),
                      gradientScale: training ? batch.gradientScale : nil)
