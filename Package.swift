@@ -8,6 +8,15 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "fae-t2i", targets: ["FaeCLI"]),
+        .library(name: "ImageCodec", targets: ["ImageCodec"]),
+        .library(name: "ShapesWorld", targets: ["ShapesWorld"]),
+        .library(name: "Dataset", targets: ["Dataset"]),
+        .library(name: "TensorEngine", targets: ["TensorEngine"]),
+        .library(name: "Models", targets: ["Models"]),
+        .library(name: "Sampler", targets: ["Sampler"]),
+        .library(name: "TextToImage", targets: ["TextToImage"]),
+        .library(name: "JobQueue", targets: ["JobQueue"]),
+        .library(name: "Tokenizer", targets: ["Tokenizer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -50,7 +59,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Worker", dependencies: [
-            "JobQueue", "ShapesWorld", "ImageCodec", "TextToImage", "Sampler",
+            "JobQueue", "ShapesWorld", "ImageCodec", "TextToImage", "Sampler", "TensorEngine",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),

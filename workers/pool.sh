@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # Runs N fae-t2i workers and restarts any that dies; SIGTERM or SIGINT stops them all
-# gracefully (each gives back its job in progress) and waits for them.
+# gracefully (each gives back its job in progress) and waits for them. A worker that gave up on
+# its queue (exit status 69: a damaged database, a full disk) is not restarted: the pool stops
+# the others and exits 1, so the fault is seen instead of looping.
+#
+# Without a thread setting (--threads, $FAE_T2I_THREADS) the workers split this machine's cores
+# between them, so any N is at least as fast as one.
 #
 #   workers/pool.sh 4 [--env FILE] [-- extra worker arguments]
 #
@@ -32,11 +37,12 @@ start() {
 }
 
 stop_all() {
+    local status=${1:-0}
     stopping=1
     echo "pool: stopping ${#pids[@]} workers" >&2
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
-    exit 0
+    exit "$status"
 }
 trap stop_all TERM INT
 
@@ -48,6 +54,11 @@ while [[ $stopping -eq 0 ]]; do
     for slot in "${!pids[@]}"; do
         if ! kill -0 "${pids[$slot]}" 2>/dev/null; then
             wait "${pids[$slot]}" 2>/dev/null; status=$?
+            if [[ $status -eq 69 ]]; then
+                echo "pool: worker $slot (pid ${pids[$slot]}) gave up on its queue; stopping the pool" >&2
+                unset "pids[$slot]"
+                stop_all 1
+            fi
             echo "pool: worker $slot (pid ${pids[$slot]}) exited with status $status; restarting" >&2
             sleep 1
             start "$slot"

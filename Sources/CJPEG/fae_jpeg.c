@@ -45,14 +45,36 @@ static void fae_error_exit(j_common_ptr cinfo) {
     longjmp(((fae_error_manager *)cinfo->err)->jump, 1);
 }
 
-// Warnings (msg_level -1) mean corrupt or truncated data that libjpeg would silently paper over
-// (e.g. gray fill after a premature end of file); we only decode our own outputs, so they are errors.
+// Warnings (msg_level -1) that describe harmless quirks of files which other decoders show as intended
+// are let through. Every other warning means corrupt or missing pixel data that libjpeg would paper
+// over (e.g. grey fill after a premature end of data), so it is an error.
 // Trace messages (msg_level >= 0) are ignored instead of going to stderr.
 static void fae_emit_message(j_common_ptr cinfo, int msg_level) {
-    if (msg_level < 0) {
-        record_libjpeg_message(cinfo, FAE_JPEG_CORRUPT_DATA);
-        longjmp(((fae_error_manager *)cinfo->err)->jump, 1);
+    if (msg_level >= 0) return;
+    switch (cinfo->err->msg_code) {
+    case JWRN_EXTRANEOUS_DATA:  // bytes between segments; the segments themselves are intact
+    case JWRN_JFIF_MAJOR:       // a newer JFIF revision; the layout is unchanged
+    case JWRN_ADOBE_XFORM:      // an unknown transform code; libjpeg assumes YCbCr like other decoders
+    case JWRN_NOT_SEQUENTIAL:   // zeros in SOS fields, written by some baseline encoders
+        return;
+    case JWRN_JPEG_EOF:
+        // libjpeg ran out of data and supplied an end marker. In a single-scan Huffman-coded image,
+        // running short inside the scan is reported next as JWRN_HIT_MARKER, so without that warning
+        // every pixel came from real data and only the end marker was missing. With several scans
+        // (whole scans may be missing) or arithmetic coding (which pads silently) nothing tells.
+        if (cinfo->is_decompressor) {
+            j_decompress_ptr dinfo = (j_decompress_ptr)cinfo;
+            if (!dinfo->progressive_mode && !dinfo->arith_code && dinfo->comps_in_scan > 0 &&
+                dinfo->comps_in_scan == dinfo->num_components) {
+                return;
+            }
+        }
+        break;
+    default:
+        break;
     }
+    record_libjpeg_message(cinfo, FAE_JPEG_CORRUPT_DATA);
+    longjmp(((fae_error_manager *)cinfo->err)->jump, 1);
 }
 
 static void fae_output_message(j_common_ptr cinfo) { (void)cinfo; }
@@ -209,7 +231,22 @@ typedef struct {
     int height;
 } decode_state;
 
-static int decode_run(decode_state *state, const unsigned char *data, size_t size, char *message, size_t capacity) {
+// Picks the smallest scale M/8 whose shorter output side is still >= minimum_side, using libjpeg's own
+// rounding (jpeg_calc_output_dimensions); stays at 8/8 when no smaller scale reaches it.
+static void choose_scale(struct jpeg_decompress_struct *cinfo, int minimum_side) {
+    cinfo->scale_denom = 8;
+    cinfo->scale_num = 8;
+    if (minimum_side <= 0) return;
+    for (unsigned int num = 1; num <= 8; num++) {
+        cinfo->scale_num = num;
+        jpeg_calc_output_dimensions(cinfo);
+        const JDIMENSION shorter = cinfo->output_width < cinfo->output_height ? cinfo->output_width : cinfo->output_height;
+        if (shorter >= (JDIMENSION)minimum_side) return;
+    }
+}
+
+static int decode_run(decode_state *state, const unsigned char *data, size_t size, int minimum_side,
+                      size_t maximum_pixels, char *message, size_t capacity) {
     struct jpeg_decompress_struct cinfo;
     fae_error_manager manager;
     install_error_manager(&manager, message, capacity);
@@ -221,6 +258,18 @@ static int decode_run(decode_state *state, const unsigned char *data, size_t siz
     jpeg_create_decompress(&cinfo);
     jpeg_mem_src(&cinfo, data, (unsigned long)size);
     jpeg_read_header(&cinfo, TRUE);
+
+    // Checked on the header's size, not the scaled output: progressive and multi-scan files keep
+    // every coefficient of the full image in memory (6 bytes per pixel) whatever the output scale.
+    const unsigned long long header_pixels = (unsigned long long)cinfo.image_width * cinfo.image_height;
+    if (header_pixels > maximum_pixels) {
+        if (message != NULL && capacity > 0) {
+            snprintf(message, capacity, "image is %ux%u (%llu pixels), more than the limit of %zu pixels",
+                     (unsigned)cinfo.image_width, (unsigned)cinfo.image_height, header_pixels, maximum_pixels);
+        }
+        jpeg_destroy_decompress(&cinfo);
+        return FAE_JPEG_TOO_LARGE;
+    }
 
     int grayscale = 0;
     switch (cinfo.jpeg_color_space) {
@@ -237,6 +286,7 @@ static int decode_run(decode_state *state, const unsigned char *data, size_t siz
         jpeg_destroy_decompress(&cinfo);
         return FAE_JPEG_UNSUPPORTED_COLOR;
     }
+    choose_scale(&cinfo, minimum_side);
     jpeg_start_decompress(&cinfo);
     const size_t width = cinfo.output_width, height = cinfo.output_height;
     if ((size_t)cinfo.output_components != (grayscale ? 1u : 3u) || width == 0 || height == 0) {
@@ -277,7 +327,7 @@ static int decode_run(decode_state *state, const unsigned char *data, size_t siz
     return FAE_JPEG_OK;
 }
 
-int fae_jpeg_decode_rgb(const unsigned char *data, size_t size,
+int fae_jpeg_decode_rgb(const unsigned char *data, size_t size, int minimum_side, size_t maximum_pixels,
                         unsigned char **out_pixels, int *out_width, int *out_height,
                         char *message, size_t message_capacity) {
     set_message(message, message_capacity, "");
@@ -292,8 +342,12 @@ int fae_jpeg_decode_rgb(const unsigned char *data, size_t size,
         set_message(message, message_capacity, "empty JPEG data");
         return FAE_JPEG_INVALID_ARGUMENT;
     }
+    if (minimum_side < 0) {
+        set_message(message, message_capacity, "minimum side must not be negative");
+        return FAE_JPEG_INVALID_ARGUMENT;
+    }
     decode_state state = {NULL, NULL, 0, 0};
-    int status = decode_run(&state, data, size, message, message_capacity);
+    int status = decode_run(&state, data, size, minimum_side, maximum_pixels, message, message_capacity);
     free(state.row);
     if (status != FAE_JPEG_OK) {
         free(state.pixels);

@@ -15,7 +15,7 @@
 
 #include <png.h>
 
-// Larger sides are refused before any allocation: a hostile header could otherwise ask for gigabytes.
+// The largest side the encoder writes. Decoding limits the pixel count instead (the caller's limit).
 #define FAE_PNG_MAX_SIDE 16384u
 
 typedef struct {
@@ -58,14 +58,33 @@ static void read_from_memory(png_structp png, png_bytep out, size_t length) {
 }
 
 typedef struct {
-    unsigned char *rgba;  // what libpng writes: RGBA8 after the transforms below
-    png_bytep *rows;      // row pointers into rgba
+    unsigned char *rgba;    // what libpng writes: RGBA8 after the transforms below (one row, or all rows if interlaced)
+    png_bytep *rows;        // row pointers into rgba (interlaced images only)
     unsigned char *pixels;  // the RGB8 result
     int width;
     int height;
 } decode_state;
 
-static int decode_run(decode_state *state, read_source *source, char *message, size_t capacity) {
+// Composites `count` RGBA8 pixels over white into RGB8, rounding to nearest: transparent regions of icons
+// and cut-outs become the white background a drawing would have, instead of whatever colour the
+// invisible pixels hold.
+static void composite_over_white(const unsigned char *rgba, unsigned char *rgb, size_t count) {
+    for (size_t i = 0; i < count; i++) {
+        const unsigned char *in = rgba + 4 * i;
+        unsigned char *out = rgb + 3 * i;
+        const unsigned alpha = in[3];
+        if (alpha == 255) {
+            out[0] = in[0];
+            out[1] = in[1];
+            out[2] = in[2];
+        } else {
+            const unsigned white = 255u * (255u - alpha);
+            for (int c = 0; c < 3; c++) out[c] = (unsigned char)((in[c] * alpha + white + 127u) / 255u);
+        }
+    }
+}
+
+static int decode_run(decode_state *state, read_source *source, size_t maximum_pixels, char *message, size_t capacity) {
     error_target target = {message, capacity};
     png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &target, fae_png_error, fae_png_warning);
     if (png == NULL) {
@@ -83,12 +102,24 @@ static int decode_run(decode_state *state, read_source *source, char *message, s
         png_destroy_read_struct(&png, &info, NULL);
         return FAE_PNG_LIBPNG_ERROR;
     }
-    png_set_user_limits(png, FAE_PNG_MAX_SIDE, FAE_PNG_MAX_SIDE);
+    // The pixel-count check below replaces libpng's per-side limit, so that a too large image gets
+    // one message that gives its size and the limit.
+    png_set_user_limits(png, PNG_UINT_31_MAX, PNG_UINT_31_MAX);
     png_set_read_fn(png, source, read_from_memory);
     png_read_info(png, info);
 
     const png_uint_32 width = png_get_image_width(png, info), height = png_get_image_height(png, info);
+    const unsigned long long header_pixels = (unsigned long long)width * height;
+    if (header_pixels > maximum_pixels) {
+        if (message != NULL && capacity > 0) {
+            snprintf(message, capacity, "image is %ux%u (%llu pixels), more than the limit of %zu pixels",
+                     (unsigned)width, (unsigned)height, header_pixels, maximum_pixels);
+        }
+        png_destroy_read_struct(&png, &info, NULL);
+        return FAE_PNG_TOO_LARGE;
+    }
     const int color_type = png_get_color_type(png, info), bit_depth = png_get_bit_depth(png, info);
+    const int interlaced = png_get_interlace_type(png, info) != PNG_INTERLACE_NONE;
     // Everything becomes RGBA8: scale_16 rounds (strip_16 would truncate); tRNS becomes real alpha;
     // opaque images get a 0xFF filler so that one compositing loop handles every case.
     if (bit_depth == 16) png_set_scale_16(png);
@@ -105,41 +136,36 @@ static int decode_run(decode_state *state, read_source *source, char *message, s
         set_message(message, capacity, "unexpected PNG output layout");
         return FAE_PNG_LIBPNG_ERROR;
     }
-    const size_t pixel_count = (size_t)width * (size_t)height;  // <= 2^28 by the user limits
-    state->rgba = malloc(pixel_count * 4);
-    state->rows = malloc((size_t)height * sizeof(png_bytep));
+    const size_t pixel_count = (size_t)header_pixels;  // <= maximum_pixels
+    const size_t row_pixels = (size_t)width;
+    // Interlaced passes revisit every row, so they need the whole RGBA image; otherwise one RGBA row
+    // at a time is composited straight into the result, which saves 4 bytes per pixel.
+    state->rgba = malloc(interlaced ? pixel_count * 4 : row_pixels * 4);
+    state->rows = interlaced ? malloc((size_t)height * sizeof(png_bytep)) : NULL;
     state->pixels = malloc(pixel_count * 3);
-    if (state->rgba == NULL || state->rows == NULL || state->pixels == NULL) {
+    if (state->rgba == NULL || (interlaced && state->rows == NULL) || state->pixels == NULL) {
         png_destroy_read_struct(&png, &info, NULL);
         set_message(message, capacity, "out of memory decoding PNG");
         return FAE_PNG_OUT_OF_MEMORY;
     }
-    for (png_uint_32 y = 0; y < height; y++) state->rows[y] = state->rgba + (size_t)y * width * 4;
-    png_read_image(png, state->rows);
-    png_read_end(png, NULL);
-    png_destroy_read_struct(&png, &info, NULL);
-
-    // Composite over white, rounding to nearest: transparent regions of icons and cut-outs become the
-    // white background a drawing would have, instead of whatever colour the invisible pixels hold.
-    for (size_t i = 0; i < pixel_count; i++) {
-        const unsigned char *in = state->rgba + 4 * i;
-        unsigned char *out = state->pixels + 3 * i;
-        const unsigned alpha = in[3];
-        if (alpha == 255) {
-            out[0] = in[0];
-            out[1] = in[1];
-            out[2] = in[2];
-        } else {
-            const unsigned white = 255u * (255u - alpha);
-            for (int c = 0; c < 3; c++) out[c] = (unsigned char)((in[c] * alpha + white + 127u) / 255u);
+    if (interlaced) {
+        for (png_uint_32 y = 0; y < height; y++) state->rows[y] = state->rgba + (size_t)y * row_pixels * 4;
+        png_read_image(png, state->rows);
+        composite_over_white(state->rgba, state->pixels, pixel_count);
+    } else {
+        for (png_uint_32 y = 0; y < height; y++) {
+            png_read_row(png, state->rgba, NULL);
+            composite_over_white(state->rgba, state->pixels + (size_t)y * row_pixels * 3, row_pixels);
         }
     }
+    png_read_end(png, NULL);
+    png_destroy_read_struct(&png, &info, NULL);
     state->width = (int)width;
     state->height = (int)height;
     return FAE_PNG_OK;
 }
 
-int fae_png_decode_rgb(const unsigned char *data, size_t size,
+int fae_png_decode_rgb(const unsigned char *data, size_t size, size_t maximum_pixels,
                        unsigned char **out_pixels, int *out_width, int *out_height,
                        char *message, size_t message_capacity) {
     set_message(message, message_capacity, "");
@@ -161,7 +187,7 @@ int fae_png_decode_rgb(const unsigned char *data, size_t size,
     read_source source = {data, size, 0};
     decode_state state;
     memset(&state, 0, sizeof state);
-    int status = decode_run(&state, &source, message, message_capacity);
+    int status = decode_run(&state, &source, maximum_pixels, message, message_capacity);
     free(state.rgba);
     free(state.rows);
     if (status != FAE_PNG_OK) {

@@ -4,11 +4,12 @@ struct CaptionEntry: Decodable {
     var file: String
     var caption: String
 
-    /// The shard name and image index of a `name#index` reference, nil for a plain file.
-    var shardReference: (shard: String, index: Int)? {
-        guard let hash = file.lastIndex(of: "#"), let index = Int(file[file.index(after: hash)...]), index >= 0 else {
-            return nil
-        }
+    /// The shard name and image number of a `name#number` reference, nil for a name without '#'.
+    /// `index` is nil when the part after '#' is not a non-negative number that fits an Int, so that a
+    /// reference into a known shard with a bad number is reported instead of taken for a file name.
+    var shardReference: (shard: String, index: Int?)? {
+        guard let hash = file.lastIndex(of: "#") else { return nil }
+        let index = Int(file[file.index(after: hash)...]).flatMap { $0 >= 0 ? $0 : nil }
         return (String(file[..<hash]), index)
     }
 }

@@ -9,6 +9,9 @@ extension ImageDataset {
     public static func open(url: URL, imageSize: Int = 64,
                             threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> ImageDataset {
         guard imageSize > 0 else { throw DatasetError(.invalidArgument, "image size must be positive, got \(imageSize)") }
+        let (pixelsPerImage, pixelsOverflow) = imageSize.multipliedReportingOverflow(by: imageSize)
+        let (bytesPerImage, bytesOverflow) = pixelsPerImage.multipliedReportingOverflow(by: 3)
+        guard !pixelsOverflow, !bytesOverflow else { throw DatasetError(.invalidArgument, "image size \(imageSize) is too large") }
         let folder = url.standardizedFileURL
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -28,25 +31,17 @@ extension ImageDataset {
         let lines = try CaptionIndexParser.parse(index, threads: threads)
 
         // Map the shards and point each raw-shard entry at its bytes; collect the image files to decode.
-        let bytesPerImage = imageSize * imageSize * 3
-        var shards: [String: MappedFile] = [:]
-        for shard in manifest?.shards ?? [] {
-            let path = folder.appendingPathComponent(shard.file).path
-            let mapped = try MappedFile(path: path)
-            guard mapped.count == shard.count * bytesPerImage else {
-                throw DatasetError(.malformedIndex, "\(shard.file) holds \(mapped.count) bytes, \(manifestFileName) promises \(shard.count) images of \(bytesPerImage) bytes")
-            }
-            shards[shard.file] = mapped
-        }
+        let shards = try manifest.map { try mapShards(of: $0, in: folder, bytesPerImage: bytesPerImage) } ?? [:]
         var pixelStarts = [UnsafePointer<UInt8>?](repeating: nil, count: lines.count)
         var filesToDecode: [(slot: Int, line: Int, name: String, url: URL)] = []
         for (slot, line) in lines.enumerated() {
             let record = line.entry
             if let reference = record.shardReference, let shard = shards[reference.shard] {
-                guard reference.index < shard.count / bytesPerImage, let base = shard.bytes.baseAddress else {
-                    throw DatasetError(.malformedIndex, "\(indexFileName) line \(line.number): '\(record.file)' is past the end of \(reference.shard) (\(shard.count / bytesPerImage) images)")
+                let images = shard.count / bytesPerImage
+                guard let index = reference.index, index < images, let base = shard.bytes.baseAddress else {
+                    throw DatasetError(.malformedIndex, "\(indexFileName) line \(line.number): file '\(record.file)' names no image of \(reference.shard), which holds \(images) images (numbers 0..<\(images))")
                 }
-                pixelStarts[slot] = base + reference.index * bytesPerImage
+                pixelStarts[slot] = base + index * bytesPerImage
                 continue
             }
             let imageURL = record.file.hasPrefix("/") ? URL(fileURLWithPath: record.file) : folder.appendingPathComponent(record.file)
@@ -59,7 +54,11 @@ extension ImageDataset {
 
         var decoded: UnsafeMutableBufferPointer<UInt8>?
         if !filesToDecode.isEmpty {
-            let arena = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: filesToDecode.count * bytesPerImage)
+            let (arenaBytes, overflow) = filesToDecode.count.multipliedReportingOverflow(by: bytesPerImage)
+            guard !overflow else {
+                throw DatasetError(.invalidArgument, "\(filesToDecode.count) images of \(bytesPerImage) bytes do not fit in memory")
+            }
+            let arena = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: arenaBytes)
             do {
                 try ImageFileDecoder.decodeAll(filesToDecode.map { ($0.line, $0.name, $0.url) }, side: imageSize,
                                                into: arena, threads: threads)
@@ -77,12 +76,19 @@ extension ImageDataset {
                             pixelStarts: pixelStarts.compactMap { $0 }, shards: Array(shards.values), decoded: decoded)
     }
 
+    /// `dataset.json` holds a few dozen bytes per shard, so even a huge dataset's is far smaller;
+    /// a larger file is refused before it is read.
+    static let maximumManifestBytes = 16 << 20
+
     private static func readManifest(in folder: URL, imageSize: Int) throws -> DatasetManifest? {
         let url = folder.appendingPathComponent(manifestFileName)
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         let manifest: DatasetManifest
         do {
-            manifest = try JSONDecoder().decode(DatasetManifest.self, from: Data(contentsOf: url))
+            let data = try BoundedFileReader.read(url, limit: maximumManifestBytes, refusal: .malformedIndex)
+            manifest = try JSONDecoder().decode(DatasetManifest.self, from: data)
+        } catch let error as DatasetError {
+            throw DatasetError(error.code, "cannot read \(url.path): \(error.message)")
         } catch let error as DecodingError {
             throw DatasetError(.malformedIndex, "\(url.path): \(CaptionIndexParser.describe(error))")
         } catch {
@@ -91,12 +97,36 @@ extension ImageDataset {
         guard manifest.format == DatasetManifest.formatName, manifest.version == DatasetManifest.currentVersion else {
             throw DatasetError(.malformedIndex, "\(url.path): unsupported format '\(manifest.format)' version \(manifest.version) (this build reads '\(DatasetManifest.formatName)' version \(DatasetManifest.currentVersion))")
         }
+        try manifest.checkFields(path: url.path)
         guard manifest.shards.isEmpty || manifest.imageSize == imageSize else {
             throw DatasetError(.invalidArgument, "\(url.path): raw shards hold \(manifest.imageSize)x\(manifest.imageSize) images, the model needs \(imageSize)x\(imageSize)")
         }
-        guard manifest.shards.allSatisfy({ $0.count >= 0 && !$0.file.contains("/") }) else {
-            throw DatasetError(.malformedIndex, "\(url.path): shard entries need a plain file name and a non-negative count")
-        }
         return manifest
+    }
+
+    /// Maps the manifest's shards after checking, with overflow-safe arithmetic, that each file holds
+    /// exactly `count` images and that the shard counts add up to the manifest's `count`.
+    private static func mapShards(of manifest: DatasetManifest, in folder: URL, bytesPerImage: Int) throws -> [String: MappedFile] {
+        let manifestPath = folder.appendingPathComponent(manifestFileName).path
+        var shards: [String: MappedFile] = [:]
+        var total = 0
+        for (position, shard) in manifest.shards.enumerated() {
+            let mapped = try MappedFile(path: folder.appendingPathComponent(shard.file).path)
+            let (needed, overflow) = shard.count.multipliedReportingOverflow(by: bytesPerImage)
+            guard !overflow, needed == mapped.count else {
+                let need = overflow ? "more bytes than any file can hold" : "\(needed) bytes"
+                throw DatasetError(.malformedIndex, "\(manifestPath): shards[\(position)].count is \(shard.count), which needs \(need) in \(shard.file) (\(bytesPerImage) per image), but the file holds \(mapped.count) bytes")
+            }
+            let (sum, sumOverflow) = total.addingReportingOverflow(shard.count)
+            guard !sumOverflow else {
+                throw DatasetError(.malformedIndex, "\(manifestPath): shards[].count adds up to more than \(Int.max) images")
+            }
+            total = sum
+            shards[shard.file] = mapped
+        }
+        guard manifest.shards.isEmpty || total == manifest.count else {
+            throw DatasetError(.malformedIndex, "\(manifestPath): count is \(manifest.count), but shards[].count adds up to \(total) images")
+        }
+        return shards
     }
 }

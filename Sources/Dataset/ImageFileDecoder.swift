@@ -4,6 +4,10 @@ import ImageCodec
 /// Decodes user image files (JPEG or PNG, told apart by their first bytes, not their names) and
 /// resizes them to the model's size.
 enum ImageFileDecoder {
+    /// Larger files are refused before they are read: 256 MiB is far more than any photo-sized JPEG or
+    /// PNG needs, and reading a huge file (or a device) whole would fill memory.
+    static let maximumFileBytes = 256 << 20
+
     /// Decodes `files` (line number in captions.jsonl, path) into consecutive `side` x `side` x 3 slots
     /// of `arena`, in parallel. The error thrown is the one of the first failing line.
     static func decodeAll(_ files: [(line: Int, name: String, url: URL)], side: Int, into arena: UnsafeMutableBufferPointer<UInt8>,
@@ -36,13 +40,7 @@ enum ImageFileDecoder {
 
     /// One file, decoded and resized into `output` (side * side * 3 bytes).
     static func decode(_ url: URL, side: Int, into output: UnsafeMutableBufferPointer<UInt8>) throws {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw DatasetError(.io, error.localizedDescription)
-        }
-        let image = try decode(data)
+        let image = try decode(read(url), side: side)
         if image.width == side && image.height == side {
             image.pixels.withUnsafeBufferPointer { source in
                 for offset in 0..<output.count { output[offset] = source[offset] }
@@ -52,12 +50,19 @@ enum ImageFileDecoder {
         }
     }
 
-    /// JPEG or PNG bytes to RGB8.
-    static func decode(_ data: Data) throws -> RGBImage {
+    /// The bytes of an image file of at most `maximumFileBytes`.
+    static func read(_ url: URL) throws -> Data {
+        try BoundedFileReader.read(url, limit: maximumFileBytes, refusal: .unreadableImage)
+    }
+
+    /// JPEG or PNG bytes to RGB8. JPEGs are decoded at the smallest libjpeg scale that still covers
+    /// `side` (the resizer crops to the shorter side and shrinks that to `side`), so a large photo
+    /// costs a fraction of its full-size memory and time.
+    static func decode(_ data: Data, side: Int) throws -> RGBImage {
         let signature = [UInt8](data.prefix(8))
         do {
             if signature.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return try PNG.decode(data) }
-            if signature.starts(with: [0xFF, 0xD8]) { return try JPEG.decode(data) }
+            if signature.starts(with: [0xFF, 0xD8]) { return try JPEG.decode(data, minimumSide: side) }
         } catch let error as ImageCodecError {
             throw DatasetError(.unreadableImage, error.message)
         }

@@ -10,7 +10,12 @@ import ImageCodec
 /// when enlarging. Equal sizes are copied exactly. Results are rounded to the nearest 8-bit value.
 public enum ImageResizer {
     public static func resize(_ image: RGBImage, toSquare side: Int) throws -> RGBImage {
-        var pixels = [UInt8](repeating: 0, count: side * side * 3)
+        let (pixelCount, pixelsOverflow) = side.multipliedReportingOverflow(by: side)
+        let (byteCount, bytesOverflow) = pixelCount.multipliedReportingOverflow(by: 3)
+        guard side > 0, !pixelsOverflow, !bytesOverflow else {
+            throw DatasetError(.invalidArgument, "resize needs a positive side that fits in memory, got \(side)")
+        }
+        var pixels = [UInt8](repeating: 0, count: byteCount)
         try pixels.withUnsafeMutableBufferPointer { output in
             try resize(image, toSquare: side, into: output)
         }
@@ -23,7 +28,8 @@ public enum ImageResizer {
 
     /// Writes the `side` x `side` RGB result (HWC) into `output`, which must hold side * side * 3 bytes.
     public static func resize(_ image: RGBImage, toSquare side: Int, into output: UnsafeMutableBufferPointer<UInt8>) throws {
-        guard side > 0, output.count == side * side * 3 else {
+        let (pixelCount, overflow) = side.multipliedReportingOverflow(by: side)
+        guard side > 0, !overflow, pixelCount <= Int.max / 3, output.count == pixelCount * 3 else {
             throw DatasetError(.invalidArgument, "resize needs a positive side and side * side * 3 output bytes")
         }
         let crop = min(image.width, image.height)

@@ -20,6 +20,10 @@ final class MappedFile: @unchecked Sendable {  // immutable after init
         guard fstat(descriptor, &status) == 0 else {
             throw DatasetError(.io, "cannot stat \(path): \(String(cString: strerror(errno)))")
         }
+        // A directory, device or pipe has no meaningful size to check a manifest against.
+        guard (status.st_mode & S_IFMT) == S_IFREG else {
+            throw DatasetError(.io, "cannot map \(path): not a regular file")
+        }
         self.path = path
         self.count = Int(status.st_size)
         guard count > 0 else {

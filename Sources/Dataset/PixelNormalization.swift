@@ -40,14 +40,9 @@ public enum PixelNormalization {
     /// Reads a JPEG or PNG file and resizes it to side x side (the model's input), with errors
     /// that name the file.
     public static func loadImage(_ url: URL, side: Int) throws -> RGBImage {
-        let data: Data
+        guard side > 0 else { throw DatasetError(.invalidArgument, "image side must be positive, got \(side)") }
         do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw DatasetError(.io, "cannot read \(url.path): \(error.localizedDescription)")
-        }
-        do {
-            let image = try ImageFileDecoder.decode(data)
+            let image = try ImageFileDecoder.decode(ImageFileDecoder.read(url), side: side)
             return image.width == side && image.height == side ? image : try ImageResizer.resize(image, toSquare: side)
         } catch let error as DatasetError {
             throw DatasetError(error.code, "cannot read image \(url.path): \(error.message)")

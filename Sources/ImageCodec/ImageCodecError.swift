@@ -6,6 +6,7 @@ public struct ImageCodecError: Error, CustomStringConvertible, Equatable, Sendab
         case corruptData           // not a JPEG, truncated or damaged
         case unsupportedColorSpace // e.g. CMYK
         case outOfMemory
+        case tooLarge              // the header's width * height is over the decoding limit
     }
 
     public let code: Code

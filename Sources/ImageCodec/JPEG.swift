@@ -35,8 +35,21 @@ public enum JPEG {
     }
 
     /// Decodes JPEG bytes to RGB (grayscale JPEGs are expanded to RGB; CMYK is rejected).
-    /// Truncated or damaged data is an error, never a partially grey image.
-    public static func decode(_ data: Data) throws -> RGBImage {
+    /// Truncated or damaged data is an error, never a partially grey image. Quirks that other decoders
+    /// accept (extraneous bytes before a marker, a missing end marker after complete single-scan data)
+    /// are tolerated.
+    ///
+    /// - Parameters:
+    ///   - minimumSide: when positive, the image is decoded at the smallest libjpeg scale (1/8, 2/8, ...,
+    ///     8/8) whose shorter side is still at least this long, which is far cheaper than decoding at
+    ///     full size and shrinking afterwards; images already smaller are decoded at full size.
+    ///   - maximumPixels: images whose header states more pixels (width * height) are refused with
+    ///     `.tooLarge` before their pixels are allocated.
+    public static func decode(_ data: Data, minimumSide: Int = 0,
+                              maximumPixels: Int = ImageSizeLimit.defaultMaximumPixels) throws -> RGBImage {
+        guard minimumSide >= 0, minimumSide <= Int(Int32.max), maximumPixels > 0 else {
+            throw ImageCodecError(.invalidArgument, "JPEG decoding needs minimumSide >= 0 and maximumPixels > 0, got \(minimumSide) and \(maximumPixels)")
+        }
         var pixels: UnsafeMutablePointer<UInt8>?
         var width: Int32 = 0
         var height: Int32 = 0
@@ -44,7 +57,7 @@ public enum JPEG {
         let status = data.withUnsafeBytes { bytes in
             message.withPointer { messagePointer, capacity in
                 fae_jpeg_decode_rgb(bytes.bindMemory(to: UInt8.self).baseAddress, bytes.count,
-                                    &pixels, &width, &height, messagePointer, capacity)
+                                    Int32(minimumSide), maximumPixels, &pixels, &width, &height, messagePointer, capacity)
             }
         }
         defer { fae_jpeg_free(pixels) }
@@ -84,6 +97,7 @@ public enum JPEG {
         case FAE_JPEG_INVALID_ARGUMENT.rawValue: code = .invalidArgument
         case FAE_JPEG_UNSUPPORTED_COLOR.rawValue: code = .unsupportedColorSpace
         case FAE_JPEG_OUT_OF_MEMORY.rawValue: code = .outOfMemory
+        case FAE_JPEG_TOO_LARGE.rawValue: code = .tooLarge
         default: code = .corruptData
         }
         throw ImageCodecError(code, "cannot \(action) JPEG: \(message.text)")

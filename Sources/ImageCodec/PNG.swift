@@ -9,20 +9,31 @@ import Foundation
 /// stands for paper; dropping alpha would expose whatever colour the invisible pixels happen to hold.
 /// Gamma and colour-profile chunks are ignored (samples are taken as sRGB).
 public enum PNG {
-    public static func decode(_ data: Data) throws -> RGBImage {
+    /// Images whose header states more than `maximumPixels` pixels (width * height) are refused with
+    /// `.tooLarge` before their pixels are allocated.
+    public static func decode(_ data: Data, maximumPixels: Int = ImageSizeLimit.defaultMaximumPixels) throws -> RGBImage {
+        guard maximumPixels > 0 else {
+            throw ImageCodecError(.invalidArgument, "PNG decoding needs maximumPixels > 0, got \(maximumPixels)")
+        }
         var pixels: UnsafeMutablePointer<UInt8>?
         var width: Int32 = 0
         var height: Int32 = 0
         var message = MessageBuffer()
         let status = data.withUnsafeBytes { bytes in
             message.withPointer { messagePointer, capacity in
-                fae_png_decode_rgb(bytes.bindMemory(to: UInt8.self).baseAddress, bytes.count,
+                fae_png_decode_rgb(bytes.bindMemory(to: UInt8.self).baseAddress, bytes.count, maximumPixels,
                                    &pixels, &width, &height, messagePointer, capacity)
             }
         }
         defer { fae_png_free(pixels) }
         guard status == Int32(FAE_PNG_OK.rawValue) else {
-            throw ImageCodecError(.corruptData, "cannot decode PNG: \(message.text)")
+            let code: ImageCodecError.Code
+            switch UInt32(bitPattern: status) {
+            case FAE_PNG_TOO_LARGE.rawValue: code = .tooLarge
+            case FAE_PNG_OUT_OF_MEMORY.rawValue: code = .outOfMemory
+            default: code = .corruptData
+            }
+            throw ImageCodecError(code, "cannot decode PNG: \(message.text)")
         }
         guard let pixels else { throw ImageCodecError(.corruptData, "PNG decoder returned no pixels") }
         let count = Int(width) * Int(height) * 3

@@ -84,7 +84,8 @@ extension JobQueue {
         }
     }
 
-    /// The images of a succeeded job, in index order.
+    /// The images of a succeeded job, in index order, each checked against the sha256 stored with
+    /// it: bytes changed after the render are refused, naming the job and image, never handed out.
     public func images(_ id: String) throws -> [StoredImage] {
         let id = try JobID.validate(id)
         return try read { db in
@@ -95,11 +96,17 @@ extension JobQueue {
             return try Row.fetchAll(db, sql: """
                 SELECT image_index, seed, width, height, sha256, jpeg FROM images WHERE job_id = ? ORDER BY image_index
                 """, arguments: [id]).map { row in
-                let jpeg: Data = row["jpeg"]
-                return StoredImage(
-                    info: JobImageInfo(index: row["image_index"], seed: row["seed"], width: row["width"],
-                                       height: row["height"], bytes: jpeg.count, sha256: row["sha256"]),
-                    jpeg: jpeg)
+                guard let jpeg = try? row.decode(Data.self, forColumn: "jpeg") else {
+                    throw QueueError(.corrupt, "an image of job \(id) has no JPEG bytes")
+                }
+                let info = try Self.imageInfo(row, jobID: id, bytes: jpeg.count)
+                let digest = ImageDigest.sha256Hex(jpeg)
+                guard digest == info.sha256 else {
+                    throw QueueError(.corrupt,
+                        "image \(info.index) of job \(id) does not match its stored sha256 (stored \(info.sha256.prefix(16))…, "
+                        + "bytes hash to \(digest.prefix(16))…): the database was altered or damaged")
+                }
+                return StoredImage(info: info, jpeg: jpeg)
             }
         }
     }
@@ -109,12 +116,37 @@ extension JobQueue {
     @discardableResult
     public func prune(olderThan age: TimeInterval) throws -> Int {
         guard age >= 0 else { throw QueueError(.invalidRequest, "prune age must not be negative") }
-        return try immediate { db in
-            try db.execute(sql: """
-                DELETE FROM jobs WHERE state IN ('succeeded', 'failed', 'canceled') AND finished_at < ?
-                """, arguments: [clock() - age])
-            return db.changesCount
+        let cutoff = clock() - age
+        var removed = 0
+        // In batches, each checkpointed before the next: the WAL is then reused instead of growing,
+        // so even a large prune fits in the disk reserve.
+        while true {
+            let batch = try immediate { db in
+                try db.execute(sql: """
+                    DELETE FROM jobs WHERE rowid IN (
+                        SELECT rowid FROM jobs WHERE state IN ('succeeded', 'failed', 'canceled') AND finished_at < ? LIMIT ?)
+                    """, arguments: [cutoff, Self.pruneBatch])
+                return db.changesCount
+            }
+            removed += batch
+            if batch < Self.pruneBatch { break }
+            _ = try? database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
         }
+        returnFreePagesToDisk()
+        return removed
+    }
+
+    static let pruneBatch = 200
+
+    /// Best effort after a prune: hands the freed pages back to the file system (queues created
+    /// with incremental auto-vacuum) and empties the WAL, then puts back the disk reserve. On a
+    /// disk still full this may fail; the jobs are deleted either way.
+    func returnFreePagesToDisk() {
+        _ = try? database.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA incremental_vacuum")
+            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+        }
+        QueueFile.ensureReserve(path)
     }
 
     /// `PRAGMA integrity_check`: "ok" when the file is sound.

@@ -5,26 +5,42 @@ import GRDB
 /// Every call after `claim` names the lease token; a stale token gets `leaseLost` and changes nothing.
 extension JobQueue {
     /// Claims the next job (highest priority, then oldest) whose backoff has passed, leasing it for
-    /// `leaseSeconds`. Expired leases are reaped first, in the same transaction.
+    /// `leaseSeconds`. Expired leases are reaped first, in the same transaction. A job whose row
+    /// cannot be read is failed for good, with the reason, and the next one is claimed instead: one
+    /// damaged row must not stop the queue.
     public func claim(worker: String, leaseSeconds: TimeInterval) throws -> ClaimedJob? {
-        precondition(leaseSeconds > 0, "lease must be positive")
+        precondition(Self.leaseRange.contains(leaseSeconds), "lease \(leaseSeconds) s outside \(Self.leaseRange)")
         let token = Self.newLeaseToken()
         return try immediate { db in
             let now = clock()
             try reapExpiredLeases(db, now: now)
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-                UPDATE jobs
-                SET state = 'running', attempts = attempts + 1, lease_token = ?, lease_expires_at = ?,
-                    worker = ?, started_at = ?, updated_at = ?, progress_step = 0, progress_total = 0
-                WHERE id = (SELECT id FROM jobs INDEXED BY jobs_claim_order
-                            WHERE state = 'queued' AND run_after <= ?
-                            ORDER BY priority DESC, created_at, rowid LIMIT 1)
-                RETURNING \(Self.jobColumns)
-                """), arguments: [token, now + leaseSeconds, worker, now, now, now])
-            else { return nil }
-            return ClaimedJob(job: try Self.decodeJob(row), leaseToken: token)
+            while true {
+                guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+                    UPDATE jobs
+                    SET state = 'running', attempts = attempts + 1, lease_token = ?, lease_expires_at = ?,
+                        worker = ?, started_at = ?, updated_at = ?, progress_step = 0, progress_total = 0
+                    WHERE id = (SELECT id FROM jobs INDEXED BY jobs_claim_order
+                                WHERE state = 'queued' AND run_after <= ?
+                                ORDER BY priority DESC, created_at, rowid LIMIT 1)
+                    RETURNING rowid AS claimed_rowid, \(Self.jobColumns)
+                    """), arguments: [token, now + leaseSeconds, worker, now, now, now])
+                else { return nil }
+                do {
+                    return ClaimedJob(job: try Self.decodeJob(row), leaseToken: token)
+                } catch let error as QueueError where error.code == .corrupt {
+                    try db.cachedStatement(sql: """
+                        UPDATE jobs SET state = 'failed', error = ?, finished_at = ?, updated_at = ?,
+                            lease_token = NULL, lease_expires_at = NULL
+                        WHERE rowid = ?
+                        """).execute(arguments: [error.message, now, now, row["claimed_rowid"] as Int64])
+                }
+            }
         }
     }
+
+    /// Leases from a second to a day: a longer one would keep a killed worker's job `running` for
+    /// longer than anyone waits.
+    public static let leaseRange: ClosedRange<TimeInterval> = 1...86_400
 
     /// A job whose lease ran out lost its worker: it goes back to the queue, or ends `failed` when
     /// it has used all its attempts, or `canceled` if a cancel was waiting for it.

@@ -9,41 +9,63 @@ extension JobQueue {
         cancel_requested, error, warning
         """
 
+    /// A stored row as a `Job`. Every column is read with a throwing conversion: a row altered
+    /// outside fae-t2i (text where a number belongs, bad seeds JSON) is a `corrupt` error naming
+    /// the job, never a crash.
     static func decodeJob(_ row: Row, images: [JobImageInfo] = []) throws -> Job {
-        let seedsText: String = row["seeds"]
-        guard let seedData = seedsText.data(using: .utf8),
-              let seeds = try? JSONDecoder().decode([Int64].self, from: seedData) else {
-            throw QueueError(.storage, "job \(row["id"] as String? ?? "?") has unreadable seeds '\(seedsText)'")
+        let id = (try? row.decode(String.self, forColumn: "id")) ?? "?"
+        func value<T: DatabaseValueConvertible>(_ column: String, as type: T.Type = T.self) throws -> T {
+            do {
+                return try row.decode(T.self, forColumn: column)
+            } catch {
+                throw QueueError(.corrupt, "job \(id) cannot be read: column \(column) holds \(row[column] as DatabaseValue)", cause: error)
+            }
         }
-        let stateText: String = row["state"]
+        func date(_ column: String) throws -> Date? {
+            try value(column, as: Double?.self).map { Date(timeIntervalSince1970: $0) }
+        }
+        let seedsText: String = try value("seeds")
+        guard let seeds = try? JSONDecoder().decode([Int64].self, from: Data(seedsText.utf8)) else {
+            throw QueueError(.corrupt, "job \(id) cannot be read: its seeds are not a JSON list of integers: '\(seedsText.prefix(80))'")
+        }
+        let count: Int = try value("image_count")
+        guard seeds.count == count else {
+            throw QueueError(.corrupt, "job \(id) cannot be read: it has \(seeds.count) seeds for \(count) images")
+        }
+        let stateText: String = try value("state")
         guard let state = JobState(rawValue: stateText) else {
-            throw QueueError(.storage, "job has unknown state '\(stateText)'")
-        }
-        func date(_ column: String) -> Date? {
-            (row[column] as Double?).map { Date(timeIntervalSince1970: $0) }
+            throw QueueError(.corrupt, "job \(id) cannot be read: unknown state '\(stateText.prefix(40))'")
         }
         return Job(
-            id: row["id"], state: state, prompt: row["prompt"], negativePrompt: row["negative_prompt"],
-            seeds: seeds, count: row["image_count"], steps: row["steps"], guidance: row["guidance"],
-            sampler: row["sampler"], priority: row["priority"], idempotencyKey: row["idempotency_key"],
-            maxAttempts: row["max_attempts"], attempts: row["attempts"], modelID: row["model_id"],
-            weightsHash: row["weights_hash"], progressStep: row["progress_step"],
-            progressTotal: row["progress_total"], cancelRequested: row["cancel_requested"],
-            error: row["error"], warning: row["warning"], worker: row["worker"],
-            createdAt: date("created_at") ?? Date(timeIntervalSince1970: 0),
-            updatedAt: date("updated_at") ?? Date(timeIntervalSince1970: 0),
-            startedAt: date("started_at"), finishedAt: date("finished_at"),
-            runAfter: date("run_after") ?? Date(timeIntervalSince1970: 0),
-            leaseExpiresAt: date("lease_expires_at"), images: images)
+            id: try value("id"), state: state, prompt: try value("prompt"), negativePrompt: try value("negative_prompt"),
+            seeds: seeds, count: count, steps: try value("steps"), guidance: try value("guidance"),
+            sampler: try value("sampler"), priority: try value("priority"), idempotencyKey: try value("idempotency_key"),
+            maxAttempts: try value("max_attempts"), attempts: try value("attempts"), modelID: try value("model_id"),
+            weightsHash: try value("weights_hash"), progressStep: try value("progress_step"),
+            progressTotal: try value("progress_total"), cancelRequested: try value("cancel_requested"),
+            error: try value("error"), warning: try value("warning"), worker: try value("worker"),
+            createdAt: try date("created_at") ?? Date(timeIntervalSince1970: 0),
+            updatedAt: try date("updated_at") ?? Date(timeIntervalSince1970: 0),
+            startedAt: try date("started_at"), finishedAt: try date("finished_at"),
+            runAfter: try date("run_after") ?? Date(timeIntervalSince1970: 0),
+            leaseExpiresAt: try date("lease_expires_at"), images: images)
     }
 
     static func imageInfos(_ db: Database, jobID: String) throws -> [JobImageInfo] {
         try Row.fetchAll(db, sql: """
             SELECT image_index, seed, width, height, length(jpeg) AS bytes, sha256
             FROM images WHERE job_id = ? ORDER BY image_index
-            """, arguments: [jobID]).map {
-            JobImageInfo(index: $0["image_index"], seed: $0["seed"], width: $0["width"], height: $0["height"],
-                         bytes: $0["bytes"], sha256: $0["sha256"])
+            """, arguments: [jobID]).map { try imageInfo($0, jobID: jobID, bytes: try $0.decode(forColumn: "bytes")) }
+    }
+
+    /// One image row's metadata; a row altered outside fae-t2i is a `corrupt` error.
+    static func imageInfo(_ row: Row, jobID: String, bytes: Int) throws -> JobImageInfo {
+        do {
+            return JobImageInfo(index: try row.decode(forColumn: "image_index"), seed: try row.decode(forColumn: "seed"),
+                                width: try row.decode(forColumn: "width"), height: try row.decode(forColumn: "height"),
+                                bytes: bytes, sha256: try row.decode(forColumn: "sha256"))
+        } catch {
+            throw QueueError(.corrupt, "an image row of job \(jobID) cannot be read: \(error)", cause: error)
         }
     }
 

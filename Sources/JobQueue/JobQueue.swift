@@ -15,19 +15,66 @@ public final class JobQueue: @unchecked Sendable {
     public var retryBackoffBase: TimeInterval = 2
     public var retryBackoffCap: TimeInterval = 300
 
-    /// Opens (creating if needed) the queue at `path` and applies pending migrations.
+    /// How a queue is opened. Read-only opens never migrate, so a user who may only read the file
+    /// can still run `status`, `list` and `fetch`.
+    public enum Access: Sendable {
+        case readWrite
+        case readOnly
+    }
+
+    /// Opens the queue at `path` and applies pending migrations; a missing file is created.
+    /// With `.readOnly`, the file must exist and have exactly the schema `migrations` describe.
+    /// An existing file that is not a fae-t2i queue (empty, a device, another program's data) is
+    /// refused untouched.
     public init(
-        path: String, migrations: [Migration], busyTimeout: TimeInterval = 10,
+        path: String, migrations: [Migration], access: Access = .readWrite, busyTimeout: TimeInterval = 10,
         clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
     ) throws {
         self.path = path
         self.clock = clock
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw QueueError(.storage, "cannot create database folder \(directory.path): \(error.localizedDescription)")
+        var configuration = Self.configuration(busyTimeout: busyTimeout)
+        switch access {
+        case .readWrite:
+            try QueueFile.createIfMissing(path: path, configuration: configuration, migrations: migrations)
+            try QueueFile.checkExisting(path: path)
+        case .readOnly:
+            try QueueFile.checkExisting(path: path)
+            configuration.readonly = true
         }
+        switch access {
+        case .readWrite:
+            database = try Self.open(path, configuration)
+            try MigrationRunner(database: database, path: path).apply(migrations)
+            QueueFile.ensureReserve(path)
+        case .readOnly:
+            database = try Self.openReadOnly(path, configuration, migrations)
+        }
+    }
+
+    private static func openReadOnly(_ path: String, _ configuration: Configuration, _ migrations: [Migration]) throws -> DatabaseQueue {
+        do {
+            let database = try open(path, configuration)
+            try MigrationRunner(database: database, path: path).checkCurrent(migrations)
+            return database
+        } catch let error as QueueError where error.code == .storage && !QueueFile.exists(path + "-wal") {
+            // Reading a WAL database needs its -shm file, which a user who may not write the
+            // folder cannot create. With no -wal file no writer has the queue open, so the file
+            // is read as it stands.
+            let database = try open(QueueFile.immutableURI(path), configuration)
+            try MigrationRunner(database: database, path: path).checkCurrent(migrations)
+            return database
+        }
+    }
+
+    private static func open(_ location: String, _ configuration: Configuration) throws -> DatabaseQueue {
+        do {
+            return try DatabaseQueue(path: location, configuration: configuration)
+        } catch {
+            throw translate(error, path: location)
+        }
+    }
+
+    static func configuration(busyTimeout: TimeInterval) -> Configuration {
         var configuration = Configuration()
         configuration.busyMode = .callback(Self.busyCallback(timeout: busyTimeout))
         configuration.journalMode = .wal
@@ -36,14 +83,9 @@ public final class JobQueue: @unchecked Sendable {
         configuration.prepareDatabase { db in
             // WAL + NORMAL is durable across process crashes (the only kind the queue must survive);
             // it skips an fsync per commit, which is what lets workers claim thousands of jobs/s.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         }
-        do {
-            database = try DatabaseQueue(path: path, configuration: configuration)
-        } catch {
-            throw Self.translate(error, path: path)
-        }
-        try MigrationRunner(database: database, path: path).apply(migrations)
+        return configuration
     }
 
     /// SQLite's own busy timeout sleeps in steps of 1-100 ms, which stalls a contended queue;
@@ -90,21 +132,49 @@ public final class JobQueue: @unchecked Sendable {
         }
     }
 
-    /// Maps SQLite errors to `QueueError` with a message a user can act on.
+    static func diskFull(_ path: String, _ cause: Error) -> QueueError {
+        QueueError(.diskFull,
+            "the disk holding \(path) is full; `fae-t2i prune` and `fae-t2i cancel` still run on the space the queue keeps "
+            + "in reserve (\(QueueFile.reservePath(path)), while it lasts); otherwise free space on that disk and try again",
+            cause: cause)
+    }
+
+    /// Runs `body` (which opens the queue at `path` and uses it); if the disk is full, frees the
+    /// queue's reserve and runs it once more. Only for work that frees space or merely reads:
+    /// submitting into the reserve would leave nothing for `prune`.
+    public static func usingReserveIfDiskFull<T>(path: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as QueueError where error.code == .diskFull {
+            guard QueueFile.releaseReserve(path) else { throw error }
+            return try body()
+        }
+    }
+
+    /// Maps SQLite errors to `QueueError` with a message a user can act on, keeping the SQLite error.
     static func translate(_ error: Error, path: String) -> Error {
         if error is QueueError { return error }
         guard let dbError = error as? DatabaseError else { return error }
         switch dbError.resultCode {
         case .SQLITE_NOTADB:
-            return QueueError(.notADatabase, "\(path) is not a SQLite database")
+            return QueueError(.notADatabase, "\(path) is not a SQLite database", cause: dbError)
         case .SQLITE_BUSY, .SQLITE_LOCKED:
-            return QueueError(.busy, "database \(path) stayed locked; try again")
+            return QueueError(.busy, "database \(path) stayed locked; try again", cause: dbError)
         case .SQLITE_CANTOPEN:
-            return QueueError(.storage, "cannot open database \(path)")
+            return QueueError(.storage, "cannot open database \(path)", cause: dbError)
         case .SQLITE_READONLY:
-            return QueueError(.storage, "database \(path) is read-only")
+            return QueueError(.storage, "database \(path) is read-only", cause: dbError)
+        case .SQLITE_FULL:
+            return diskFull(path, dbError)
+        case .SQLITE_IOERR where (QueueFile.availableBytes(near: path) ?? .max) < UInt64(QueueFile.reserveBytes):
+            // SQLite reports a -shm file it cannot grow as an I/O error, not as a full disk.
+            return diskFull(path, dbError)
+        case .SQLITE_CORRUPT:
+            return QueueError(.corrupt,
+                "database \(path) is damaged (\(dbError.message ?? "corrupt")); `sqlite3 \(path) .recover` can save what is left",
+                cause: dbError)
         default:
-            return QueueError(.storage, "database \(path): \(dbError.message ?? "\(dbError.resultCode)")")
+            return QueueError(.storage, "database \(path): \(dbError.message ?? "\(dbError.resultCode)")", cause: dbError)
         }
     }
 }

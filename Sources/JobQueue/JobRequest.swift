@@ -1,8 +1,11 @@
 import Foundation
 
-/// What a user submits. `validated()` enforces every range before anything touches the database.
+/// What a user submits. `validate()` enforces every range before anything touches the database.
 public struct JobRequest: Sendable, Equatable {
     public static let maxPromptCharacters = 1_000
+    /// Also a byte limit: a few characters can hold any number of combining marks, and the prompt
+    /// travels in each JPEG's comment segment, whose 64 KiB must hold both texts escaped (`ImageMetadata`).
+    public static let maxPromptBytes = 4_000
     public static let countRange = 1...16
     public static let stepsRange = 1...1_000
     public static let guidanceRange = 0.0...30.0
@@ -77,12 +80,27 @@ public struct JobRequest: Sendable, Equatable {
         if !allowEmpty, text.allSatisfy(\.isWhitespace) {
             throw QueueError(.invalidRequest, "\(field) is empty")
         }
+        if text.utf8.count > maxPromptBytes {
+            throw QueueError(.invalidRequest, "\(field) is \(text.utf8.count) bytes long in UTF-8; the limit is \(maxPromptBytes)")
+        }
         if text.count > maxPromptCharacters {
             throw QueueError(.invalidRequest, "\(field) is \(text.count) characters long; the limit is \(maxPromptCharacters)")
         }
         if text.unicodeScalars.contains(where: { $0 == "\0" }) {
             throw QueueError(.invalidRequest, "\(field) contains a NUL character")
         }
+    }
+
+    /// The sha256 of every submitted field, the key aside: equal for two requests exactly when
+    /// they ask for the same job, so a reused idempotency key can be checked against the first use.
+    var digest: String {
+        let fields: [String] = [
+            prompt, negativePrompt, seed.map(String.init) ?? "random", String(count), String(steps),
+            String(guidance.bitPattern), sampler, String(priority), String(maxAttempts),
+        ]
+        // Length-prefixed, so no two field lists share an encoding.
+        let encoded = fields.map { "\($0.utf8.count):\($0)" }.joined()
+        return ImageDigest.sha256Hex(Data(encoded.utf8))
     }
 
     /// One seed per image: the given seed and its successors, or fresh random ones.

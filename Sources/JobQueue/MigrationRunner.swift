@@ -11,6 +11,10 @@ struct MigrationRunner {
     func apply(_ migrations: [Migration]) throws {
         let newest = migrations.last?.version ?? 0
         try runImmediate { db in
+            if try !Self.hasMigrationTable(db), try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") ?? 0 > 0 {
+                throw QueueError(.notADatabase,
+                    "\(path) is a SQLite database of another program (it has tables but no schema_migrations), not a fae-t2i queue")
+            }
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     version    INTEGER PRIMARY KEY,
@@ -39,6 +43,35 @@ struct MigrationRunner {
                                arguments: [migration.version, migration.name, Date().timeIntervalSince1970])
             }
         }
+    }
+
+    /// For read-only opens: the database must be a queue whose schema is exactly `migrations`.
+    func checkCurrent(_ migrations: [Migration]) throws {
+        let newest = migrations.last?.version ?? 0
+        let recorded: Int
+        do {
+            recorded = try database.read { db in
+                guard try Self.hasMigrationTable(db) else {
+                    throw QueueError(.notADatabase, "\(path) is a SQLite database but not a fae-t2i queue (no schema_migrations table)")
+                }
+                return try Int.fetchOne(db, sql: "SELECT MAX(version) FROM schema_migrations") ?? 0
+            }
+        } catch {
+            throw JobQueue.translate(error, path: path)
+        }
+        if recorded > newest {
+            throw QueueError(.newerSchema,
+                "database \(path) has schema version \(recorded), newer than this fae-t2i knows (\(newest)); upgrade fae-t2i")
+        }
+        if recorded < newest {
+            throw QueueError(.olderSchema,
+                "database \(path) has schema version \(recorded) and this fae-t2i reads \(newest); it is opened read-only, so "
+                + "upgrade it once with a command that writes (e.g. `fae-t2i prune`) as a user who may write the file")
+        }
+    }
+
+    static func hasMigrationTable(_ db: Database) throws -> Bool {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'") == 1
     }
 
     private func runImmediate(_ body: (Database) throws -> Void) throws {

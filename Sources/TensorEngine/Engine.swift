@@ -24,7 +24,9 @@ public enum Engine {
         get { lock.lock(); defer { lock.unlock() }; return _threads }
         set {
             lock.lock(); defer { lock.unlock() }
-            _threads = max(1, newValue)
+            precondition((1...ThreadSettings.maxThreads).contains(newValue),
+                         "thread count \(newValue) outside 1...\(ThreadSettings.maxThreads)")
+            _threads = newValue
             applyBLASThreads()
         }
     }

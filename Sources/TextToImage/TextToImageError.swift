@@ -7,6 +7,9 @@ public struct TextToImageError: Error, CustomStringConvertible {
         case invalidModel
         /// Prompts, seeds or settings that cannot be generated.
         case invalidInput
+        /// The model computed NaN or infinite values: its weights or settings are broken, so the
+        /// same request fails again.
+        case nonFiniteOutput
     }
 
     public let code: Code

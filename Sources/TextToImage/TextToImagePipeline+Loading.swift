@@ -21,6 +21,7 @@ extension TextToImagePipeline {
         }
         let generatorURL = directory.appendingPathComponent(ModelFolder.generatorFolder)
         let settings = try part("generator/\(GenerationSettings.fileName)") { try GenerationSettings.load(directory: generatorURL) }
+        try settings.validateLimits(file: generatorURL.appendingPathComponent(GenerationSettings.fileName))
         let tokenizer = try part(ModelFolder.tokenizerFile) {
             try SentencePieceTokenizer(modelFile: directory.appendingPathComponent(ModelFolder.tokenizerFile))
         }

@@ -109,7 +109,10 @@ public final class TextToImagePipeline {
         } catch let error as SamplerError {
             throw TextToImageError(.invalidInput, error.message, cause: error)
         }
-        return try images(from: try decoder.decode(latents))
+        try Self.requireFinite(latents, what: "the generator's \(settings.target.rawValue) output")   // (B, N, c)
+        let pixels = try decoder.decode(latents)                                                       // (B, 3, 64, 64)
+        try Self.requireFinite(pixels, what: "the decoded images")
+        return try images(from: pixels)
     }
 
     /// Encodes prompts and negative prompts in one text-encoder pass, padded only to the longest

@@ -2,6 +2,7 @@ import Foundation
 import ImageCodec
 import JobQueue
 import Logging
+import TensorEngine
 
 /// The worker daemon's loop: claim a job, render it with heartbeats, store the images, repeat.
 ///
@@ -26,9 +27,13 @@ public final class QueueWorker: @unchecked Sendable {
         stopSignal.stop()
     }
 
-    /// Processes jobs until stopped, idle (with `exitWhenIdle`) or `maxJobs` is reached.
-    public func run() {
+    /// Processes jobs until stopped, idle (with `exitWhenIdle`) or `maxJobs` is reached. Throws
+    /// `WorkerError.queueUnavailable` when the queue fails `queueFailureLimit` times in a row with
+    /// an error that waiting cannot cure (a damaged file, a full disk), so that whoever runs the
+    /// worker (systemd, `workers/pool.sh`) sees it stop instead of a loop of log lines.
+    public func run() throws {
         logger.info("worker started", metadata: ["worker": "\(configuration.name)", "renderer": "\(renderer.modelID)"])
+        var failures = QueueFailures(limit: configuration.queueFailureLimit)
         while !stopSignal.isStopped {
             if let maxJobs = configuration.maxJobs, processedJobs >= maxJobs { break }
             let claimed: ClaimedJob?
@@ -36,20 +41,33 @@ public final class QueueWorker: @unchecked Sendable {
                 claimed = try withBusyRetry("claim") {
                     try queue.claim(worker: configuration.name, leaseSeconds: configuration.leaseSeconds)
                 }
+                if claimed == nil, configuration.exitWhenIdle, try isQueueDrained() { break }
+                failures.reset()
             } catch {
-                logger.error("claim failed: \(error)")
-                stopSignal.sleep(configuration.pollSeconds)
+                let delay = try failures.record(error)
+                logger.error("queue operation failed (\(failures.count)/\(failures.limit)); trying again in \(delay)s: \(error)")
+                stopSignal.sleep(delay)
                 continue
             }
             guard let claim = claimed else {
-                if configuration.exitWhenIdle, (try? isQueueDrained()) == true { break }
                 stopSignal.sleep(configuration.pollSeconds)
                 continue
             }
+            shareCores()
             process(claim)
             processedJobs += 1
         }
         logger.info("worker stopped", metadata: ["worker": "\(configuration.name)", "jobs": "\(processedJobs)"])
+    }
+
+    /// With `hostSlots`, sets the engine's threads to this worker's share of the cores before each job.
+    func shareCores() {
+        guard let slots = configuration.hostSlots else { return }
+        let share = slots.threadShare()
+        if share != Engine.threads {
+            logger.info("compute share", metadata: ["threads": "\(share)", "workers_on_host": "\(slots.liveWorkers())"])
+            Engine.threads = share
+        }
     }
 
     /// Nothing queued (even in backoff) and nothing running: no job can appear without a new submit.

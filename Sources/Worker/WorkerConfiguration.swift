@@ -16,6 +16,12 @@ public struct WorkerConfiguration: Sendable {
     public var jpegQuality = 95
     /// How long a busy or locked database is retried before the worker gives up on an operation.
     public var busyRetrySeconds: Double = 60
+    /// Queue failures in a row (other than a busy database) before the worker exits; they are
+    /// retried with a doubling delay from 0.5 s, about 15 s in all with the default.
+    public var queueFailureLimit = 5
+    /// When set, the worker takes its share of the cores among the workers holding slots on this
+    /// host, looked at before each job (the default when no thread count is given).
+    public var hostSlots: HostWorkerSlots?
 
     public init(name: String = WorkerConfiguration.defaultName()) {
         self.name = name

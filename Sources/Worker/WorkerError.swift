@@ -9,6 +9,10 @@ public enum WorkerError: Error, CustomStringConvertible, Equatable {
     case invalidPrompt(String)
     /// Request settings the renderer does not support (e.g. an unknown sampler): retrying is pointless.
     case invalidRequest(String)
+    /// The queue kept failing (a corrupt file, a full disk): the worker gives up and exits non-zero.
+    case queueUnavailable(String)
+    /// The folder where this host's workers announce themselves cannot be used.
+    case hostSlots(String)
 
     public var description: String {
         switch self {
@@ -17,6 +21,8 @@ public enum WorkerError: Error, CustomStringConvertible, Equatable {
         case .renderFailed(let message): return "render failed: \(message)"
         case .invalidPrompt(let message): return "invalid prompt: \(message)"
         case .invalidRequest(let message): return "invalid request: \(message)"
+        case .queueUnavailable(let message): return "queue unavailable: \(message)"
+        case .hostSlots(let message): return message
         }
     }
 }

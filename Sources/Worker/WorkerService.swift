@@ -13,11 +13,10 @@ public struct WorkerService: Service {
 
     public func run() async throws {
         let worker = self.worker
-        await withGracefulShutdownHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        try await withGracefulShutdownHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
                 let thread = Thread {
-                    worker.run()
-                    continuation.resume()
+                    continuation.resume(with: Result { try worker.run() })
                 }
                 thread.name = "fae-t2i-worker"
                 thread.stackSize = 8 << 20

@@ -4,7 +4,8 @@ import Testing
 
 @Test func truncatedDataIsAnError() throws {
     let data = try JPEG.encode(blocksImage())
-    for length in [1, 2, 20, data.count / 2, data.count - 2] {
+    // Cutting only the end marker loses no pixels and is accepted (see JPEGWarningTests).
+    for length in [1, 2, 20, data.count / 2, data.count - 8] {
         #expect(throws: ImageCodecError.self) { try JPEG.decode(data.prefix(length)) }
     }
 }

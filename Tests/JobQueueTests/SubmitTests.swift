@@ -24,10 +24,49 @@ import Testing
     @Test func idempotencyKeyReturnsExistingJob() throws {
         let fixture = try QueueFixture()
         let first = try fixture.queue.submit(JobRequest(prompt: "a red circle", idempotencyKey: "k1"))
-        let second = try fixture.queue.submit(JobRequest(prompt: "something else", idempotencyKey: "k1"))
+        let second = try fixture.queue.submit(JobRequest(prompt: "a red circle", idempotencyKey: "k1"))
         #expect(!first.reusedExisting && second.reusedExisting)
         #expect(first.job.id == second.job.id)
         #expect(try fixture.queue.list().count == 1)
+    }
+
+    /// As payment APIs do: a key names one request, and reusing it for another is a mistake to report.
+    @Test(arguments: [
+        JobRequest(prompt: "something else", seed: 4, idempotencyKey: "k1"),
+        JobRequest(prompt: "a red circle", seed: 5, idempotencyKey: "k1"),
+        JobRequest(prompt: "a red circle", idempotencyKey: "k1"),
+        JobRequest(prompt: "a red circle", seed: 4, count: 2, idempotencyKey: "k1"),
+        JobRequest(prompt: "a red circle", seed: 4, guidance: 4, idempotencyKey: "k1"),
+        JobRequest(prompt: "a red circle", seed: 4, priority: 1, idempotencyKey: "k1"),
+    ])
+    func idempotencyKeyReusedWithOtherParametersIsRefused(request: JobRequest) throws {
+        let fixture = try QueueFixture()
+        let first = try fixture.queue.submit(JobRequest(prompt: "a red circle", seed: 4, idempotencyKey: "k1")).job
+        do {
+            try fixture.queue.submit(request)
+            Issue.record("expected an idempotency conflict")
+        } catch let error as QueueError {
+            #expect(error.code == .idempotencyConflict)
+            #expect(error.message.contains("k1") && error.message.contains(first.id))
+        }
+        #expect(try fixture.queue.list().map(\.id) == [first.id])
+    }
+
+    @Test func promptLimitCountsBytesToo() throws {
+        let fixture = try QueueFixture()
+        // Two characters, 60,001 bytes: combining marks pile onto one character.
+        let heavy = "a" + String(repeating: "\u{301}", count: 30_000)
+        #expect(heavy.count <= JobRequest.maxPromptCharacters)
+        for request in [JobRequest(prompt: heavy), JobRequest(prompt: "ok", negativePrompt: heavy)] {
+            do {
+                try fixture.queue.submit(request)
+                Issue.record("expected the byte limit")
+            } catch let error as QueueError {
+                #expect(error.code == .invalidRequest && error.message.contains("bytes"))
+            }
+        }
+        let atLimit = String(repeating: "\u{1F600}", count: JobRequest.maxPromptBytes / 4)
+        #expect(try fixture.queue.submit(JobRequest(prompt: atLimit)).job.prompt == atLimit)
     }
 
     @Test(arguments: [

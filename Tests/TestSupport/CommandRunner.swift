@@ -22,6 +22,12 @@ public struct CommandRunner {
         self.environment = merged
     }
 
+    /// Another program (a shell, `unshare`, `setpriv`) run the same way, with `environment` as given.
+    public init(executable: URL, environment: [String: String]) {
+        self.executable = executable
+        self.environment = environment
+    }
+
     public var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: executable.path) }
 
     /// Runs to completion and captures both streams.

@@ -35,7 +35,7 @@ final class RecordingRenderer: ImageRenderer {
         var configuration = WorkerConfiguration(name: "test-model-worker")
         configuration.exitWhenIdle = true
         configuration.pollSeconds = 0.05
-        QueueWorker(queue: queue, renderer: renderer, configuration: configuration, logger: Logger(label: "test")).run()
+        try QueueWorker(queue: queue, renderer: renderer, configuration: configuration, logger: Logger(label: "test")).run()
 
         let done = try queue.status(job.id)
         #expect(done.state == .succeeded, "\(done.error ?? "")")
@@ -69,7 +69,7 @@ final class RecordingRenderer: ImageRenderer {
         var configuration = WorkerConfiguration(name: "test-long-prompt")
         configuration.exitWhenIdle = true
         configuration.pollSeconds = 0.05
-        QueueWorker(queue: queue, renderer: try ModelImageRenderer(directory: folder), configuration: configuration,
+        try QueueWorker(queue: queue, renderer: try ModelImageRenderer(directory: folder), configuration: configuration,
                     logger: Logger(label: "test")).run()
         let done = try queue.status(job.id)
         #expect(done.state == .succeeded, "\(done.error ?? "")")

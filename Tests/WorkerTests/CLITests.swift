@@ -130,7 +130,12 @@ import TestSupport
         ["list", "--limit", "0"],
         ["prune", "--older-than", "soon"],
         ["worker", "--lease", "0.5"],
+        ["worker", "--lease", "1e308"],
+        ["worker", "--threads", "100000"],
         ["worker", "--renderer", "magic"],
+        ["submit", "a" + String(repeating: "\u{301}", count: 30_000)],
+        ["submit", "a blue circle", "--key", "baseline"],
+        ["submit", "a red circle", "--priority", "-1001"],
     ])
     func badInputIsAClearErrorAndChangesNothing(arguments: [String]) throws {
         _ = try submit("a yellow diamond", ["--key", "baseline"])

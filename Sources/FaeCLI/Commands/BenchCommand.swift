@@ -3,5 +3,5 @@ import ArgumentParser
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measure throughput on this machine.",
-        subcommands: [BenchQueueCommand.self, BenchEngineCommand.self, BenchRenderCommand.self, BenchTrainCommand.self])
+        subcommands: [BenchQueueCommand.self, BenchWorkersCommand.self, BenchEngineCommand.self, BenchRenderCommand.self, BenchTrainCommand.self])
 }

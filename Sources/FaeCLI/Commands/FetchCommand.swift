@@ -12,7 +12,7 @@ struct FetchCommand: ParsableCommand {
 
     func run() throws {
         let job = target.job
-        let images = try queueOptions.openQueue().images(job)
+        let images = try queueOptions.withQueue(.read) { try $0.images(job) }
         let folder = URL(fileURLWithPath: out, isDirectory: true)
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

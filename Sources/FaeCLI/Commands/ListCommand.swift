@@ -19,7 +19,7 @@ struct ListCommand: ParsableCommand {
     }
 
     func run() throws {
-        let jobs = try queueOptions.openQueue().list(state: state, limit: limit)
+        let jobs = try queueOptions.withQueue(.read) { try $0.list(state: state, limit: limit) }
         if queueOptions.json {
             try JSONOutput.print(jobs)
         } else if jobs.isEmpty {

@@ -10,7 +10,7 @@ struct RetryCommand: ParsableCommand {
 
     func run() throws {
         let job = target.job
-        let retried = try queueOptions.openQueue().retry(job)
+        let retried = try queueOptions.withQueue(.write) { try $0.retry(job) }
         if queueOptions.json { try JSONOutput.print(retried) } else { print("\(job): queued") }
     }
 }

@@ -29,7 +29,9 @@ struct RunEncoderCommand: ParsableCommand {
     @Flag(help: "Print machine-readable JSON.") var json = false
 
     func validate() throws {
-        if let threads, threads <= 0 { throw ValidationError("--threads must be a positive integer") }
+        if let threads, !(1...ThreadSettings.maxThreads).contains(threads) {
+            throw ValidationError("--threads must be between 1 and \(ThreadSettings.maxThreads), got \(threads)")
+        }
         if repetitions <= 0 { throw ValidationError("--repeat must be a positive integer") }
     }
 

@@ -10,7 +10,7 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let job = target.job
-        let status = try queueOptions.openQueue().status(job)
+        let status = try queueOptions.withQueue(.read) { try $0.status(job) }
         if queueOptions.json { try JSONOutput.print(status) } else { print(JobText.detail(status)) }
     }
 }

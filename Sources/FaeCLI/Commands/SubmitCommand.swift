@@ -12,28 +12,29 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "What to steer away from (the unconditional branch of guidance).")
     var negative: String = ""
 
-    @Option(help: "Seed of the first image; image i uses seed + i (default: random, always stored).")
+    // Numbers take the next argument whatever it looks like, so `--priority -5` is a value, not a flag.
+    @Option(parsing: .unconditional, help: "Seed of the first image; image i uses seed + i (default: random, always stored).")
     var seed: Int64?
 
-    @Option(help: "Number of images (1-16).")
+    @Option(parsing: .unconditional, help: "Number of images (1-16).")
     var count: Int = 1
 
-    @Option(help: "Sampling steps (1-1000).")
+    @Option(parsing: .unconditional, help: "Sampling steps (1-1000).")
     var steps: Int = 25
 
-    @Option(help: "Classifier-free guidance weight (0-30).")
+    @Option(parsing: .unconditional, help: "Classifier-free guidance weight (0-30).")
     var guidance: Double = FlowSamplerConfiguration.defaultGuidanceScale
 
     @Option(help: "ODE sampler: euler or heun.")
     var sampler: String = "euler"
 
-    @Option(help: "Higher runs first (-1000...1000).")
+    @Option(parsing: .unconditional, help: "Higher runs first (-1000...1000).")
     var priority: Int = 0
 
-    @Option(help: "Idempotency key: a second submit with the same key returns the first job.")
+    @Option(help: "Idempotency key: a second submit with the same key and parameters returns the first job; other parameters are refused.")
     var key: String?
 
-    @Option(name: .customLong("max-attempts"), help: "Attempts before the job fails (1-100).")
+    @Option(name: .customLong("max-attempts"), parsing: .unconditional, help: "Attempts before the job fails (1-100).")
     var maxAttempts: Int = 3
 
     @Flag(help: "Show progress and return when the job ends (exit status 1 unless it succeeded).")
@@ -55,7 +56,7 @@ struct SubmitCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let queue = try queueOptions.openQueue(create: true)
+        let queue = try queueOptions.openQueue(.create)
         let result = try queue.submit(request)
         if !wait {
             if queueOptions.json {

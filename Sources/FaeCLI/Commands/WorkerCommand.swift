@@ -17,7 +17,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @OptionGroup var modelOption: ModelOption
     @OptionGroup var threadOption: ThreadOption
 
-    @Option(help: "Lease length in seconds (at least 1); heartbeats renew it.")
+    @Option(help: "Lease length in seconds (1 to 86400); heartbeats renew it.")
     var lease: Double = 30
 
     @Option(help: "Seconds between claims when the queue is empty.")
@@ -39,7 +39,9 @@ struct WorkerCommand: AsyncParsableCommand {
     @OptionGroup var queueOptions: QueueOptions
 
     func validate() throws {
-        guard lease.isFinite, lease >= 1 else { throw CLIError("--lease must be at least 1 second, got \(lease)") }
+        guard lease.isFinite, JobQueue.leaseRange.contains(lease) else {
+            throw CLIError("--lease must be between \(Int(JobQueue.leaseRange.lowerBound)) and \(Int(JobQueue.leaseRange.upperBound)) seconds, got \(lease)")
+        }
         guard poll.isFinite, poll > 0, poll <= 3_600 else { throw CLIError("--poll must be between 0 and 3600 seconds, got \(poll)") }
         if let maxJobs, maxJobs < 1 { throw CLIError("--max-jobs must be at least 1, got \(maxJobs)") }
         if let name, name.trimmingCharacters(in: .whitespaces).isEmpty { throw CLIError("--name must not be empty") }
@@ -52,15 +54,24 @@ struct WorkerCommand: AsyncParsableCommand {
             json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label) as LogHandler
         }
         let logger = Logger(label: "fae-t2i.worker")
-        let queue = try queueOptions.openQueue(create: true)
+        let queue = try queueOptions.openQueue(.create)
         var configuration = WorkerConfiguration(name: name ?? WorkerConfiguration.defaultName())
         configuration.leaseSeconds = lease
         configuration.pollSeconds = poll
         configuration.maxJobs = maxJobs
         configuration.exitWhenIdle = exitWhenIdle
-        let threads = threadOption.apply()
+        // Without a thread setting, workers on one host split its cores: each that spins on all of
+        // them makes the others wait (three such workers were 18 times slower than one).
+        if threadOption.isSet {
+            threadOption.apply()
+        } else {
+            let slots = try HostWorkerSlots()
+            configuration.hostSlots = slots
+            Engine.threads = slots.threadShare()
+        }
         // OpenBLAS's kernels decide the render speed (generic ones are 5.5x slower): say which run.
-        logger.info("compute", metadata: ["threads": "\(threads)", "blas_core": "\(Engine.blasCoreName)"])
+        logger.info("compute", metadata: ["threads": "\(Engine.threads)", "blas_core": "\(Engine.blasCoreName)",
+                                          "share": "\(configuration.hostSlots == nil ? "fixed" : "host")"])
         var imageRenderer = try renderer.make(model: modelOption)
         if simulateRenderMilliseconds > 0 {
             imageRenderer = SlowRenderer(wrapping: imageRenderer, milliseconds: simulateRenderMilliseconds)
@@ -70,6 +81,15 @@ struct WorkerCommand: AsyncParsableCommand {
             services: [.init(service: WorkerService(worker: worker), successTerminationBehavior: .gracefullyShutdownGroup)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch let error as WorkerError {
+            // A distinct status lets systemd (RestartPreventExitStatus) and pool.sh stop restarting.
+            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            throw ExitCode(Self.queueUnavailableStatus)
+        }
     }
+
+    /// The exit status of a worker that gave up on its queue (EX_UNAVAILABLE).
+    static let queueUnavailableStatus: Int32 = 69
 }

@@ -1,7 +1,8 @@
 import Foundation
 import JobQueue
 
-/// Human-readable renderings of jobs for the terminal.
+/// Human-readable renderings of jobs for the terminal. Every text a user or worker supplied goes
+/// through `TerminalText.escaped`.
 enum JobText {
     static func stateLine(_ job: Job) -> String {
         switch job.state {
@@ -36,11 +37,13 @@ enum JobText {
         for image in job.images {
             lines.append("image \(image.index)   seed \(image.seed), \(image.width)x\(image.height), \(image.bytes) bytes, sha256 \(image.sha256)")
         }
-        return lines.joined(separator: "\n")
+        // Each line is escaped whole: prompts, errors, names and hashes all come from the database.
+        return lines.map(TerminalText.escaped).joined(separator: "\n")
     }
 
     static func row(_ job: Job) -> String {
-        let prompt = job.prompt.count > 48 ? job.prompt.prefix(47) + "…" : Substring(job.prompt)
+        let text = TerminalText.escaped(job.prompt)
+        let prompt = text.count > 48 ? text.prefix(47) + "…" : Substring(text)
         let state = stateLine(job).padding(toLength: 26, withPad: " ", startingAt: 0)
         return "\(job.id)  \(state)  \(Job.iso8601(job.createdAt).prefix(19))  \(prompt)"
     }

@@ -21,14 +21,33 @@ struct QueueOptions: ParsableArguments {
         return (dataHome as NSString).appendingPathComponent("fae-t2i/queue.sqlite")
     }
 
+    /// What a command does with the queue.
+    enum Use {
+        /// Adds work (submit, worker): a missing database is created.
+        case create
+        /// Changes existing jobs (cancel, retry, prune).
+        case write
+        /// Only reads (status, list, fetch): a file this user may not write is opened read-only.
+        case read
+    }
+
+    /// Opens the queue and runs `body` on it. On a full disk, commands that change existing jobs
+    /// (`.write`: prune, cancel, retry) use the queue's disk reserve, so that space can be freed;
+    /// reads and new work leave it for them.
+    func withQueue<T>(_ use: Use, _ body: (JobQueue) throws -> T) throws -> T {
+        guard use == .write else { return try body(openQueue(use)) }
+        return try JobQueue.usingReserveIfDiskFull(path: databasePath) { try body(openQueue(use)) }
+    }
+
     /// Opens the queue. Only commands that add work may create a new database; the others
     /// report a missing one instead of leaving an empty file behind.
-    func openQueue(create: Bool = false) throws -> JobQueue {
+    func openQueue(_ use: Use) throws -> JobQueue {
         let path = databasePath
-        if !create && !FileManager.default.fileExists(atPath: path) {
+        if use != .create && !FileManager.default.fileExists(atPath: path) {
             throw CLIError("no queue database at \(path) (submit a job first, or pass --db)")
         }
         let migrations = try Migration.load(from: try ResourceLocator.migrationsDirectory())
-        return try JobQueue(path: path, migrations: migrations)
+        let writable = Foundation.access(path, W_OK) == 0
+        return try JobQueue(path: path, migrations: migrations, access: use == .read && !writable ? .readOnly : .readWrite)
     }
 }

@@ -8,7 +8,14 @@ struct ThreadOption: ParsableArguments {
     var threads: Int?
 
     func validate() throws {
-        if let threads, threads <= 0 { throw CLIError("--threads must be a positive integer, got \(threads)") }
+        if let threads, !(1...ThreadSettings.maxThreads).contains(threads) {
+            throw CLIError("--threads must be between 1 and \(ThreadSettings.maxThreads), got \(threads)")
+        }
+    }
+
+    /// True when `--threads` or `$FAE_T2I_THREADS` gives a count.
+    var isSet: Bool {
+        threads != nil || ProcessInfo.processInfo.environment[ThreadSettings.environmentKey].flatMap { try? ThreadSettings.parse($0) } != nil
     }
 
     /// Applies the setting to the engine and returns it.

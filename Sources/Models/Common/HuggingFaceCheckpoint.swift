@@ -34,14 +34,34 @@ public struct HuggingFaceCheckpoint {
         self.directory = directory
     }
 
-    /// Decodes config.json, naming the file and the offending key on failure.
+    /// Decodes config.json, naming the file and the offending key on failure. The model configs
+    /// validate their values while decoding (`ConfigValidation`), so a size out of range fails
+    /// here, e.g. `.../generator/config.json: grid_height = 3000000000 exceeds the limit 4096`.
     public func config<C: Decodable>(_ type: C.Type) throws -> C {
+        let url = directory.appendingPathComponent(Self.configFile)
         do {
             return try JSONDecoder().decode(C.self, from: configData)
+        } catch let error as ModelError {
+            throw ModelError(error.code, "\(url.path): \(error.message)", cause: error)
         } catch {
-            let url = directory.appendingPathComponent(Self.configFile)
             throw ModelError(.unreadableCheckpoint, "invalid \(url.path): \(Self.describe(error))", cause: error)
         }
+    }
+
+    /// Refuses weights holding fewer values than the model config.json describes, before that
+    /// model is allocated: a config edited to a larger size (e.g. depth 1000) fails at once instead
+    /// of after gigabytes of parameters exist. `parameters` counts the tensors the file must hold.
+    public func requireValues(forParameters parameters: Int) throws {
+        var held = 0
+        for tensor in weights.tensors {
+            // Element counts come from a validated header, each backed by bytes of the file.
+            let (sum, overflow) = held.addingReportingOverflow(tensor.elementCount)
+            held = overflow ? .max : sum
+        }
+        guard held < parameters else { return }
+        throw ModelError(.stateDictMismatch,
+                         "\(directory.appendingPathComponent(Self.configFile).path) describes a model of \(parameters) parameters, "
+                         + "but \(weights.url.path) holds only \(held) values")
     }
 
     /// Rejects a directory holding another architecture before its tensors are compared.

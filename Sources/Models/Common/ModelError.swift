@@ -6,8 +6,10 @@ public struct ModelError: Error, CustomStringConvertible {
         case unreadableCheckpoint
         /// The checkpoint's tensors do not match the model's parameters (names or shapes).
         case stateDictMismatch
-        /// A configuration this implementation does not support.
+        /// A configuration this implementation does not support, or a config value out of range.
         case unsupportedConfiguration
+        /// A weight tensor holds NaN or infinite values.
+        case nonFiniteWeights
         /// User input of the wrong shape, dtype or range.
         case invalidInput
         /// Writing a checkpoint failed.

@@ -7,7 +7,8 @@ import TensorEngine
 /// aliases and ignored entries are data passed in here, not code paths in the models.
 public enum StateDict {
     /// Checks names and shapes of every parameter against `file` before reading any data (so one
-    /// error lists every problem), then copies the values in, converting F16/BF16 to float32.
+    /// error lists every problem), then copies the values in, converting F16/BF16 to float32, and
+    /// refuses NaN or infinite weights (`ModelError.nonFiniteWeights` naming the tensor).
     /// - `ignoringUnused`: file entries that may be present without being used.
     public static func load(_ parameters: [(String, Parameter)], from file: SafetensorsFile,
                             ignoringUnused: Set<String> = []) throws {
@@ -20,7 +21,9 @@ public enum StateDict {
         }
         for (key, p) in parameters {
             do {
-                try file.copyFloats(key, into: p.value.buffer)
+                try file.copyFiniteFloats(key, into: p.value.buffer)
+            } catch let error as SafetensorsError where error.code == .nonFiniteValue {
+                throw ModelError(.nonFiniteWeights, "\(error)", cause: error)
             } catch {
                 throw ModelError(.stateDictMismatch, "\(error)", cause: error)
             }

@@ -65,12 +65,18 @@ public struct Dinov2Config: Codable, Equatable, Sendable {
             throw DecodingError.dataCorrupted(.init(codingPath: [CodingKeys.hiddenSize],
                 debugDescription: "hidden_size \(hiddenSize) must be a positive multiple of num_attention_heads \(numAttentionHeads)"))
         }
+        // Checked here, where a config.json enters, before anything is sized from it.
+        try validate()
     }
 
     public var headDim: Int { hiddenSize / numAttentionHeads }
 
-    /// Hidden width of the GELU MLP: `int(hidden_size * mlp_ratio)`.
-    public var intermediateSize: Int { Int(Double(hiddenSize) * mlpRatio) }
+    /// Hidden width of the GELU MLP: `int(hidden_size * mlp_ratio)`; 0 when mlp_ratio is not a
+    /// usable number (`validate` refuses it).
+    public var intermediateSize: Int {
+        let width = Double(hiddenSize) * mlpRatio
+        return width.isFinite && width >= 0 && width < Double(Int.max) ? Int(width) : 0
+    }
 
     /// Hidden width of the SwiGLU FFN: two thirds of the MLP width, rounded up to a multiple of 8
     /// (`(int(hidden_features * 2 / 3) + 7) // 8 * 8`).
@@ -79,5 +85,65 @@ public struct Dinov2Config: Codable, Equatable, Sendable {
     /// Position-embedding grid side of the checkpoint (image_size / patch_size per axis).
     public var positionGrid: SpatialSize {
         SpatialSize(height: imageSize.height / patchSize.height, width: imageSize.width / patchSize.width)
+    }
+}
+
+extension Dinov2Config {
+    /// Throws `ModelError.unsupportedConfiguration` naming the first key out of range: sizes
+    /// within `ConfigLimits`, finite numbers, a position grid of at least one patch, and the
+    /// parameters' memory.
+    public func validate() throws {
+        let v = ConfigValidation.self, limit = ConfigLimits.self
+        try v.size("hidden_size", hiddenSize, max: limit.maxWidth)
+        try v.size("num_hidden_layers", numHiddenLayers, min: 0, max: limit.maxDepth)
+        try v.size("num_attention_heads", numAttentionHeads, max: limit.maxHeads)
+        try v.multiple("hidden_size", hiddenSize, of: "num_attention_heads", numAttentionHeads)
+        try v.number("mlp_ratio", mlpRatio, min: 0, max: limit.maxMLPRatio, exclusiveMin: true)
+        try v.size("int(hidden_size * mlp_ratio)", intermediateSize, max: limit.maxWidth)
+        try v.number("layer_norm_eps", layerNormEps, min: limit.minEpsilon, max: limit.maxEpsilon)
+        try v.number("layerscale_value", layerscaleValue, min: -1e6, max: 1e6)
+        for (axis, image, patch) in [("height", imageSize.height, patchSize.height), ("width", imageSize.width, patchSize.width)] {
+            try v.size("image_size (\(axis))", image, max: limit.maxImageSide)
+            try v.size("patch_size (\(axis))", patch, max: min(limit.maxPatchSize, image))
+        }
+        guard patchSize.height == patchSize.width else {
+            throw v.failure("patch_size = [\(patchSize.height), \(patchSize.width)] must be square")
+        }
+        try v.product([("(image_size / patch_size) (height)", positionGrid.height), ("(image_size / patch_size) (width)", positionGrid.width)],
+                      max: limit.maxTokens)
+        try v.size("num_channels", numChannels, max: limit.maxChannels)
+        try v.size("num_register_tokens", numRegisterTokens, min: 0, max: limit.maxRegisterTokens)
+        try v.memory(parameters: parameterCount,
+                     sizes: "hidden_size = \(hiddenSize), num_hidden_layers = \(numHiddenLayers), mlp_ratio = \(mlpRatio)",
+                     part: "encoder")
+    }
+
+    /// Whether the model has `embeddings.mask_token` (optional in a checkpoint).
+    public var hasMaskToken: Bool { useMaskToken || modelType == "dinov2_with_registers" }
+
+    /// Values of every parameter (`Dinov2Model.namedParameters`, with the mask token when there is one).
+    public var parameterCount: Int {
+        let d = hiddenSize, p = patchSize.height
+        var n = ParameterTally(), layer = ParameterTally()
+        n.add(d)                                                               // cls_token
+        if hasMaskToken { n.add(d) }
+        n.add(numRegisterTokens, d)
+        n.add(1 + positionGrid.height * positionGrid.width, d)                 // position_embeddings
+        n.add(d, numChannels, p, p); n.add(d)                                  // patch projection
+        layer.add(2, d)                                                        // norm1
+        layer.add(3, d, d); if qkvBias { layer.add(3, d) }                     // query, key, value
+        layer.add(d, d); layer.add(d)                                          // output
+        layer.add(2, d)                                                        // layer scales
+        layer.add(2, d)                                                        // norm2
+        if useSwigluFFN {
+            let h = swigluHiddenSize
+            layer.add(2, h, d); layer.add(2, h); layer.add(d, h); layer.add(d)  // weights_in, weights_out
+        } else {
+            let h = intermediateSize
+            layer.add(h, d); layer.add(h); layer.add(d, h); layer.add(d)      // fc1, fc2
+        }
+        n.add(layer, times: numHiddenLayers)
+        n.add(2, d)                                                            // layernorm
+        return n.total
     }
 }

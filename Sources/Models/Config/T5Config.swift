@@ -62,6 +62,8 @@ public struct T5Config: Codable, Equatable, Sendable {
             throw DecodingError.dataCorrupted(.init(codingPath: [CodingKeys.feedForwardProj],
                 debugDescription: "feed_forward_proj '\(feedForwardProj)' must be 'ACT' or 'gated-ACT', e.g. 'relu' or 'gated-gelu'"))
         }
+        // Checked here, where a config.json enters, before anything is sized from it.
+        try validate()
     }
 
     /// A token id that may be absent (default), null, an integer, or a list (the first is kept).
@@ -82,4 +84,40 @@ public struct T5Config: Codable, Equatable, Sendable {
 
     /// Width of the attention projections: heads * d_kv (need not equal d_model).
     public var innerDim: Int { numHeads * dKV }
+}
+
+extension T5Config {
+    /// Throws `ModelError.unsupportedConfiguration` naming the first key out of range: sizes
+    /// within `ConfigLimits`, a usable bucket layout, finite numbers, and the parameters' memory.
+    public func validate() throws {
+        let v = ConfigValidation.self, limit = ConfigLimits.self
+        try v.size("vocab_size", vocabSize, max: limit.maxVocabulary)
+        try v.size("d_model", dModel, max: limit.maxWidth)
+        try v.size("d_kv", dKV, max: limit.maxWidth)
+        try v.size("d_ff", dFF, max: limit.maxWidth)
+        try v.size("num_layers", numLayers, min: 0, max: limit.maxDepth)
+        try v.size("num_heads", numHeads, max: limit.maxHeads)
+        try v.product([("num_heads", numHeads), ("d_kv", dKV)], max: limit.maxWidth)
+        // Bidirectional buckets split in two halves, each with at least one exact bucket.
+        try v.size("relative_attention_num_buckets", relativeAttentionNumBuckets, min: 2, max: limit.maxRelativeBuckets)
+        // The log-spaced buckets divide by log(max_distance / max_exact) (max_exact = buckets / 4).
+        try v.size("relative_attention_max_distance", relativeAttentionMaxDistance, min: relativeAttentionNumBuckets / 4 + 1,
+                   max: limit.maxRelativeDistance)
+        try v.number("dropout_rate", dropoutRate, min: 0, max: 1)
+        try v.number("layer_norm_epsilon", layerNormEpsilon, min: limit.minEpsilon, max: limit.maxEpsilon)
+        try v.memory(parameters: parameterCount, sizes: "vocab_size = \(vocabSize), d_model = \(dModel), num_layers = \(numLayers), d_ff = \(dFF)",
+                     part: "text encoder")
+    }
+
+    /// Values of every parameter of the encoder (`T5Encoder.namedParameters`).
+    public var parameterCount: Int {
+        var n = ParameterTally(), block = ParameterTally()
+        n.add(vocabSize, dModel)                                               // shared
+        block.add(dModel); block.add(4, innerDim, dModel)                      // norm, q/k/v/o (no biases)
+        block.add(dModel); block.add(isGatedAct ? 3 : 2, dModel, dFF)          // norm, feed-forward
+        n.add(block, times: numLayers)
+        n.add(relativeAttentionNumBuckets, numHeads)                           // relative bias (block 0)
+        n.add(dModel)                                                          // final norm
+        return n.total
+    }
 }

@@ -34,6 +34,8 @@ extension Dinov2Model {
         let checkpoint = try HuggingFaceCheckpoint(directory: directory)
         let config = try checkpoint.config(Dinov2Config.self)
         try checkpoint.requireModelType(config.modelType, oneOf: ["dinov2", "dinov2_with_registers"])
+        // The mask token may be absent from the file.
+        try checkpoint.requireValues(forParameters: config.parameterCount - (config.hasMaskToken ? config.hiddenSize : 0))
         let model = try Dinov2Model(config: config)
         try model.load(from: checkpoint.weights)
         return model

@@ -19,9 +19,7 @@ public final class Dinov2Model: Module {
 
     /// A model with zero-initialised weights (load or initialise them next).
     public init(config: Dinov2Config) throws {
-        guard config.numHiddenLayers >= 0 else {
-            throw ModelError(.unsupportedConfiguration, "num_hidden_layers must not be negative")
-        }
+        try config.validate()
         self.config = config
         embeddings = try Dinov2Embeddings(config: config)
         let blockConfig = try TransformerBlockConfig(dinov2: config)

@@ -9,6 +9,9 @@ public protocol FAEComponent: Module {
     init(config: FAEConfig) throws
     /// Reinitialises every parameter deterministically from `seed`.
     func initialize(seed: UInt64)
+    /// Values of this part's parameters for `config` (e.g. `FAEConfig.pixelDecoderParameterCount`),
+    /// known before the part is built.
+    static func parameterCount(_ config: FAEConfig) -> Int
 }
 
 extension FAEComponent {
@@ -18,6 +21,7 @@ extension FAEComponent {
         let checkpoint = try HuggingFaceCheckpoint(directory: directory)
         let config = try checkpoint.config(FAEConfig.self)
         try checkpoint.requireModelType(config.modelType, oneOf: ["fae"])
+        try checkpoint.requireValues(forParameters: parameterCount(config))
         let model = try Self(config: config)
         try model.load(from: checkpoint.weights)
         return model

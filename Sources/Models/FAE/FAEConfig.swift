@@ -58,7 +58,7 @@ public struct FAEConfig: Codable, Equatable, Sendable {
 
     public init() {}
 
-    /// Missing keys take the defaults above; the decoded values are validated.
+    /// Missing keys take the defaults above; the decoded values are validated (`ModelError`).
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = FAEConfig()
@@ -82,9 +82,8 @@ public struct FAEConfig: Codable, Equatable, Sendable {
         normEps = try c.decodeIfPresent(Float.self, forKey: .normEps) ?? d.normEps
         ropeTheta = try c.decodeIfPresent(Float.self, forKey: .ropeTheta) ?? d.ropeTheta
         modelType = try c.decodeIfPresent(String.self, forKey: .modelType) ?? d.modelType
-        if let problem = problem {
-            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: problem))
-        }
+        // Checked here, where a config.json enters, before any part is sized from it.
+        try validate()
     }
 
     /// Tokens per side of the patch grid (image_size / patch_size).
@@ -104,30 +103,110 @@ public struct FAEConfig: Codable, Equatable, Sendable {
     /// SwiGLU hidden width for a block of `width`: (int(width * mlpRatio * 2/3) + 7) / 8 * 8.
     public func swigluHidden(_ width: Int) -> Int { (width * mlpRatio * 2 / 3 + 7) / 8 * 8 }
 
-    /// Why this configuration cannot be built, or nil.
+    /// Why this configuration cannot be built, or nil (the message of `validate()`).
     public var problem: String? {
-        let positive: [(String, Int)] = [
-            ("encoder_width", encoderWidth), ("encoder_heads", encoderHeads), ("encoder_head_dim", encoderHeadDim),
-            ("latent_channels", latentChannels), ("feature_decoder_width", featureDecoderWidth),
-            ("feature_decoder_heads", featureDecoderHeads), ("pixel_decoder_width", pixelDecoderWidth),
-            ("pixel_decoder_heads", pixelDecoderHeads), ("pixel_decoder_map_channels", pixelDecoderMapChannels),
-            ("mlp_ratio", mlpRatio), ("patch_size", patchSize), ("image_size", imageSize), ("image_channels", imageChannels),
-        ]
-        if let bad = positive.first(where: { $0.1 <= 0 }) { return "\(bad.0) must be positive, got \(bad.1)" }
-        if featureDecoderDepth < 0 || pixelDecoderDepth < 0 { return "decoder depths must not be negative" }
-        if imageSize % patchSize != 0 { return "image_size \(imageSize) must be a multiple of patch_size \(patchSize)" }
-        // 2D RoPE rotates two quarter-head halves, one per grid axis.
-        for (name, width, heads) in [("feature_decoder", featureDecoderWidth, featureDecoderHeads),
-                                     ("pixel_decoder", pixelDecoderWidth, pixelDecoderHeads)] {
-            if width % heads != 0 || (width / heads) % 4 != 0 {
-                return "\(name)_width \(width) / \(name)_heads \(heads) must give a head dim that is a multiple of 4"
-            }
+        do {
+            try validate()
+            return nil
+        } catch let error as ModelError {
+            return error.message
+        } catch {
+            return "\(error)"
         }
-        return nil
+    }
+}
+
+extension FAEConfig {
+    /// Throws `ModelError.unsupportedConfiguration` naming the first key out of range: sizes
+    /// within `ConfigLimits`, finite positive numbers, shapes the parts can build, and the memory
+    /// of each part (encoder, feature decoder, pixel decoder), since any of them may be built from it.
+    public func validate() throws {
+        let v = ConfigValidation.self, limit = ConfigLimits.self
+        try v.size("encoder_width", encoderWidth, max: limit.maxWidth)
+        try v.size("encoder_heads", encoderHeads, max: limit.maxHeads)
+        try v.size("encoder_head_dim", encoderHeadDim, max: limit.maxWidth)
+        try v.product([("encoder_heads", encoderHeads), ("encoder_head_dim", encoderHeadDim)], max: limit.maxWidth)
+        try v.size("latent_channels", latentChannels, max: limit.maxChannels)
+        try v.size("mlp_ratio", mlpRatio, max: Int(limit.maxMLPRatio))
+        for (name, width, depth, heads) in [("feature_decoder", featureDecoderWidth, featureDecoderDepth, featureDecoderHeads),
+                                            ("pixel_decoder", pixelDecoderWidth, pixelDecoderDepth, pixelDecoderHeads)] {
+            try v.size("\(name)_width", width, max: limit.maxWidth)
+            try v.size("\(name)_depth", depth, min: 0, max: limit.maxDepth)
+            try v.size("\(name)_heads", heads, max: limit.maxHeads)
+            try v.multiple("\(name)_width", width, of: "\(name)_heads", heads)
+            // 2D RoPE rotates two quarter-head halves, one per grid axis.
+            guard (width / heads) % 4 == 0 else {
+                throw v.failure("\(name)_width / \(name)_heads = \(width / heads) must be a multiple of 4 (2D RoPE)")
+            }
+            try v.product([("\(name)_width", width), ("mlp_ratio", mlpRatio)], max: limit.maxWidth)
+        }
+        try v.product([("encoder_width", encoderWidth), ("mlp_ratio", mlpRatio)], max: limit.maxWidth)
+        try v.size("pixel_decoder_map_channels", pixelDecoderMapChannels, max: limit.maxChannels)
+        try v.size("patch_size", patchSize, max: limit.maxPatchSize)
+        try v.size("image_size", imageSize, max: limit.maxImageSide)
+        try v.size("image_channels", imageChannels, max: limit.maxChannels)
+        try v.multiple("image_size", imageSize, of: "patch_size", patchSize)
+        try v.size("image_size / patch_size", gridSize, max: limit.maxGridSide)
+        try v.product([("(image_size / patch_size)", gridSize), ("(image_size / patch_size)", gridSize)], max: limit.maxTokens)
+        // The pixel decoder's output projection: k * p * p values per token.
+        try v.product([("pixel_decoder_map_channels", pixelDecoderMapChannels), ("patch_size", patchSize), ("patch_size", patchSize)],
+                      max: limit.maxWidth)
+        try v.number("norm_eps", Double(normEps), min: limit.minEpsilon, max: limit.maxEpsilon)
+        try v.number("rope_theta", Double(ropeTheta), min: limit.minRoPETheta, max: limit.maxRoPETheta)
+        try v.memory(parameters: encoderParameterCount,
+                     sizes: "encoder_width = \(encoderWidth), encoder_heads = \(encoderHeads), encoder_head_dim = \(encoderHeadDim)",
+                     part: "FAE encoder")
+        try v.memory(parameters: featureDecoderParameterCount, tableValues: tokens * featureDecoderHeadDim,
+                     sizes: "feature_decoder_width = \(featureDecoderWidth), feature_decoder_depth = \(featureDecoderDepth)",
+                     part: "feature decoder")
+        try v.memory(parameters: pixelDecoderParameterCount, tableValues: tokens * pixelDecoderHeadDim,
+                     sizes: "pixel_decoder_width = \(pixelDecoderWidth), pixel_decoder_depth = \(pixelDecoderDepth)",
+                     part: "pixel decoder")
     }
 
-    /// Throws `ModelError.unsupportedConfiguration` naming the problem.
-    public func validate() throws {
-        if let problem { throw ModelError(.unsupportedConfiguration, "invalid FAE config: \(problem)") }
+    /// Values of every parameter of the FAE encoder (`FAEEncoder.namedParameters`).
+    public var encoderParameterCount: Int {
+        let c = encoderWidth, inner = encoderHeads * encoderHeadDim
+        var n = ParameterTally()
+        switch encoderKind {
+        case .attention:
+            if encoderPreNorm { n.add(c) }
+            n.add(3, inner, c); n.add(3, inner); n.add(c, inner); n.add(c)   // q/k/v/out with biases
+        case .linear:
+            break
+        case .transformer3:
+            var block = ParameterTally()
+            block.add(c); block.add(4, inner, c); block.add(c); block.add(3, c, swigluHidden(c))
+            n.add(block, times: 3)
+        }
+        n.add(c, 2 * latentChannels); n.add(2 * latentChannels)               // proj
+        return n.total
+    }
+
+    /// Values of every parameter of the feature decoder (`FeatureDecoder.namedParameters`).
+    public var featureDecoderParameterCount: Int {
+        let w = featureDecoderWidth
+        var n = ParameterTally(), block = ParameterTally()
+        n.add(latentChannels, w); n.add(w)                                    // input_proj
+        block.add(w); block.add(4, w, w); block.add(w); block.add(3, w, swigluHidden(w))
+        n.add(block, times: featureDecoderDepth)
+        n.add(w)                                                              // norm
+        n.add(w, encoderWidth); n.add(encoderWidth)                           // output_proj
+        return n.total
+    }
+
+    /// Values of every parameter of the pixel decoder (`PixelDecoder.namedParameters`).
+    public var pixelDecoderParameterCount: Int {
+        let w = pixelDecoderWidth, hidden = w * mlpRatio, k = pixelDecoderMapChannels
+        var n = ParameterTally(), block = ParameterTally()
+        n.add(encoderWidth, w); n.add(w)                                      // input_proj
+        block.add(2, w); block.add(4, w, w); block.add(4, w); block.add(2, w) // norms, attention
+        block.add(2, w, hidden); block.add(hidden); block.add(w)              // GELU MLP
+        n.add(block, times: pixelDecoderDepth)
+        n.add(2, w)                                                           // norm
+        n.add(w, k, patchSize, patchSize); n.add(k, patchSize, patchSize)    // output_proj
+        n.add(k, k, 9); n.add(k)                                              // conv1
+        n.add(imageChannels, k, 9); n.add(imageChannels)                      // conv2
+        return n.total
     }
 }

@@ -49,6 +49,8 @@ public final class FAEEncoder: FAEComponent {
         initialize(seed: 0)
     }
 
+    public static func parameterCount(_ config: FAEConfig) -> Int { config.encoderParameterCount }
+
     public func namedParameters(prefix: String) -> [(String, Parameter)] {
         var r: [(String, Parameter)] = []
         if let preNorm { r += preNorm.namedParameters(prefix: prefix + "norm.") }

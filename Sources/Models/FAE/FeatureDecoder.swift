@@ -37,6 +37,8 @@ public final class FeatureDecoder: FAEComponent {
         initialize(seed: 0)
     }
 
+    public static func parameterCount(_ config: FAEConfig) -> Int { config.featureDecoderParameterCount }
+
     public func namedParameters(prefix: String) -> [(String, Parameter)] {
         var r = inputProjection.namedParameters(prefix: prefix + "input_proj.")
         for (i, block) in blocks.enumerated() { r += block.namedParameters(prefix: prefix + "blocks.\(i).") }

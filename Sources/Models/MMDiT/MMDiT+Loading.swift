@@ -22,6 +22,7 @@ extension MMDiT {
         let checkpoint = try HuggingFaceCheckpoint(directory: directory)
         let config = try checkpoint.config(MMDiTConfig.self)
         try checkpoint.requireModelType(config.modelType, oneOf: ["mmdit"])
+        try checkpoint.requireValues(forParameters: config.parameterCount)
         let model = try MMDiT(config: config)
         try StateDict.load(model.namedParameters(prefix: ""), from: checkpoint.weights)
         return model

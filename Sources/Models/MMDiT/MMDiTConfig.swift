@@ -77,21 +77,75 @@ public struct MMDiTConfig: Codable, Equatable, Sendable {
         textPositions = try c.decodeIfPresent(Bool.self, forKey: .textPositions) ?? d.textPositions
         normEpsilon = try c.decodeIfPresent(Double.self, forKey: .normEpsilon) ?? d.normEpsilon
         modelType = try c.decodeIfPresent(String.self, forKey: .modelType) ?? d.modelType
+        // Checked here, where a config.json enters, before anything is sized from it.
+        try validate()
     }
 
     /// Image tokens per sample (N).
     public var imageTokens: Int { gridHeight * gridWidth }
     public var headDim: Int { width / max(heads, 1) }
-    public var mlpHidden: Int { Int((mlpRatio * Double(width)).rounded()) }
+    /// SwiGLU hidden width; 0 when mlp_ratio is not a usable number (`validate` refuses it).
+    public var mlpHidden: Int {
+        let hidden = (mlpRatio * Double(width)).rounded()
+        return hidden.isFinite && hidden >= 0 && hidden < Double(Int.max) ? Int(hidden) : 0
+    }
+}
 
-    /// Throws `ModelError.unsupportedConfiguration` for shapes the model cannot build.
+extension MMDiTConfig {
+    /// Throws `ModelError.unsupportedConfiguration` naming the first key out of range (sizes
+    /// within `ConfigLimits`, finite positive numbers, shapes the model can build, parameter memory).
     public func validate() throws {
-        func fail(_ m: String) -> ModelError { ModelError(.unsupportedConfiguration, "MMDiT config: \(m)") }
-        guard width > 0, depth > 0, heads > 0, latentChannels > 0, textWidth > 0, maxTextTokens > 0,
-              gridHeight > 0, gridWidth > 0, timestepEmbeddingDim > 0, mlpHidden > 0 else { throw fail("sizes must be positive") }
-        guard patchSize == 1 else { throw fail("patch_size \(patchSize) unsupported (only 1)") }
-        guard width % heads == 0 else { throw fail("width \(width) not divisible by \(heads) heads") }
-        guard headDim % 4 == 0 else { throw fail("head dim \(headDim) must be a multiple of 4 (2D RoPE)") }
-        guard timestepEmbeddingDim % 2 == 0 else { throw fail("timestep_embedding_dim must be even") }
+        let v = ConfigValidation.self, limit = ConfigLimits.self
+        try v.size("width", width, max: limit.maxWidth)
+        try v.size("depth", depth, max: limit.maxDepth)
+        try v.size("heads", heads, max: limit.maxHeads)
+        try v.multiple("width", width, of: "heads", heads)
+        guard headDim % 4 == 0 else {
+            throw v.failure("width / heads = \(headDim) must be a multiple of 4 (2D RoPE rotates two halves of pairs)")
+        }
+        try v.size("latent_channels", latentChannels, max: limit.maxChannels)
+        try v.size("grid_height", gridHeight, max: limit.maxGridSide)
+        try v.size("grid_width", gridWidth, max: limit.maxGridSide)
+        try v.product([("grid_height", gridHeight), ("grid_width", gridWidth)], max: limit.maxTokens)
+        try v.size("patch_size", patchSize, min: 1, max: 1)
+        try v.size("text_width", textWidth, max: limit.maxWidth)
+        try v.size("max_text_tokens", maxTextTokens, max: limit.maxTextTokens)
+        try v.size("grid_height * grid_width + max_text_tokens", imageTokens + maxTextTokens, max: limit.maxTokens)
+        try v.number("mlp_ratio", mlpRatio, min: 0, max: limit.maxMLPRatio, exclusiveMin: true)
+        try v.size("mlp_ratio * width", mlpHidden, max: limit.maxWidth)
+        try v.size("timestep_embedding_dim", timestepEmbeddingDim, min: 2, max: limit.maxWidth)
+        guard timestepEmbeddingDim % 2 == 0 else {
+            throw v.failure("timestep_embedding_dim = \(timestepEmbeddingDim) must be even (sin and cos halves)")
+        }
+        try v.number("timestep_scale", timestepScale, min: 0, max: limit.maxTimestepScale, exclusiveMin: true)
+        try v.number("rope_theta", ropeTheta, min: limit.minRoPETheta, max: limit.maxRoPETheta)
+        try v.number("norm_epsilon", normEpsilon, min: limit.minEpsilon, max: limit.maxEpsilon)
+        try v.memory(parameters: parameterCount, tableValues: imageTokens * headDim,
+                     sizes: "width = \(width), depth = \(depth), mlp_ratio = \(mlpRatio)", part: "generator")
+    }
+
+    /// Values of every parameter (`MMDiT.namedParameters`), as in model.safetensors.
+    public var parameterCount: Int {
+        let w = width, h = mlpHidden
+        var n = ParameterTally()
+        n.add(latentChannels, w); n.add(w)                                   // x_embedder
+        n.add(textWidth, w); n.add(w)                                        // context_embedder
+        if textPositions { n.add(maxTextTokens, w) }
+        n.add(timestepEmbeddingDim, w); n.add(w); n.add(w, w); n.add(w)      // t_embedder
+        n.add(textWidth, w); n.add(w)                                        // y_embedder
+        var stream = ParameterTally()                                        // a full stream
+        stream.add(6, w, w); stream.add(6, w)                                // adaLN modulation
+        stream.add(3, w, w); stream.add(3, w)                                // qkv
+        stream.add(w, w); stream.add(w)                                      // proj
+        stream.add(3, w, h)                                                  // SwiGLU, no biases
+        var contextOnly = ParameterTally()                                   // the last text stream
+        contextOnly.add(2, w, w); contextOnly.add(2, w)
+        contextOnly.add(3, w, w); contextOnly.add(3, w)
+        n.add(stream, times: depth)                                          // image streams
+        n.add(stream, times: max(depth - 1, 0))                              // text streams
+        n.add(contextOnly, times: depth > 0 ? 1 : 0)
+        n.add(2, w, w); n.add(2, w)                                          // final adaLN
+        n.add(w, latentChannels); n.add(latentChannels)                      // final linear
+        return n.total
     }
 }

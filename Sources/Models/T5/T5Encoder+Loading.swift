@@ -22,6 +22,7 @@ extension T5Encoder {
         let checkpoint = try HuggingFaceCheckpoint(directory: directory)
         let config = try checkpoint.config(T5Config.self)
         try checkpoint.requireModelType(config.modelType, oneOf: ["t5", "mt5"])
+        try checkpoint.requireValues(forParameters: config.parameterCount)
         let model = try T5Encoder(config: config)
         try model.load(from: checkpoint.weights)
         return model

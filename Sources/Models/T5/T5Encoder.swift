@@ -25,15 +25,7 @@ public final class T5Encoder: Module {
 
     /// A model with zero-initialised weights (load or initialise them next).
     public init(config: T5Config) throws {
-        guard config.dModel > 0, config.numHeads > 0, config.dKV > 0, config.vocabSize > 0, config.numLayers >= 0,
-              config.relativeAttentionNumBuckets > 0 else {
-            throw ModelError(.unsupportedConfiguration, "T5 sizes must be positive (d_model, num_heads, d_kv, vocab_size, buckets)")
-        }
-        // The log-spaced buckets divide by log(max_distance / max_exact) (max_exact = buckets / 4).
-        guard config.relativeAttentionMaxDistance > config.relativeAttentionNumBuckets / 4 else {
-            throw ModelError(.unsupportedConfiguration,
-                             "relative_attention_max_distance (\(config.relativeAttentionMaxDistance)) must exceed relative_attention_num_buckets / 4 (\(config.relativeAttentionNumBuckets / 4))")
-        }
+        try config.validate()
         self.config = config
         embedding = Parameter([config.vocabSize, config.dModel])
         relativeBias = T5RelativePositionBias(heads: config.numHeads, numBuckets: config.relativeAttentionNumBuckets,

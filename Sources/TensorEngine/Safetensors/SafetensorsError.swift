@@ -21,6 +21,8 @@ public struct SafetensorsError: Error, CustomStringConvertible {
         /// The data section is shorter or longer than the offsets say (truncated file).
         case incompleteBuffer
         case tensorNotFound
+        /// A float tensor holds NaN or an infinity (`copyFiniteFloats`).
+        case nonFiniteValue
         /// Writer: two tensors with the same name, or a reserved name.
         case invalidName
     }

@@ -1,0 +1,80 @@
+import Foundation
+
+/// How many workers run on this host right now, so that each can take its share of the cores.
+///
+/// Every worker holds an exclusive `flock` on one slot file in a folder shared by the host's
+/// workers; a worker counts the slots whose lock is held. The kernel drops a lock when its process
+/// ends, however it ends (SIGKILL included), so the count never includes a dead worker and needs
+/// no cleanup. Slot files stay behind, empty, for the next worker to reuse.
+public final class HostWorkerSlots: @unchecked Sendable {
+    public static let directoryEnvironmentKey = "FAE_T2I_HOST_DIR"
+
+    public let directory: URL
+    /// The slot this process holds; its descriptor stays open (and locked) for the process lifetime.
+    public let slot: Int
+    private let descriptor: Int32
+
+    /// More slots than any host runs workers: the search for a free one stays bounded.
+    static let maxSlots = 4_096
+
+    /// Takes the lowest free slot in `directory` (created if missing).
+    public init(directory: URL = HostWorkerSlots.defaultDirectory()) throws {
+        self.directory = directory
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw WorkerError.hostSlots("cannot create the worker slot folder \(directory.path): \(error.localizedDescription)")
+        }
+        for slot in 0..<Self.maxSlots {
+            let fd = open(Self.slotPath(directory, slot), O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
+            guard fd >= 0 else {
+                throw WorkerError.hostSlots("cannot open a worker slot in \(directory.path): \(String(cString: strerror(errno)))")
+            }
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 {
+                self.slot = slot
+                self.descriptor = fd
+                return
+            }
+            close(fd)
+        }
+        throw WorkerError.hostSlots("all \(Self.maxSlots) worker slots in \(directory.path) are taken")
+    }
+
+    deinit { close(descriptor) }
+
+    /// Workers holding a slot now, this one included.
+    public func liveWorkers() -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        var live = 0
+        for name in names where name.hasPrefix("slot-") && name.hasSuffix(".lock") {
+            let fd = open(directory.appendingPathComponent(name).path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { continue }
+            // A shared lock fails while any process (this one too, through its own descriptor) holds the slot.
+            if flock(fd, LOCK_SH | LOCK_NB) != 0 { live += 1 }
+            close(fd)
+        }
+        return max(live, 1)
+    }
+
+    /// Threads for this worker when `cores` are shared evenly by the host's live workers.
+    public func threadShare(cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> Int {
+        max(1, cores / liveWorkers())
+    }
+
+    /// `$FAE_T2I_HOST_DIR`, else a per-user folder in /dev/shm (shared by every service on the host,
+    /// even those with a private /tmp), else in the temporary folder.
+    public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        if let path = environment[directoryEnvironmentKey], !path.isEmpty { return URL(fileURLWithPath: path, isDirectory: true) }
+        let name = "fae-t2i-workers-\(getuid())"
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: "/dev/shm", isDirectory: &isDirectory), isDirectory.boolValue,
+           access("/dev/shm", W_OK) == 0 {
+            return URL(fileURLWithPath: "/dev/shm", isDirectory: true).appendingPathComponent(name, isDirectory: true)
+        }
+        return FileManager.default.temporaryDirectory.appendingPathComponent(name, isDirectory: true)
+    }
+
+    static func slotPath(_ directory: URL, _ slot: Int) -> String {
+        directory.appendingPathComponent("slot-\(slot).lock").path
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import GRDB
+import Testing
+import TestSupport
+@testable import JobQueue
+
+/// Rows changed outside fae-t2i (a bad tool, a damaged disk): clear errors, never a crash, and
+/// one bad job never stops the others.
+@Suite struct CorruptRowTests {
+    func tamper(_ fixture: QueueFixture, _ sql: String, _ arguments: StatementArguments = []) throws {
+        try DatabaseQueue(path: fixture.path).write { try $0.execute(sql: sql, arguments: arguments) }
+    }
+
+    @Test func undecodableJobIsFailedForGoodAndTheNextIsClaimed() throws {
+        let fixture = try QueueFixture()
+        let poisoned = try fixture.queue.submit(JobRequest(prompt: "a red circle", seed: 1, priority: 5)).job
+        let healthy = try fixture.queue.submit(JobRequest(prompt: "a blue square", seed: 2)).job
+        try tamper(fixture, "UPDATE jobs SET seeds = 'not json' WHERE id = ?", [poisoned.id])
+
+        let claim = try #require(try fixture.queue.claim(worker: "w", leaseSeconds: 30))
+        #expect(claim.job.id == healthy.id)
+        let state = try DatabaseQueue(path: fixture.path).read {
+            try Row.fetchOne($0, sql: "SELECT state, error FROM jobs WHERE id = ?", arguments: [poisoned.id])
+        }
+        #expect(state?["state"] == "failed")
+        #expect((state?["error"] as String?)?.contains("seeds") == true)
+        #expect(try fixture.queue.claim(worker: "w", leaseSeconds: 30) == nil)
+    }
+
+    @Test(arguments: [
+        "UPDATE jobs SET steps = 'many'",
+        "UPDATE jobs SET guidance = x'00ff'",
+        "UPDATE jobs SET seeds = '[1, 2, 3]'",
+        "UPDATE jobs SET created_at = 'yesterday'",
+        "UPDATE jobs SET priority = 1e300",
+    ])
+    func columnsOfTheWrongKindAreCorruptErrors(sql: String) throws {
+        let fixture = try QueueFixture()
+        let job = try fixture.queue.submit(JobRequest(prompt: "a red circle", seed: 1)).job
+        try tamper(fixture, sql)
+        do {
+            _ = try fixture.queue.status(job.id)
+            Issue.record("expected a corrupt-row error")
+        } catch let error as QueueError {
+            #expect(error.code == .corrupt, "\(error)")
+            #expect(error.message.contains(job.id))
+        }
+    }
+
+    @Test func fetchRefusesAnImageThatNoLongerMatchesItsDigest() throws {
+        let fixture = try QueueFixture()
+        let job = try fixture.queue.submit(JobRequest(prompt: "a red circle", seed: 1, count: 2)).job
+        let claim = try #require(try fixture.queue.claim(worker: "w", leaseSeconds: 30))
+        try fixture.queue.complete(claim, images: QueueFixture.images(for: claim.job), modelID: "test", weightsHash: nil)
+        #expect(try fixture.queue.images(job.id).count == 2)
+
+        try tamper(fixture, "UPDATE images SET jpeg = ? WHERE job_id = ? AND image_index = 1", [Data("overwritten".utf8), job.id])
+        do {
+            _ = try fixture.queue.images(job.id)
+            Issue.record("expected a digest mismatch")
+        } catch let error as QueueError {
+            #expect(error.code == .corrupt)
+            #expect(error.message.contains(job.id) && error.message.contains("image 1"))
+        }
+    }
+}
