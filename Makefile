@@ -16,7 +16,7 @@ TARGET_CPU ?=
 RELEASE_FLAGS := -c release $(if $(TARGET_CPU),-Xswiftc -target-cpu -Xswiftc $(TARGET_CPU))
 APT_PACKAGES := libsqlite3-dev libopenblas-dev libjpeg-dev libpng-dev libsentencepiece-dev pkg-config
 
-.PHONY: deps build release test demo install clean bench tokenizer model-data model-fae model-generator model eval-fae ablation-fae ablation-generator
+.PHONY: deps build release test demo install clean bench tokenizer model-data model-fae model-generator model eval-fae ablation-fae ablation-generator fuzz
 
 # Training (`make model-fae`, `make model`): every stage resumes from its checkpoint when run again,
 # so an interrupted `make model` continues where it stopped. Work goes to MODEL_WORK; the trained
@@ -73,6 +73,15 @@ install: release
 
 clean:
 	rm -rf .build out
+
+# libFuzzer with AddressSanitizer on every parser of outside data (Fuzz/README.md): builds the
+# targets in .build-fuzz (never part of `build` or `test`) and runs each for FUZZ_SECONDS, niced;
+# prints executions and crashes per target. Crashing inputs go to out/fuzz/<target>/artifacts/.
+# `make fuzz FUZZ_TARGETS="png jpeg"` runs a subset.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TARGETS="$(FUZZ_TARGETS)" SWIFT=$(SWIFT) bash Fuzz/run.sh
 
 model-data: release
 	@[ -f $(TRAIN_DATA)/dataset.json ] || $(BIN_RELEASE) data generate --count 60000 --seed 0 --out $(TRAIN_DATA)

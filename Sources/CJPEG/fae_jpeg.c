@@ -257,7 +257,13 @@ static int decode_run(decode_state *state, const unsigned char *data, size_t siz
     }
     jpeg_create_decompress(&cinfo);
     jpeg_mem_src(&cinfo, data, (unsigned long)size);
-    jpeg_read_header(&cinfo, TRUE);
+    // With a memory source libjpeg never suspends, so anything but OK has already long-jumped;
+    // checked anyway in case a future source can suspend.
+    if (jpeg_read_header(&cinfo, TRUE) != JPEG_HEADER_OK) {
+        set_message(message, capacity, "no JPEG image in the data");
+        jpeg_destroy_decompress(&cinfo);
+        return FAE_JPEG_LIBJPEG_ERROR;
+    }
 
     // Checked on the header's size, not the scaled output: progressive and multi-scan files keep
     // every coefficient of the full image in memory (6 bytes per pixel) whatever the output scale.
@@ -287,7 +293,11 @@ static int decode_run(decode_state *state, const unsigned char *data, size_t siz
         return FAE_JPEG_UNSUPPORTED_COLOR;
     }
     choose_scale(&cinfo, minimum_side);
-    jpeg_start_decompress(&cinfo);
+    if (!jpeg_start_decompress(&cinfo)) {
+        set_message(message, capacity, "JPEG data ended early");
+        jpeg_destroy_decompress(&cinfo);
+        return FAE_JPEG_CORRUPT_DATA;
+    }
     const size_t width = cinfo.output_width, height = cinfo.output_height;
     if ((size_t)cinfo.output_components != (grayscale ? 1u : 3u) || width == 0 || height == 0) {
         set_message(message, capacity, "unexpected JPEG output layout");

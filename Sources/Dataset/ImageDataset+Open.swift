@@ -114,8 +114,10 @@ extension ImageDataset {
             let mapped = try MappedFile(path: folder.appendingPathComponent(shard.file).path)
             let (needed, overflow) = shard.count.multipliedReportingOverflow(by: bytesPerImage)
             guard !overflow, needed == mapped.count else {
-                let need = overflow ? "more bytes than any file can hold" : "\(needed) bytes"
-                throw DatasetError(.malformedIndex, "\(manifestPath): shards[\(position)].count is \(shard.count), which needs \(need) in \(shard.file) (\(bytesPerImage) per image), but the file holds \(mapped.count) bytes")
+                let holds = mapped.count % bytesPerImage == 0
+                    ? "\(mapped.count / bytesPerImage) images of \(bytesPerImage) bytes"
+                    : "not a whole number of \(bytesPerImage)-byte images"
+                throw DatasetError(.malformedIndex, "\(manifestPath): shards[\(position)].count is \(shard.count), but \(shard.file) holds \(mapped.count) bytes: \(holds)")
             }
             let (sum, sumOverflow) = total.addingReportingOverflow(shard.count)
             guard !sumOverflow else {

@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 @testable import Dataset
 
-/// A raw dataset of 6 images in shards of 4 and 2, and a way to rewrite its dataset.json.
+/// A raw dataset of 6 images in shards of 4 and 2.
 private func makeRawDataset() throws -> URL {
     let folder = try TestPaths.temporaryDirectory("manifest")
     var generator = DatasetGenerator(grammar: testGrammar)
@@ -36,10 +36,10 @@ private func setShard(_ index: Int, _ key: String, to value: Any, in object: ino
     let huge = 1 << 62
     // (edit, text the error must contain: the field and its value)
     let cases: [((inout [String: Any]) -> Void, String)] = [
-        ({ setShard(0, "count", to: huge, in: &$0) }, "shards[0].count is \(huge)"),  // * 12288 overflows
+        ({ setShard(0, "count", to: huge, in: &$0) }, "shards[0].count is \(huge), but shard-00000.rgb holds 49152 bytes"),  // * 12288 overflows
         ({ setShard(1, "count", to: huge / 3, in: &$0) }, "shards[1].count is \(huge / 3)"),
         ({ setShard(0, "count", to: -1, in: &$0) }, "shards[0].count is -1"),
-        ({ setShard(1, "count", to: 3, in: &$0) }, "shards[1].count is 3, which needs 36864 bytes"),  // the file holds 2
+        ({ setShard(1, "count", to: 3, in: &$0) }, "shards[1].count is 3, but shard-00001.rgb holds 24576 bytes: 2 images"),  // the file holds 2
         ({ setShard(0, "count", to: Int.min, in: &$0) }, "shards[0].count is \(Int.min)"),
         ({ $0["count"] = huge }, "count is \(huge), but shards[].count adds up to 6"),
         ({ $0["count"] = -5 }, "count is -5"),

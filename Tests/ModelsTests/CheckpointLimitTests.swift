@@ -68,8 +68,8 @@ import TestSupport
         #expect(error.cause is ModelError)
     }
 
-    /// A config edited to a size the weights do not have fails before the model is allocated
-    /// (depth 200 of this width would take about 3.4 GB with gradients).
+    /// A config edited to a large size the weights do not have fails before the model is
+    /// allocated (depth 200 of this width would take about 3.4 GB with gradients).
     @Test func configLargerThanItsWeightsFailsBeforeAllocating() throws {
         let dir = try TestPaths.temporaryDirectory("generator-depth")
         var c = MMDiTFixture.config
@@ -84,8 +84,20 @@ import TestSupport
 
         let fae = try TestPaths.temporaryDirectory("pixel-decoder-depth")
         try PixelDecoder(config: FAETestSupport.tinyConfig()).save(directory: fae)
-        try CheckpointEditing.setConfig(fae, "pixel_decoder_depth", 100)
-        #expect(Self.error { _ = try PixelDecoder.load(directory: fae) }?.code == .stateDictMismatch)
+        for (key, value) in [("pixel_decoder_width", 1024), ("pixel_decoder_heads", 8), ("pixel_decoder_depth", 8)] {
+            try CheckpointEditing.setConfig(fae, key, value)
+        }
+        let faeError = Self.error { _ = try PixelDecoder.load(directory: fae) }
+        #expect(faeError?.code == .stateDictMismatch && faeError?.message.contains("describes a model of") == true, "\(faeError?.message ?? "")")
+    }
+
+    /// A small model is built first, so the strict check names what is missing.
+    @Test func smallMismatchStillNamesTheTensors() throws {
+        let dir = try TestPaths.temporaryDirectory("pixel-decoder-small")
+        try PixelDecoder(config: FAETestSupport.tinyConfig()).save(directory: dir)
+        try CheckpointEditing.setConfig(dir, "pixel_decoder_depth", 3)
+        let error = Self.error { _ = try PixelDecoder.load(directory: dir) }
+        #expect(error?.code == .stateDictMismatch && error?.message.contains("missing: blocks.1.") == true, "\(error?.message ?? "")")
     }
 
     @Test func nonFiniteWeightsAreRefusedNamingTheTensor() throws {

@@ -12,10 +12,15 @@ struct PruneCommand: ParsableCommand {
     @OptionGroup var queueOptions: QueueOptions
 
     func validate() throws {
-        guard DurationText.seconds(olderThan) != nil else {
+        guard let seconds = DurationText.seconds(olderThan) else {
             throw CLIError("--older-than must be a number with a unit s, m, h or d (e.g. 7d), got '\(olderThan)'")
         }
+        guard seconds <= Self.maxAgeSeconds else {
+            throw CLIError("--older-than must be at most 36500d (a hundred years), got '\(olderThan)'")
+        }
     }
+
+    static let maxAgeSeconds: TimeInterval = 36_500 * 86_400
 
     func run() throws {
         let seconds = DurationText.seconds(olderThan) ?? 0

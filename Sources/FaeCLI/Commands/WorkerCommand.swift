@@ -45,7 +45,9 @@ struct WorkerCommand: AsyncParsableCommand {
         guard poll.isFinite, poll > 0, poll <= 3_600 else { throw CLIError("--poll must be between 0 and 3600 seconds, got \(poll)") }
         if let maxJobs, maxJobs < 1 { throw CLIError("--max-jobs must be at least 1, got \(maxJobs)") }
         if let name, name.trimmingCharacters(in: .whitespaces).isEmpty { throw CLIError("--name must not be empty") }
-        guard simulateRenderMilliseconds >= 0 else { throw CLIError("--simulate-render-ms must not be negative") }
+        guard (0...3_600_000).contains(simulateRenderMilliseconds) else {
+            throw CLIError("--simulate-render-ms must be between 0 and 3600000")
+        }
     }
 
     func run() async throws {
@@ -54,7 +56,13 @@ struct WorkerCommand: AsyncParsableCommand {
             json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label) as LogHandler
         }
         let logger = Logger(label: "fae-t2i.worker")
-        let queue = try queueOptions.openQueue(.create)
+        let queue: JobQueue
+        do {
+            queue = try queueOptions.openQueue(.create)
+        } catch let error as QueueError where !error.isTransient {
+            FileHandle.standardError.write(Data("Error: queue unavailable: \(error)\n".utf8))
+            throw ExitCode(Self.queueUnavailableStatus)
+        }
         var configuration = WorkerConfiguration(name: name ?? WorkerConfiguration.defaultName())
         configuration.leaseSeconds = lease
         configuration.pollSeconds = poll
@@ -90,6 +98,6 @@ struct WorkerCommand: AsyncParsableCommand {
         }
     }
 
-    /// The exit status of a worker that gave up on its queue (EX_UNAVAILABLE).
+    /// The exit status of a worker that cannot use its queue, at start or after retries (EX_UNAVAILABLE).
     static let queueUnavailableStatus: Int32 = 69
 }

@@ -48,10 +48,14 @@ public struct HuggingFaceCheckpoint {
         }
     }
 
-    /// Refuses weights holding fewer values than the model config.json describes, before that
-    /// model is allocated: a config edited to a larger size (e.g. depth 1000) fails at once instead
-    /// of after gigabytes of parameters exist. `parameters` counts the tensors the file must hold.
+    /// Refuses weights holding fewer values than the model config.json describes when that model
+    /// would take more than `ConfigLimits.eagerModelBytes` to build: a config edited to a larger
+    /// size (e.g. depth 1000) then fails at once instead of after gigabytes of parameters exist.
+    /// A smaller model is built and compared tensor by tensor, which names every missing tensor.
+    /// `parameters` counts the values the file must hold.
     public func requireValues(forParameters parameters: Int) throws {
+        let (bytes, overflow) = parameters.multipliedReportingOverflow(by: 8)
+        guard overflow || bytes > ConfigLimits.eagerModelBytes else { return }
         var held = 0
         for tensor in weights.tensors {
             // Element counts come from a validated header, each backed by bytes of the file.

@@ -37,4 +37,8 @@ public enum ConfigLimits {
     /// DINOv2-L (304M) and the T5-large encoder (341M) on this 23 GB machine, and refuses an edited
     /// config (depth 1000, width 1e9) before it is allocated.
     public static let maxModelBytes = 4 << 30
+    /// Up to this size a model is built before its weights are compared with it (so the strict
+    /// check can name every missing tensor); a larger one is first compared by its value count
+    /// with the weights file (`HuggingFaceCheckpoint.requireValues`).
+    public static let eagerModelBytes = 256 << 20
 }

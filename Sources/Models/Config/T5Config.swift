@@ -116,7 +116,7 @@ extension T5Config {
         block.add(dModel); block.add(4, innerDim, dModel)                      // norm, q/k/v/o (no biases)
         block.add(dModel); block.add(isGatedAct ? 3 : 2, dModel, dFF)          // norm, feed-forward
         n.add(block, times: numLayers)
-        n.add(relativeAttentionNumBuckets, numHeads)                           // relative bias (block 0)
+        if numLayers > 0 { n.add(relativeAttentionNumBuckets, numHeads) }     // relative bias, stored in block 0
         n.add(dModel)                                                          // final norm
         return n.total
     }
