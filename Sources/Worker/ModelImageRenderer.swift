@@ -60,6 +60,9 @@ public final class ModelImageRenderer: ImageRenderer {
                                          configuration: configuration, progress: progress)
         } catch let error as TextToImageError where error.code == .invalidInput {
             throw WorkerError.invalidRequest(error.message)
+        } catch let error as TextToImageError where error.code == .nonFiniteOutput {
+            // The same weights, prompt and seeds give the same NaNs: retrying cannot help.
+            throw WorkerError.invalidModel(error.message)
         }
     }
 }

@@ -121,7 +121,7 @@ public final class QueueWorker: @unchecked Sendable {
 
     static func isPermanent(_ error: Error) -> Bool {
         switch error {
-        case WorkerError.invalidPrompt, WorkerError.invalidRequest: return true
+        case WorkerError.invalidPrompt, WorkerError.invalidRequest, WorkerError.invalidModel: return true
         default: return false
         }
     }

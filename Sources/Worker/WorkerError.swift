@@ -9,6 +9,8 @@ public enum WorkerError: Error, CustomStringConvertible, Equatable {
     case invalidPrompt(String)
     /// Request settings the renderer does not support (e.g. an unknown sampler): retrying is pointless.
     case invalidRequest(String)
+    /// The model computes garbage (non-finite values) for this request: retrying is pointless.
+    case invalidModel(String)
     /// The queue kept failing (a corrupt file, a full disk): the worker gives up and exits non-zero.
     case queueUnavailable(String)
     /// The folder where this host's workers announce themselves cannot be used.
@@ -21,6 +23,7 @@ public enum WorkerError: Error, CustomStringConvertible, Equatable {
         case .renderFailed(let message): return "render failed: \(message)"
         case .invalidPrompt(let message): return "invalid prompt: \(message)"
         case .invalidRequest(let message): return "invalid request: \(message)"
+        case .invalidModel(let message): return "model failed: \(message)"
         case .queueUnavailable(let message): return "queue unavailable: \(message)"
         case .hostSlots(let message): return message
         }

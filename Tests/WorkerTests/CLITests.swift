@@ -4,24 +4,12 @@ import Testing
 import TestSupport
 
 /// The `fae-t2i` binary end to end: submit, worker, status, fetch, and every kind of bad input.
-@Suite(.serialized) struct CLITests {
+@Suite(.serialized) struct CLITests: CLITestCase {
     let runner = CommandRunner()
     let folder: URL
-    var db: String { folder.appendingPathComponent("queue.sqlite").path }
 
     init() throws {
         folder = try TestPaths.temporaryDirectory("cli")
-    }
-
-    func run(_ arguments: [String]) throws -> CommandRunner.Output {
-        try #require(runner.isAvailable, "build the fae-t2i binary first (make test does)")
-        return try runner.run(arguments)
-    }
-
-    func submit(_ prompt: String, _ extra: [String] = []) throws -> String {
-        let output = try run(["submit", prompt, "--db", db] + extra)
-        try #require(output.status == 0, "submit failed: \(output.stderr)")
-        return output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     @Test func submitWorkFetchEndToEnd() throws {

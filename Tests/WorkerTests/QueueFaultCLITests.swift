@@ -5,24 +5,12 @@ import Testing
 import TestSupport
 
 /// The CLI and the worker when the queue itself is damaged, full, read-only or holds hostile text.
-@Suite(.serialized) struct QueueFaultCLITests {
+@Suite(.serialized) struct QueueFaultCLITests: CLITestCase {
     let runner = CommandRunner()
     let folder: URL
-    var db: String { folder.appendingPathComponent("queue.sqlite").path }
 
     init() throws {
         folder = try TestPaths.temporaryDirectory("queue-fault")
-    }
-
-    func run(_ arguments: [String]) throws -> CommandRunner.Output {
-        try #require(runner.isAvailable, "build the fae-t2i binary first (make test does)")
-        return try runner.run(arguments)
-    }
-
-    func submit(_ prompt: String, _ extra: [String] = []) throws -> String {
-        let output = try run(["submit", prompt, "--db", db] + extra)
-        try #require(output.status == 0, "submit failed: \(output.stderr)")
-        return output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     @Test func undecodableJobFailsAndTheWorkerGoesOn() throws {
