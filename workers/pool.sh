@@ -38,6 +38,7 @@ start() {
 
 stop_all() {
     local status=${1:-0}
+    trap '' TERM INT   # a second signal while stopping must not restart the stop with status 0
     stopping=1
     echo "pool: stopping ${#pids[@]} workers" >&2
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done

@@ -28,7 +28,12 @@ extension JobQueue {
                     SELECT \(Self.jobColumns) FROM jobs ORDER BY created_at DESC, rowid DESC LIMIT ?
                     """, arguments: [limit])
             }
-            return try rows.map { row in try Self.decodeJob(row, images: Self.imageInfos(db, jobID: row["id"])) }
+            return try rows.map { row in
+                guard let id = try? row.decode(String.self, forColumn: "id") else {
+                    throw QueueError(.corrupt, "a job row cannot be read: its id is \(row["id"] as DatabaseValue)")
+                }
+                return try Self.decodeJob(row, images: Self.imageInfos(db, jobID: id))
+            }
         }
     }
 
@@ -142,10 +147,20 @@ extension JobQueue {
     /// with incremental auto-vacuum) and empties the WAL, then puts back the disk reserve. On a
     /// disk still full this may fail; the jobs are deleted either way.
     func returnFreePagesToDisk() {
-        _ = try? database.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA incremental_vacuum")
-            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+        // In steps, each checkpointed, so the WAL never holds more than one step's moved pages.
+        // (Queues created before incremental auto-vacuum (mode 2) keep their free pages inside.)
+        let incremental = (try? database.read { try Int.fetchOne($0, sql: "PRAGMA auto_vacuum") }) == 2
+        var freePages = Int.max
+        while incremental {
+            let left = try? database.writeWithoutTransaction { db -> Int in
+                try db.execute(sql: "PRAGMA incremental_vacuum(256)")
+                try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)")
+                return try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+            }
+            guard let left, left > 0, left < freePages else { break }
+            freePages = left
         }
+        _ = try? database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
         QueueFile.ensureReserve(path)
     }
 

@@ -19,7 +19,7 @@ extension JobQueue {
                     UPDATE jobs
                     SET state = 'running', attempts = attempts + 1, lease_token = ?, lease_expires_at = ?,
                         worker = ?, started_at = ?, updated_at = ?, progress_step = 0, progress_total = 0
-                    WHERE id = (SELECT id FROM jobs INDEXED BY jobs_claim_order
+                    WHERE rowid = (SELECT rowid FROM jobs INDEXED BY jobs_claim_order
                                 WHERE state = 'queued' AND run_after <= ?
                                 ORDER BY priority DESC, created_at, rowid LIMIT 1)
                     RETURNING rowid AS claimed_rowid, \(Self.jobColumns)

@@ -37,6 +37,7 @@ public final class JobQueue: @unchecked Sendable {
         case .readWrite:
             try QueueFile.createIfMissing(path: path, configuration: configuration, migrations: migrations)
             try QueueFile.checkExisting(path: path)
+            try QueueFile.checkIsQueue(path: path, busyMode: configuration.busyMode)
         case .readOnly:
             try QueueFile.checkExisting(path: path)
             configuration.readonly = true
@@ -84,6 +85,9 @@ public final class JobQueue: @unchecked Sendable {
             // WAL + NORMAL is durable across process crashes (the only kind the queue must survive);
             // it skips an fsync per commit, which is what lets workers claim thousands of jobs/s.
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            // Debian's SQLite zeroes every freed page by default, so deleting images would write as
+            // many bytes as it frees: too much for a prune on a full disk. FAST skips the extra I/O.
+            try db.execute(sql: "PRAGMA secure_delete = FAST")
         }
         return configuration
     }

@@ -70,8 +70,9 @@ public struct JobRequest: Sendable, Equatable {
             }
         }
         if let key = idempotencyKey {
-            guard !key.isEmpty, key.count <= 200, !key.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-                throw reject("idempotency key must be 1-200 printable characters")
+            guard !key.isEmpty, key.count <= 200, key.utf8.count <= 800,
+                  !key.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw reject("idempotency key must be 1-200 printable characters (at most 800 UTF-8 bytes)")
             }
         }
     }

@@ -35,6 +35,8 @@ struct MigrationRunner {
                 guard !applied else { return }
                 do {
                     try db.execute(sql: migration.sql)
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+                    throw JobQueue.translate(error, path: path)
                 } catch {
                     throw QueueError(.migrationFailed,
                         "migration \(migration.version)_\(migration.name) failed on \(path): \(error)")

@@ -35,7 +35,8 @@ enum QueueFile {
             throw JobQueue.translate(error, path: path)
         }
         if link(staging, path) != 0 && errno != EEXIST {
-            throw QueueError(.storage, "cannot create database \(path): \(String(cString: strerror(errno)))")
+            throw QueueError(.storage, "cannot create database \(path): \(String(cString: strerror(errno))) "
+                             + "(a new queue is linked into place, which needs a file system with hard links)")
         }
     }
 
@@ -61,6 +62,28 @@ enum QueueFile {
         }
     }
 
+    /// Refuses a SQLite file of another program before anything writes to it (opening it
+    /// read-write in WAL mode alone would rewrite its header), over a read-only connection.
+    static func checkIsQueue(path: String, busyMode: Database.BusyMode) throws {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = busyMode
+        let isQueue: Bool
+        do {
+            let database = try DatabaseQueue(path: path, configuration: configuration)
+            isQueue = try database.read { db in
+                try MigrationRunner.hasMigrationTable(db)
+            }
+            try database.close()
+        } catch {
+            throw JobQueue.translate(error, path: path)
+        }
+        guard isQueue else {
+            throw QueueError(.notADatabase, "\(path) is a SQLite database but not a fae-t2i queue (no schema_migrations table); "
+                             + "it was left untouched")
+        }
+    }
+
     /// Space the queue keeps beside its file so that, on a full disk, the commands that free space
     /// (`prune`, `cancel`) and the read commands can still open the database: SQLite needs a few
     /// pages of WAL and its -shm file even to delete.
@@ -72,7 +95,13 @@ enum QueueFile {
     /// taking it never fills the disk it is meant to rescue); quietly does nothing otherwise.
     static func ensureReserve(_ path: String) {
         let reserve = reservePath(path)
-        guard !exists(reserve), let available = availableBytes(near: path), available >= 2 * UInt64(reserveBytes) else { return }
+        var info = stat()
+        if stat(reserve, &info) == 0 {
+            // A reserve cut short (a crash before its space was allocated) is made again.
+            guard info.st_size < off_t(reserveBytes) else { return }
+            unlink(reserve)
+        }
+        guard let available = availableBytes(near: path), available >= 2 * UInt64(reserveBytes) else { return }
         let fd = open(reserve, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return }
         let status = posix_fallocate(fd, 0, off_t(reserveBytes))

@@ -17,19 +17,24 @@ public final class HostWorkerSlots: @unchecked Sendable {
     /// More slots than any host runs workers: the search for a free one stays bounded.
     static let maxSlots = 4_096
 
-    /// Takes the lowest free slot in `directory` (created if missing).
+    /// Takes the lowest free slot in `directory` (created if missing, readable only by this
+    /// user: whoever can write it decides how many cores the workers take).
     public init(directory: URL = HostWorkerSlots.defaultDirectory()) throws {
         self.directory = directory
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
         } catch {
             throw WorkerError.hostSlots("cannot create the worker slot folder \(directory.path): \(error.localizedDescription)")
         }
+        var info = stat()
+        guard lstat(directory.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR, info.st_uid == getuid() else {
+            throw WorkerError.hostSlots("the worker slot folder \(directory.path) is not a folder of this user")
+        }
         for slot in 0..<Self.maxSlots {
-            let fd = open(Self.slotPath(directory, slot), O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
-            guard fd >= 0 else {
-                throw WorkerError.hostSlots("cannot open a worker slot in \(directory.path): \(String(cString: strerror(errno)))")
-            }
+            // A slot file this user cannot open (left by someone else) is skipped, not fatal.
+            let fd = open(Self.slotPath(directory, slot), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+            guard fd >= 0 else { continue }
             if flock(fd, LOCK_EX | LOCK_NB) == 0 {
                 self.slot = slot
                 self.descriptor = fd
@@ -37,7 +42,7 @@ public final class HostWorkerSlots: @unchecked Sendable {
             }
             close(fd)
         }
-        throw WorkerError.hostSlots("all \(Self.maxSlots) worker slots in \(directory.path) are taken")
+        throw WorkerError.hostSlots("no free worker slot among \(Self.maxSlots) in \(directory.path)")
     }
 
     deinit { close(descriptor) }
@@ -47,7 +52,7 @@ public final class HostWorkerSlots: @unchecked Sendable {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         var live = 0
         for name in names where name.hasPrefix("slot-") && name.hasSuffix(".lock") {
-            let fd = open(directory.appendingPathComponent(name).path, O_RDONLY | O_CLOEXEC)
+            let fd = open(directory.appendingPathComponent(name).path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
             guard fd >= 0 else { continue }
             // A shared lock fails while any process (this one too, through its own descriptor) holds the slot.
             if flock(fd, LOCK_SH | LOCK_NB) != 0 { live += 1 }

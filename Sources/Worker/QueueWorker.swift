@@ -36,26 +36,29 @@ public final class QueueWorker: @unchecked Sendable {
         var failures = QueueFailures(limit: configuration.queueFailureLimit)
         while !stopSignal.isStopped {
             if let maxJobs = configuration.maxJobs, processedJobs >= maxJobs { break }
-            let claimed: ClaimedJob?
             do {
-                claimed = try withBusyRetry("claim") {
+                guard let claim = try withBusyRetry("claim", {
                     try queue.claim(worker: configuration.name, leaseSeconds: configuration.leaseSeconds)
+                }) else {
+                    if configuration.exitWhenIdle, try isQueueDrained() { break }
+                    stopSignal.sleep(configuration.pollSeconds)
+                    continue
                 }
-                if claimed == nil, configuration.exitWhenIdle, try isQueueDrained() { break }
+                shareCores()
+                try process(claim)
+                processedJobs += 1
+                // Only a job carried to its end shows the queue healthy: on a full disk claims
+                // still fit while storing the images does not.
                 failures.reset()
+            } catch let error as QueueError where error.isTransient {
+                // A lock held for long (a big prune, an open sqlite3 shell) delays, it does not break.
+                logger.warning("database still busy; trying again in \(configuration.pollSeconds)s: \(error)")
+                stopSignal.sleep(configuration.pollSeconds)
             } catch {
                 let delay = try failures.record(error)
                 logger.error("queue operation failed (\(failures.count)/\(failures.limit)); trying again in \(delay)s: \(error)")
                 stopSignal.sleep(delay)
-                continue
             }
-            guard let claim = claimed else {
-                stopSignal.sleep(configuration.pollSeconds)
-                continue
-            }
-            shareCores()
-            process(claim)
-            processedJobs += 1
         }
         logger.info("worker stopped", metadata: ["worker": "\(configuration.name)", "jobs": "\(processedJobs)"])
     }
@@ -76,7 +79,10 @@ public final class QueueWorker: @unchecked Sendable {
         return (counts[.queued] ?? 0) == 0 && (counts[.running] ?? 0) == 0
     }
 
-    func process(_ claim: ClaimedJob) {
+    /// Renders and stores one job. A render failure is recorded on the job; a failure of the
+    /// queue itself (storing, heartbeating) gives the job back without counting the attempt and
+    /// is thrown, for `run` to count.
+    func process(_ claim: ClaimedJob) throws {
         let job = claim.job
         var metadata: Logger.Metadata = ["job": "\(job.id)", "attempt": "\(job.attempts)/\(job.maxAttempts)"]
         logger.info("job claimed", metadata: metadata.merging(["prompt": "\(job.prompt.prefix(80))"]) { $1 })
@@ -104,6 +110,10 @@ public final class QueueWorker: @unchecked Sendable {
             logger.info("job released for shutdown", metadata: metadata)
         } catch let error as QueueError where error.code == .leaseLost {
             logger.warning("lost the lease; another worker owns the job now", metadata: metadata)
+        } catch let error as QueueError {
+            settle("release", metadata) { try queue.release(claim) }
+            logger.error("the queue failed during the job; gave it back", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+            throw error
         } catch {
             metadata["error"] = "\(error)"
             // A prompt that cannot render now never will: it fails at once instead of retrying.

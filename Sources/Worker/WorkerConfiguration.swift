@@ -17,7 +17,7 @@ public struct WorkerConfiguration: Sendable {
     /// How long a busy or locked database is retried before the worker gives up on an operation.
     public var busyRetrySeconds: Double = 60
     /// Queue failures in a row (other than a busy database) before the worker exits; they are
-    /// retried with a doubling delay from 0.5 s, about 15 s in all with the default.
+    /// retried with a doubling delay from 0.5 s, about 7.5 s in all with the default.
     public var queueFailureLimit = 5
     /// When set, the worker takes its share of the cores among the workers holding slots on this
     /// host, looked at before each job (the default when no thread count is given).

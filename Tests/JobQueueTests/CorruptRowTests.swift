@@ -27,6 +27,16 @@ import TestSupport
         #expect(try fixture.queue.claim(worker: "w", leaseSeconds: 30) == nil)
     }
 
+    /// A NULL id (SQLite allows it in a TEXT primary key) first in line must not stall the queue.
+    @Test func jobWithoutAnIdNeitherStallsTheQueueNorCrashesList() throws {
+        let fixture = try QueueFixture()
+        let poisoned = try fixture.queue.submit(JobRequest(prompt: "a red circle", seed: 1, priority: 5)).job
+        let healthy = try fixture.queue.submit(JobRequest(prompt: "a blue square", seed: 2)).job
+        try tamper(fixture, "UPDATE jobs SET id = NULL WHERE id = ?", [poisoned.id])
+        #expect(try #require(try fixture.queue.claim(worker: "w", leaseSeconds: 30)).job.id == healthy.id)
+        #expect(throws: QueueError.self) { try fixture.queue.list() }
+    }
+
     @Test(arguments: [
         "UPDATE jobs SET steps = 'many'",
         "UPDATE jobs SET guidance = x'00ff'",

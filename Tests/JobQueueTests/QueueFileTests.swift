@@ -36,7 +36,9 @@ import TestSupport
         let directory = try TestPaths.temporaryDirectory("foreign-db")
         let path = directory.appendingPathComponent("app.sqlite").path
         try DatabaseQueue(path: path).write { try $0.execute(sql: "CREATE TABLE contacts (name TEXT)") }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
         try expectRefused(path, .notADatabase)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before, "not even the header (journal mode) may change")
         let tables = try DatabaseQueue(path: path).read {
             try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
         }

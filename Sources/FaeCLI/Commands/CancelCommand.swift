@@ -10,7 +10,7 @@ struct CancelCommand: ParsableCommand {
 
     func run() throws {
         let job = target.job
-        let canceled = try queueOptions.withQueue(.write) { try $0.cancel(job) }
+        let canceled = try queueOptions.withQueue(.free) { try $0.cancel(job) }
         if queueOptions.json {
             try JSONOutput.print(canceled)
         } else {

@@ -24,7 +24,7 @@ struct PruneCommand: ParsableCommand {
 
     func run() throws {
         let seconds = DurationText.seconds(olderThan) ?? 0
-        let removed = try queueOptions.withQueue(.write) { try $0.prune(olderThan: seconds) }
+        let removed = try queueOptions.withQueue(.free) { try $0.prune(olderThan: seconds) }
         if queueOptions.json { try JSONOutput.print(["removed": removed]) } else { print("removed \(removed) jobs") }
     }
 }

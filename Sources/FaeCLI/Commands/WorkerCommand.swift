@@ -73,9 +73,14 @@ struct WorkerCommand: AsyncParsableCommand {
         if threadOption.isSet {
             threadOption.apply()
         } else {
-            let slots = try HostWorkerSlots()
-            configuration.hostSlots = slots
-            Engine.threads = slots.threadShare()
+            do {
+                let slots = try HostWorkerSlots()
+                configuration.hostSlots = slots
+                Engine.threads = slots.threadShare()
+            } catch {
+                logger.warning("cannot count this host's workers, so taking every core: \(error)")
+                threadOption.apply()
+            }
         }
         // OpenBLAS's kernels decide the render speed (generic ones are 5.5x slower): say which run.
         logger.info("compute", metadata: ["threads": "\(Engine.threads)", "blas_core": "\(Engine.blasCoreName)",

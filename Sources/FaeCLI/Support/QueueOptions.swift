@@ -25,17 +25,18 @@ struct QueueOptions: ParsableArguments {
     enum Use {
         /// Adds work (submit, worker): a missing database is created.
         case create
-        /// Changes existing jobs (cancel, retry, prune).
+        /// Changes existing jobs (retry).
         case write
+        /// Frees space or stops work (prune, cancel): may use the queue's disk reserve.
+        case free
         /// Only reads (status, list, fetch): a file this user may not write is opened read-only.
         case read
     }
 
-    /// Opens the queue and runs `body` on it. On a full disk, commands that change existing jobs
-    /// (`.write`: prune, cancel, retry) use the queue's disk reserve, so that space can be freed;
-    /// reads and new work leave it for them.
+    /// Opens the queue and runs `body` on it. On a full disk, `.free` commands (prune, cancel)
+    /// use the queue's disk reserve, so that space can be freed; everything else leaves it to them.
     func withQueue<T>(_ use: Use, _ body: (JobQueue) throws -> T) throws -> T {
-        guard use == .write else { return try body(openQueue(use)) }
+        guard use == .free else { return try body(openQueue(use)) }
         return try JobQueue.usingReserveIfDiskFull(path: databasePath) { try body(openQueue(use)) }
     }
 
@@ -47,7 +48,13 @@ struct QueueOptions: ParsableArguments {
             throw CLIError("no queue database at \(path) (submit a job first, or pass --db)")
         }
         let migrations = try Migration.load(from: try ResourceLocator.migrationsDirectory())
-        let writable = Foundation.access(path, W_OK) == 0
-        return try JobQueue(path: path, migrations: migrations, access: use == .read && !writable ? .readOnly : .readWrite)
+        guard use == .read else { return try JobQueue(path: path, migrations: migrations) }
+        guard Foundation.access(path, W_OK) == 0 else { return try JobQueue(path: path, migrations: migrations, access: .readOnly) }
+        do {
+            return try JobQueue(path: path, migrations: migrations)
+        } catch let error as QueueError where error.code == .diskFull {
+            // Opening for writing needs a little space (WAL set-up, migrations); reading needs none.
+            return try JobQueue(path: path, migrations: migrations, access: .readOnly)
+        }
     }
 }

@@ -21,6 +21,6 @@ enum TerminalText {
         scalar.properties.generalCategory == .control || bidiControls.contains(scalar.value)
     }
 
-    /// U+200E/F marks, U+202A-202E embeddings and overrides, U+2066-2069 isolates.
-    static let bidiControls: Set<UInt32> = [0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069]
+    /// U+061C and U+200E/F marks, U+202A-202E embeddings and overrides, U+2066-2069 isolates.
+    static let bidiControls: Set<UInt32> = [0x061C, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069]
 }

@@ -4,7 +4,7 @@ import TensorEngine
 
 /// `--threads N`: the one thread setting for our parallel loops and OpenBLAS.
 struct ThreadOption: ParsableArguments {
-    @Option(help: "Threads for compute (default: $\(ThreadSettings.environmentKey), else the number of cores).")
+    @Option(help: "Threads for compute, 1-\(ThreadSettings.maxThreads) (default: $\(ThreadSettings.environmentKey), else the number of cores; a worker without either takes its share of the cores among the workers on this machine).")
     var threads: Int?
 
     func validate() throws {
