@@ -2,16 +2,6 @@ import Foundation
 import Testing
 @testable import ImageCodec
 
-/// The error `body` throws, as an ImageCodecError (nil if it does not throw one).
-private func codecError(_ body: () throws -> Void) -> ImageCodecError? {
-    do {
-        try body()
-        return nil
-    } catch {
-        return error as? ImageCodecError
-    }
-}
-
 @Test func hugeJPEGHeaderIsRefusedBeforeDecoding() throws {
     // A 16x16 file whose frame header claims 30000x30000: decoding it would allocate 2.7 GB of pixels
     // (and 5.4 GB of coefficients if it were progressive) before running out of data.

@@ -6,16 +6,6 @@ import Testing
 /// 4:4:4) written by libjpeg with `jpeg_simple_progression`, which our encoder does not offer.
 private let progressiveFixture = "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAMCAgMCAgMDAwMEAwMEBQgFBQQEBQoHBwYIDAoMDAsKCwsNDhIQDQ4RDgsLEBYQERMUFRUVDA8XGBYUGBIUFRT/2wBDAQMEBAUEBQkFBQkUDQsNFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBT/wgARCAAQACADAREAAhEBAxEB/8QAFQABAQAAAAAAAAAAAAAAAAAAAAb/xAAXAQEBAQEAAAAAAAAAAAAAAAAACAYH/9oADAMBAAIQAxAAAAGJzfahK0xPYqpnoQStMT2P/8QAFBABAAAAAAAAAAAAAAAAAAAAMP/aAAgBAQABBQIP/8QAFBEBAAAAAAAAAAAAAAAAAAAAMP/aAAgBAwEBPwEP/8QAFBEBAAAAAAAAAAAAAAAAAAAAMP/aAAgBAgEBPwEP/8QAFBABAAAAAAAAAAAAAAAAAAAAMP/aAAgBAQAGPwIP/8QAFBABAAAAAAAAAAAAAAAAAAAAMP/aAAgBAQABPyEP/9oADAMBAAIAAwAAABC0m0n/xAAUEQEAAAAAAAAAAAAAAAAAAAAw/9oACAEDAQE/EA//xAAUEQEAAAAAAAAAAAAAAAAAAAAw/9oACAECAQE/EA//xAAUEAEAAAAAAAAAAAAAAAAAAAAw/9oACAEBAAE/EA//2Q=="
 
-/// The error `body` throws, as an ImageCodecError (nil if it does not throw one).
-private func codecError(_ body: () throws -> Void) -> ImageCodecError? {
-    do {
-        try body()
-        return nil
-    } catch {
-        return error as? ImageCodecError
-    }
-}
-
 @Test func extraneousBytesBeforeAMarkerAreOnlyAWarning() throws {
     // libjpeg warns "Corrupt JPEG data: 3 extraneous bytes before marker 0xc0" and skips them; the
     // segments themselves are intact, and other decoders show such files as intended.

@@ -5,16 +5,6 @@ import TestSupport
 
 private let pngFixtures = TestPaths.repositoryRoot.appendingPathComponent("Tests/Fixtures/png")
 
-/// The error `body` throws, as an ImageCodecError (nil if it does not throw one).
-private func codecError(_ body: () throws -> Void) -> ImageCodecError? {
-    do {
-        try body()
-        return nil
-    } catch {
-        return error as? ImageCodecError
-    }
-}
-
 @Test func rgbaIsCompositedOverWhite() throws {
     let image = try PNG.decode(Data(contentsOf: pngFixtures.appendingPathComponent("rgba8.png")))
     #expect(image.width == 2 && image.height == 2)
