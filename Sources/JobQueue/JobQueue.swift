@@ -57,21 +57,21 @@ public final class JobQueue: @unchecked Sendable {
             let database = try open(path, configuration)
             try MigrationRunner(database: database, path: path).checkCurrent(migrations)
             return database
-        } catch let error as QueueError where error.code == .storage && !QueueFile.exists(path + "-wal") {
+        } catch let error as QueueError where [.storage, .diskFull].contains(error.code) && !QueueFile.hasWALFrames(path) {
             // Reading a WAL database needs its -shm file, which a user who may not write the
-            // folder cannot create. With no -wal file no writer has the queue open, so the file
-            // is read as it stands.
-            let database = try open(QueueFile.immutableURI(path), configuration)
+            // folder (or a full disk) cannot create. With no WAL frames no writer has changes
+            // pending, so the file is read as it stands.
+            let database = try open(QueueFile.immutableURI(path), configuration, reportingAs: path)
             try MigrationRunner(database: database, path: path).checkCurrent(migrations)
             return database
         }
     }
 
-    private static func open(_ location: String, _ configuration: Configuration) throws -> DatabaseQueue {
+    private static func open(_ location: String, _ configuration: Configuration, reportingAs path: String? = nil) throws -> DatabaseQueue {
         do {
             return try DatabaseQueue(path: location, configuration: configuration)
         } catch {
-            throw translate(error, path: location)
+            throw translate(error, path: path ?? location)
         }
     }
 

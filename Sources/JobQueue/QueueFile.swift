@@ -135,6 +135,12 @@ enum QueueFile {
         return "file:\(escaped)?immutable=1"
     }
 
+    /// True when `path`'s -wal file holds anything (a header or frames not yet checkpointed).
+    static func hasWALFrames(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path + "-wal", &info) == 0 && info.st_size > 0
+    }
+
     static func exists(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0
