@@ -48,22 +48,30 @@ public final class HostWorkerSlots: @unchecked Sendable {
     deinit { close(descriptor) }
 
     /// Workers holding a slot now, this one included.
-    public func liveWorkers() -> Int {
+    public func liveWorkers() -> Int { liveSlots().count }
+
+    /// The slots held now (this one included), in order.
+    func liveSlots() -> [Int] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        var live = 0
+        var live: [Int] = []
         for name in names where name.hasPrefix("slot-") && name.hasSuffix(".lock") {
+            guard let index = Int(name.dropFirst(5).dropLast(5)) else { continue }
             let fd = open(directory.appendingPathComponent(name).path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
             guard fd >= 0 else { continue }
             // A shared lock fails while any process (this one too, through its own descriptor) holds the slot.
-            if flock(fd, LOCK_SH | LOCK_NB) != 0 { live += 1 }
+            if flock(fd, LOCK_SH | LOCK_NB) != 0 { live.append(index) }
             close(fd)
         }
-        return max(live, 1)
+        if !live.contains(slot) { live.append(slot) }
+        return live.sorted()
     }
 
-    /// Threads for this worker when `cores` are shared evenly by the host's live workers.
+    /// Threads for this worker when `cores` are shared by the host's live workers: cores / workers
+    /// each, the remainder going one each to the lowest slots, so no core is left idle.
     public func threadShare(cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> Int {
-        max(1, cores / liveWorkers())
+        let live = liveSlots()
+        let rank = live.firstIndex(of: slot) ?? 0
+        return max(1, cores / live.count + (rank < cores % live.count ? 1 : 0))
     }
 
     /// `$FAE_T2I_HOST_DIR`, else a per-user folder in /dev/shm (shared by every service on the host,
