@@ -11,10 +11,6 @@ struct MigrationRunner {
     func apply(_ migrations: [Migration]) throws {
         let newest = migrations.last?.version ?? 0
         try runImmediate { db in
-            if try !Self.hasMigrationTable(db), try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") ?? 0 > 0 {
-                throw QueueError(.notADatabase,
-                    "\(path) is a SQLite database of another program (it has tables but no schema_migrations), not a fae-t2i queue")
-            }
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     version    INTEGER PRIMARY KEY,

@@ -69,9 +69,14 @@ public final class HostWorkerSlots: @unchecked Sendable {
     /// Threads for this worker when `cores` are shared by the host's live workers: cores / workers
     /// each, the remainder going one each to the lowest slots, so no core is left idle.
     public func threadShare(cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> Int {
+        share(cores: cores).threads
+    }
+
+    /// The thread share and the live worker count it was computed from, from one look at the slots.
+    public func share(cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> (threads: Int, liveWorkers: Int) {
         let live = liveSlots()
         let rank = live.firstIndex(of: slot) ?? 0
-        return max(1, cores / live.count + (rank < cores % live.count ? 1 : 0))
+        return (max(1, cores / live.count + (rank < cores % live.count ? 1 : 0)), live.count)
     }
 
     /// `$FAE_T2I_HOST_DIR`, else a per-user folder in /dev/shm (shared by every service on the host,

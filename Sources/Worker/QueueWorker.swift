@@ -66,10 +66,10 @@ public final class QueueWorker: @unchecked Sendable {
     /// With `hostSlots`, sets the engine's threads to this worker's share of the cores before each job.
     func shareCores() {
         guard let slots = configuration.hostSlots else { return }
-        let share = slots.threadShare()
-        if share != Engine.threads {
-            logger.info("compute share", metadata: ["threads": "\(share)", "workers_on_host": "\(slots.liveWorkers())"])
-            Engine.threads = share
+        let share = slots.share()
+        if share.threads != Engine.threads {
+            logger.info("compute share", metadata: ["threads": "\(share.threads)", "workers_on_host": "\(share.liveWorkers)"])
+            Engine.threads = share.threads
         }
     }
 
