@@ -28,8 +28,9 @@ let package = Package(
     ],
     targets: [
         // C shims over system libraries.
-        .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
-        .target(name: "CPNG", linkerSettings: [.linkedLibrary("png")]),
+        .target(name: "CShim"),
+        .target(name: "CJPEG", dependencies: ["CShim"], linkerSettings: [.linkedLibrary("jpeg")]),
+        .target(name: "CPNG", dependencies: ["CShim"], linkerSettings: [.linkedLibrary("png")]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas"),
         // SentencePiece is C++: a .cpp file behind an extern "C" header keeps C++ interop out of Swift.
         .target(name: "CSentencePiece", linkerSettings: [
@@ -38,32 +39,40 @@ let package = Package(
 
         // Libraries, bottom to top.
         .target(name: "FaeResources"),
-        .target(name: "ImageCodec", dependencies: ["CJPEG", "CPNG"]),
-        .target(name: "ShapesWorld", dependencies: ["ImageCodec"]),
-        .target(name: "Dataset", dependencies: ["ImageCodec", "ShapesWorld"]),
+        // One generic error type (code, message, cause) that each module specialises; no dependencies.
+        .target(name: "ModuleErrors"),
+        // SHA-256 hex of data and of files: image digests in the queue, weights hashes for caches and metadata.
+        .target(name: "Digest", dependencies: ["ModuleErrors", .product(name: "Crypto", package: "swift-crypto")]),
+        // One text-to-image request (texts, seeds, sampler settings) and its validation; no dependencies.
+        .target(name: "Generation"),
+        .target(name: "ImageCodec", dependencies: ["ModuleErrors", "CJPEG", "CPNG"]),
+        .target(name: "ShapesWorld", dependencies: ["ModuleErrors", "ImageCodec"]),
+        .target(name: "Dataset", dependencies: ["ModuleErrors", "ImageCodec", "ShapesWorld"]),
         // Plain -O: -Ounchecked measured within noise, and overflow checks stay on (README.md).
-        .target(name: "TensorEngine", dependencies: ["CBLAS"], exclude: ["README.md"]),
-        .target(name: "Models", dependencies: ["TensorEngine"]),
-        .target(name: "Sampler", dependencies: ["TensorEngine", "Models"]),
-        .target(name: "Tokenizer", dependencies: ["CSentencePiece"]),
-        .target(name: "Training", dependencies: [
-            "TensorEngine", "Models", "Dataset", "ShapesWorld", "Sampler", "Tokenizer", "ImageCodec", "TextToImage", "Evaluation",
-        ]),
+        .target(name: "TensorEngine", dependencies: ["ModuleErrors", "CBLAS"], exclude: ["README.md"]),
+        .target(name: "Models", dependencies: ["ModuleErrors", "TensorEngine"]),
+        .target(name: "Sampler", dependencies: ["Generation", "ModuleErrors", "TensorEngine", "Models"]),
+        .target(name: "Tokenizer", dependencies: ["ModuleErrors", "CSentencePiece"]),
         .target(name: "TextToImage", dependencies: [
-            "Models", "Sampler", "Tokenizer", "TensorEngine", "Dataset", "ImageCodec", .product(name: "Crypto", package: "swift-crypto"),
+            "Generation", "Models", "Sampler", "Tokenizer", "TensorEngine", "ImageCodec",
         ]),
-        .target(name: "Evaluation", dependencies: ["Models", "TensorEngine", "Dataset", "ShapesWorld", "ImageCodec"]),
+        // Evaluation reads held-out images from a Dataset (eval fae) and renders through TextToImage (ShapeBench).
+        .target(name: "Evaluation", dependencies: [
+            "ModuleErrors", "Models", "TensorEngine", "Sampler", "Tokenizer", "TextToImage", "Dataset", "ShapesWorld", "ImageCodec",
+        ]),
+        .target(name: "Training", dependencies: [
+            "TensorEngine", "Models", "Dataset", "ShapesWorld", "Sampler", "Tokenizer", "ImageCodec", "Digest", "Evaluation",
+        ]),
         .target(name: "JobQueue", dependencies: [
-            .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Crypto", package: "swift-crypto"),
+            "Generation", "Digest", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "Worker", dependencies: [
-            "JobQueue", "ShapesWorld", "ImageCodec", "TextToImage", "Sampler", "TensorEngine",
+            "Generation", "JobQueue", "ShapesWorld", "ImageCodec", "TextToImage", "Models", "Sampler", "TensorEngine", "Digest",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "FaeCLI", dependencies: [
-            "FaeResources", "JobQueue", "Worker", "ShapesWorld", "ImageCodec", "TensorEngine", "Models", "Tokenizer",
+            "FaeResources", "Generation", "JobQueue", "Worker", "ShapesWorld", "ImageCodec", "TensorEngine", "Models", "Tokenizer",
             "Dataset", "Training", "Sampler", "TextToImage", "Evaluation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -71,23 +80,28 @@ let package = Package(
         ]),
 
         // Tests.
-        .target(name: "TestSupport", dependencies: ["FaeResources"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["FaeResources", "ShapesWorld"], path: "Tests/TestSupport"),
         .testTarget(name: "ImageCodecTests", dependencies: ["ImageCodec", "TestSupport"]),
         .testTarget(name: "ShapesWorldTests", dependencies: ["ShapesWorld", "ImageCodec", "TestSupport"]),
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "ShapesWorld", "ImageCodec", "TestSupport"]),
         .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TensorEngine", "TestSupport", "ShapesWorld", "ImageCodec"]),
         .testTarget(name: "SamplerTests", dependencies: ["Sampler", "Models", "TensorEngine", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Dataset", "ShapesWorld", "TensorEngine", "TestSupport",
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Evaluation", "Models", "Dataset", "ShapesWorld", "TensorEngine", "TestSupport",
                                                           "Sampler", "Tokenizer"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "TestSupport"]),
-        .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "TestSupport"]),
+        .testTarget(name: "GenerationTests", dependencies: ["Generation"]),
+        .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "Generation", "Digest", "TestSupport"]),
+        .testTarget(name: "DigestTests", dependencies: ["Digest", "ModuleErrors", "TestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: [
+            "Evaluation", "Dataset", "Models", "ShapesWorld", "TensorEngine", "ImageCodec", "TestSupport",
+        ]),
         .testTarget(name: "TextToImageTests", dependencies: [
-            "TextToImage", "Evaluation", "Worker", "JobQueue", "Models", "Sampler", "Tokenizer", "TensorEngine", "ShapesWorld",
+            "TextToImage", "Generation", "Evaluation", "Worker", "JobQueue", "Models", "Sampler", "Tokenizer", "TensorEngine", "ShapesWorld",
             "ImageCodec", "TestSupport", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "WorkerTests", dependencies: [
-            "Worker", "JobQueue", "Sampler", "ShapesWorld", "ImageCodec", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            "Worker", "Generation", "JobQueue", "Sampler", "ShapesWorld", "ImageCodec", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
     ],
     swiftLanguageModes: [.v5]

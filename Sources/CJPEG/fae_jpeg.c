@@ -6,6 +6,7 @@
 // frame is unwound, so the public function frees the state's buffers safely on every path.
 
 #include "fae_jpeg.h"
+#include "fae_shim.h"
 
 #include <limits.h>
 #include <setjmp.h>
@@ -27,17 +28,12 @@ typedef struct {
     size_t message_capacity;
 } fae_error_manager;
 
-static void set_message(char *message, size_t capacity, const char *text) {
-    if (message == NULL || capacity == 0) return;
-    snprintf(message, capacity, "%s", text);
-}
-
 static void record_libjpeg_message(j_common_ptr cinfo, int status) {
     fae_error_manager *manager = (fae_error_manager *)cinfo->err;
     char buffer[JMSG_LENGTH_MAX];
     (*cinfo->err->format_message)(cinfo, buffer);
     manager->status = status;
-    set_message(manager->message, manager->message_capacity, buffer);
+    fae_set_message(manager->message, manager->message_capacity, buffer);
 }
 
 static void fae_error_exit(j_common_ptr cinfo) {
@@ -98,44 +94,32 @@ void fae_jpeg_free(void *buffer) { free(buffer); }
 // neither free the live buffer nor avoid a dangling pointer. Here the state always owns the buffer.
 typedef struct {
     struct jpeg_destination_mgr base;  // must be first: libjpeg hands us a jpeg_destination_mgr *
-    unsigned char *buffer;
-    size_t capacity;
-    size_t size;  // valid after term_destination
+    fae_growing_buffer output;         // output.size is valid after term_destination
     int out_of_memory;
 } encode_state;
 
-static int grow_destination(encode_state *state, size_t minimum) {
-    size_t capacity = state->capacity > 0 ? state->capacity : 4096;
-    while (capacity < minimum) capacity *= 2;
-    unsigned char *buffer = realloc(state->buffer, capacity);
-    if (buffer == NULL) return 0;
-    state->buffer = buffer;
-    state->capacity = capacity;
-    return 1;
-}
-
 static void init_destination(j_compress_ptr cinfo) {
     encode_state *state = (encode_state *)cinfo->dest;
-    state->base.next_output_byte = state->buffer;
-    state->base.free_in_buffer = state->capacity;
+    state->base.next_output_byte = state->output.bytes;
+    state->base.free_in_buffer = state->output.capacity;
 }
 
 static boolean empty_output_buffer(j_compress_ptr cinfo) {
     // Called when the whole buffer is full (free_in_buffer == 0).
     encode_state *state = (encode_state *)cinfo->dest;
-    size_t used = state->capacity;
-    if (!grow_destination(state, state->capacity * 2)) {
+    size_t used = state->output.capacity;
+    if (!fae_grow_buffer(&state->output, state->output.capacity * 2)) {
         state->out_of_memory = 1;
         ERREXIT1(cinfo, JERR_OUT_OF_MEMORY, 10);
     }
-    state->base.next_output_byte = state->buffer + used;
-    state->base.free_in_buffer = state->capacity - used;
+    state->base.next_output_byte = state->output.bytes + used;
+    state->base.free_in_buffer = state->output.capacity - used;
     return TRUE;
 }
 
 static void term_destination(j_compress_ptr cinfo) {
     encode_state *state = (encode_state *)cinfo->dest;
-    state->size = state->capacity - state->base.free_in_buffer;
+    state->output.size = state->output.capacity - state->base.free_in_buffer;
 }
 
 static int encode_run(encode_state *state, const unsigned char *pixels, int width, int height, int quality,
@@ -184,42 +168,31 @@ int fae_jpeg_encode_rgb(const unsigned char *pixels, int width, int height, int 
                         const unsigned char *comment, size_t comment_length,
                         unsigned char **out_data, size_t *out_size,
                         char *message, size_t message_capacity) {
-    set_message(message, message_capacity, "");
+    fae_set_message(message, message_capacity, "");
     if (out_data == NULL || out_size == NULL || pixels == NULL) {
-        set_message(message, message_capacity, "missing buffer argument");
-        return FAE_JPEG_INVALID_ARGUMENT;
+        return fae_fail(message, message_capacity, FAE_JPEG_INVALID_ARGUMENT, "missing buffer argument");
     }
     *out_data = NULL;
     *out_size = 0;
     if (width <= 0 || height <= 0 || width > JPEG_MAX_DIMENSION || height > JPEG_MAX_DIMENSION) {
-        set_message(message, message_capacity, "image size out of range for JPEG (1...65500 per side)");
-        return FAE_JPEG_INVALID_ARGUMENT;
+        return fae_fail(message, message_capacity, FAE_JPEG_INVALID_ARGUMENT, "image size out of range for JPEG (1...65500 per side)");
     }
     if (quality < 1 || quality > 100) {
-        set_message(message, message_capacity, "quality must be in 1...100");
-        return FAE_JPEG_INVALID_ARGUMENT;
+        return fae_fail(message, message_capacity, FAE_JPEG_INVALID_ARGUMENT, "quality must be in 1...100");
     }
     if (comment_length > FAE_JPEG_MAX_COMMENT || (comment_length > 0 && comment == NULL)) {
-        set_message(message, message_capacity, "comment longer than 65533 bytes");
-        return FAE_JPEG_INVALID_ARGUMENT;
+        return fae_fail(message, message_capacity, FAE_JPEG_INVALID_ARGUMENT, "comment longer than 65533 bytes");
     }
     encode_state state;
     memset(&state, 0, sizeof state);
     // Start with room for a typical image so that growth is rare: ~1 byte per pixel plus headers.
-    if (!grow_destination(&state, (size_t)width * (size_t)height + comment_length + 2048)) {
-        set_message(message, message_capacity, "out of memory encoding JPEG");
-        return FAE_JPEG_OUT_OF_MEMORY;
+    if (!fae_grow_buffer(&state.output, (size_t)width * (size_t)height + comment_length + 2048)) {
+        return fae_fail(message, message_capacity, FAE_JPEG_OUT_OF_MEMORY, "out of memory encoding JPEG");
     }
     int status = encode_run(&state, pixels, width, height, quality, comment, comment_length,
                             message, message_capacity);
     if (state.out_of_memory) status = FAE_JPEG_OUT_OF_MEMORY;
-    if (status != FAE_JPEG_OK) {
-        free(state.buffer);
-        return status;
-    }
-    *out_data = state.buffer;
-    *out_size = state.size;
-    return FAE_JPEG_OK;
+    return fae_hand_over_buffer(status, state.output.bytes, state.output.size, out_data, out_size);
 }
 
 // MARK: - Decode
@@ -260,9 +233,8 @@ static int decode_run(decode_state *state, const unsigned char *data, size_t siz
     // With a memory source libjpeg never suspends, so anything but OK has already long-jumped;
     // checked anyway in case a future source can suspend.
     if (jpeg_read_header(&cinfo, TRUE) != JPEG_HEADER_OK) {
-        set_message(message, capacity, "no JPEG image in the data");
         jpeg_destroy_decompress(&cinfo);
-        return FAE_JPEG_LIBJPEG_ERROR;
+        return fae_fail(message, capacity, FAE_JPEG_LIBJPEG_ERROR, "no JPEG image in the data");
     }
 
     // Checked on the header's size, not the scaled output: progressive and multi-scan files keep
@@ -288,41 +260,35 @@ static int decode_run(decode_state *state, const unsigned char *data, size_t siz
         cinfo.out_color_space = JCS_RGB;
         break;
     default:
-        set_message(message, capacity, "unsupported JPEG colour space (CMYK/YCCK or unknown); only RGB, YCbCr and grayscale are supported");
         jpeg_destroy_decompress(&cinfo);
-        return FAE_JPEG_UNSUPPORTED_COLOR;
+        return fae_fail(message, capacity, FAE_JPEG_UNSUPPORTED_COLOR, "unsupported JPEG colour space (CMYK/YCCK or unknown); only RGB, YCbCr and grayscale are supported");
     }
     choose_scale(&cinfo, minimum_side);
     if (!jpeg_start_decompress(&cinfo)) {
-        set_message(message, capacity, "JPEG data ended early");
         jpeg_destroy_decompress(&cinfo);
-        return FAE_JPEG_CORRUPT_DATA;
+        return fae_fail(message, capacity, FAE_JPEG_CORRUPT_DATA, "JPEG data ended early");
     }
     const size_t width = cinfo.output_width, height = cinfo.output_height;
     if ((size_t)cinfo.output_components != (grayscale ? 1u : 3u) || width == 0 || height == 0) {
-        set_message(message, capacity, "unexpected JPEG output layout");
         jpeg_destroy_decompress(&cinfo);
-        return FAE_JPEG_LIBJPEG_ERROR;
+        return fae_fail(message, capacity, FAE_JPEG_LIBJPEG_ERROR, "unexpected JPEG output layout");
     }
     if (width > SIZE_MAX / 3 / height) {
-        set_message(message, capacity, "JPEG image too large");
         jpeg_destroy_decompress(&cinfo);
-        return FAE_JPEG_OUT_OF_MEMORY;
+        return fae_fail(message, capacity, FAE_JPEG_OUT_OF_MEMORY, "JPEG image too large");
     }
     state->pixels = malloc(width * height * 3);
     state->row = grayscale ? malloc(width) : NULL;
     if (state->pixels == NULL || (grayscale && state->row == NULL)) {
-        set_message(message, capacity, "out of memory decoding JPEG");
         jpeg_destroy_decompress(&cinfo);
-        return FAE_JPEG_OUT_OF_MEMORY;
+        return fae_fail(message, capacity, FAE_JPEG_OUT_OF_MEMORY, "out of memory decoding JPEG");
     }
     while (cinfo.output_scanline < cinfo.output_height) {
         unsigned char *target = state->pixels + (size_t)cinfo.output_scanline * width * 3;
         JSAMPROW row = grayscale ? state->row : target;
         if (jpeg_read_scanlines(&cinfo, &row, 1) != 1) {
-            set_message(message, capacity, "JPEG data ended early");
             jpeg_destroy_decompress(&cinfo);
-            return FAE_JPEG_CORRUPT_DATA;
+            return fae_fail(message, capacity, FAE_JPEG_CORRUPT_DATA, "JPEG data ended early");
         }
         if (grayscale) {
             for (size_t x = 0; x < width; x++) {
@@ -340,33 +306,23 @@ static int decode_run(decode_state *state, const unsigned char *data, size_t siz
 int fae_jpeg_decode_rgb(const unsigned char *data, size_t size, int minimum_side, size_t maximum_pixels,
                         unsigned char **out_pixels, int *out_width, int *out_height,
                         char *message, size_t message_capacity) {
-    set_message(message, message_capacity, "");
+    fae_set_message(message, message_capacity, "");
     if (out_pixels == NULL || out_width == NULL || out_height == NULL) {
-        set_message(message, message_capacity, "missing output argument");
-        return FAE_JPEG_INVALID_ARGUMENT;
+        return fae_fail(message, message_capacity, FAE_JPEG_INVALID_ARGUMENT, "missing output argument");
     }
     *out_pixels = NULL;
     *out_width = 0;
     *out_height = 0;
     if (data == NULL || size == 0 || size > ULONG_MAX) {
-        set_message(message, message_capacity, "empty JPEG data");
-        return FAE_JPEG_INVALID_ARGUMENT;
+        return fae_fail(message, message_capacity, FAE_JPEG_INVALID_ARGUMENT, "empty JPEG data");
     }
     if (minimum_side < 0) {
-        set_message(message, message_capacity, "minimum side must not be negative");
-        return FAE_JPEG_INVALID_ARGUMENT;
+        return fae_fail(message, message_capacity, FAE_JPEG_INVALID_ARGUMENT, "minimum side must not be negative");
     }
     decode_state state = {NULL, NULL, 0, 0};
     int status = decode_run(&state, data, size, minimum_side, maximum_pixels, message, message_capacity);
     free(state.row);
-    if (status != FAE_JPEG_OK) {
-        free(state.pixels);
-        return status;
-    }
-    *out_pixels = state.pixels;
-    *out_width = state.width;
-    *out_height = state.height;
-    return FAE_JPEG_OK;
+    return fae_hand_over_image(status, state.pixels, state.width, state.height, out_pixels, out_width, out_height);
 }
 
 // MARK: - Comment
@@ -394,9 +350,8 @@ static int comment_run(comment_state *state, const unsigned char *data, size_t s
         state->length = marker->data_length;
         state->comment = malloc(marker->data_length > 0 ? marker->data_length : 1);
         if (state->comment == NULL) {
-            set_message(message, capacity, "out of memory reading JPEG comment");
             jpeg_destroy_decompress(&cinfo);
-            return FAE_JPEG_OUT_OF_MEMORY;
+            return fae_fail(message, capacity, FAE_JPEG_OUT_OF_MEMORY, "out of memory reading JPEG comment");
         }
         memcpy(state->comment, marker->data, marker->data_length);
         break;
@@ -408,24 +363,16 @@ static int comment_run(comment_state *state, const unsigned char *data, size_t s
 int fae_jpeg_read_comment(const unsigned char *data, size_t size,
                           unsigned char **out_comment, size_t *out_length,
                           char *message, size_t message_capacity) {
-    set_message(message, message_capacity, "");
+    fae_set_message(message, message_capacity, "");
     if (out_comment == NULL || out_length == NULL) {
-        set_message(message, message_capacity, "missing output argument");
-        return FAE_JPEG_INVALID_ARGUMENT;
+        return fae_fail(message, message_capacity, FAE_JPEG_INVALID_ARGUMENT, "missing output argument");
     }
     *out_comment = NULL;
     *out_length = 0;
     if (data == NULL || size == 0 || size > ULONG_MAX) {
-        set_message(message, message_capacity, "empty JPEG data");
-        return FAE_JPEG_INVALID_ARGUMENT;
+        return fae_fail(message, message_capacity, FAE_JPEG_INVALID_ARGUMENT, "empty JPEG data");
     }
     comment_state state = {NULL, 0};
     int status = comment_run(&state, data, size, message, message_capacity);
-    if (status != FAE_JPEG_OK) {
-        free(state.comment);
-        return status;
-    }
-    *out_comment = state.comment;
-    *out_length = state.length;
-    return FAE_JPEG_OK;
+    return fae_hand_over_buffer(status, state.comment, state.length, out_comment, out_length);
 }

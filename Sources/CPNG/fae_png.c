@@ -6,6 +6,7 @@
 // helper's frame is unwound, so the public function frees the state's buffers safely on every path.
 
 #include "fae_png.h"
+#include "fae_shim.h"
 
 #include <setjmp.h>
 #include <stdint.h>
@@ -23,14 +24,9 @@ typedef struct {
     size_t capacity;
 } error_target;
 
-static void set_message(char *message, size_t capacity, const char *text) {
-    if (message == NULL || capacity == 0) return;
-    snprintf(message, capacity, "%s", text);
-}
-
 static void fae_png_error(png_structp png, png_const_charp text) {
     error_target *target = (error_target *)png_get_error_ptr(png);
-    if (target != NULL) set_message(target->message, target->capacity, text);
+    if (target != NULL) fae_set_message(target->message, target->capacity, text);
     png_longjmp(png, 1);
 }
 
@@ -87,15 +83,11 @@ static void composite_over_white(const unsigned char *rgba, unsigned char *rgb, 
 static int decode_run(decode_state *state, read_source *source, size_t maximum_pixels, char *message, size_t capacity) {
     error_target target = {message, capacity};
     png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &target, fae_png_error, fae_png_warning);
-    if (png == NULL) {
-        set_message(message, capacity, "out of memory decoding PNG");
-        return FAE_PNG_OUT_OF_MEMORY;
-    }
+    if (png == NULL) return fae_fail(message, capacity, FAE_PNG_OUT_OF_MEMORY, "out of memory decoding PNG");
     png_infop info = png_create_info_struct(png);
     if (info == NULL) {
         png_destroy_read_struct(&png, NULL, NULL);
-        set_message(message, capacity, "out of memory decoding PNG");
-        return FAE_PNG_OUT_OF_MEMORY;
+        return fae_fail(message, capacity, FAE_PNG_OUT_OF_MEMORY, "out of memory decoding PNG");
     }
     // png and info are not modified after setjmp, so they keep their values after a longjmp.
     if (setjmp(png_jmpbuf(png))) {
@@ -133,8 +125,7 @@ static int decode_run(decode_state *state, read_source *source, size_t maximum_p
 
     if (width == 0 || height == 0 || png_get_rowbytes(png, info) != (size_t)width * 4) {
         png_destroy_read_struct(&png, &info, NULL);
-        set_message(message, capacity, "unexpected PNG output layout");
-        return FAE_PNG_LIBPNG_ERROR;
+        return fae_fail(message, capacity, FAE_PNG_LIBPNG_ERROR, "unexpected PNG output layout");
     }
     const size_t pixel_count = (size_t)header_pixels;  // <= maximum_pixels
     const size_t row_pixels = (size_t)width;
@@ -145,8 +136,7 @@ static int decode_run(decode_state *state, read_source *source, size_t maximum_p
     state->pixels = malloc(pixel_count * 3);
     if (state->rgba == NULL || (interlaced && state->rows == NULL) || state->pixels == NULL) {
         png_destroy_read_struct(&png, &info, NULL);
-        set_message(message, capacity, "out of memory decoding PNG");
-        return FAE_PNG_OUT_OF_MEMORY;
+        return fae_fail(message, capacity, FAE_PNG_OUT_OF_MEMORY, "out of memory decoding PNG");
     }
     if (interlaced) {
         for (png_uint_32 y = 0; y < height; y++) state->rows[y] = state->rgba + (size_t)y * row_pixels * 4;
@@ -168,21 +158,18 @@ static int decode_run(decode_state *state, read_source *source, size_t maximum_p
 int fae_png_decode_rgb(const unsigned char *data, size_t size, size_t maximum_pixels,
                        unsigned char **out_pixels, int *out_width, int *out_height,
                        char *message, size_t message_capacity) {
-    set_message(message, message_capacity, "");
+    fae_set_message(message, message_capacity, "");
     if (out_pixels == NULL || out_width == NULL || out_height == NULL) {
-        set_message(message, message_capacity, "missing output argument");
-        return FAE_PNG_INVALID_ARGUMENT;
+        return fae_fail(message, message_capacity, FAE_PNG_INVALID_ARGUMENT, "missing output argument");
     }
     *out_pixels = NULL;
     *out_width = 0;
     *out_height = 0;
     if (data == NULL || size < 8) {
-        set_message(message, message_capacity, "empty or truncated PNG data");
-        return FAE_PNG_INVALID_ARGUMENT;
+        return fae_fail(message, message_capacity, FAE_PNG_INVALID_ARGUMENT, "empty or truncated PNG data");
     }
     if (png_sig_cmp(data, 0, 8) != 0) {
-        set_message(message, message_capacity, "not a PNG file (bad signature)");
-        return FAE_PNG_LIBPNG_ERROR;
+        return fae_fail(message, message_capacity, FAE_PNG_LIBPNG_ERROR, "not a PNG file (bad signature)");
     }
     read_source source = {data, size, 0};
     decode_state state;
@@ -190,44 +177,26 @@ int fae_png_decode_rgb(const unsigned char *data, size_t size, size_t maximum_pi
     int status = decode_run(&state, &source, maximum_pixels, message, message_capacity);
     free(state.rgba);
     free(state.rows);
-    if (status != FAE_PNG_OK) {
-        free(state.pixels);
-        return status;
-    }
-    *out_pixels = state.pixels;
-    *out_width = state.width;
-    *out_height = state.height;
-    return FAE_PNG_OK;
+    return fae_hand_over_image(status, state.pixels, state.width, state.height, out_pixels, out_width, out_height);
 }
 
 // MARK: - Encode
 
 // The state owns the growing output buffer, so it is freed exactly once whatever happens in libpng.
 typedef struct {
-    unsigned char *buffer;
-    size_t capacity;
-    size_t size;
+    fae_growing_buffer output;
     int out_of_memory;
 } encode_state;
 
-static int grow_buffer(encode_state *state, size_t minimum) {
-    size_t capacity = state->capacity > 0 ? state->capacity : 4096;
-    while (capacity < minimum) capacity *= 2;
-    unsigned char *buffer = realloc(state->buffer, capacity);
-    if (buffer == NULL) return 0;
-    state->buffer = buffer;
-    state->capacity = capacity;
-    return 1;
-}
-
 static void write_to_memory(png_structp png, png_bytep data, size_t length) {
     encode_state *state = (encode_state *)png_get_io_ptr(png);
-    if (length > state->capacity - state->size && !grow_buffer(state, state->size + length)) {
+    fae_growing_buffer *output = &state->output;
+    if (length > output->capacity - output->size && !fae_grow_buffer(output, output->size + length)) {
         state->out_of_memory = 1;
         png_error(png, "out of memory encoding PNG");
     }
-    memcpy(state->buffer + state->size, data, length);
-    state->size += length;
+    memcpy(output->bytes + output->size, data, length);
+    output->size += length;
 }
 
 static void flush_memory(png_structp png) { (void)png; }
@@ -236,15 +205,11 @@ static int encode_run(encode_state *state, const unsigned char *pixels, int widt
                       char *message, size_t capacity) {
     error_target target = {message, capacity};
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &target, fae_png_error, fae_png_warning);
-    if (png == NULL) {
-        set_message(message, capacity, "out of memory encoding PNG");
-        return FAE_PNG_OUT_OF_MEMORY;
-    }
+    if (png == NULL) return fae_fail(message, capacity, FAE_PNG_OUT_OF_MEMORY, "out of memory encoding PNG");
     png_infop info = png_create_info_struct(png);
     if (info == NULL) {
         png_destroy_write_struct(&png, NULL);
-        set_message(message, capacity, "out of memory encoding PNG");
-        return FAE_PNG_OUT_OF_MEMORY;
+        return fae_fail(message, capacity, FAE_PNG_OUT_OF_MEMORY, "out of memory encoding PNG");
     }
     if (setjmp(png_jmpbuf(png))) {
         png_destroy_write_struct(&png, &info);
@@ -267,30 +232,21 @@ static int encode_run(encode_state *state, const unsigned char *pixels, int widt
 int fae_png_encode_rgb(const unsigned char *pixels, int width, int height,
                        unsigned char **out_data, size_t *out_size,
                        char *message, size_t message_capacity) {
-    set_message(message, message_capacity, "");
+    fae_set_message(message, message_capacity, "");
     if (out_data == NULL || out_size == NULL || pixels == NULL) {
-        set_message(message, message_capacity, "missing buffer argument");
-        return FAE_PNG_INVALID_ARGUMENT;
+        return fae_fail(message, message_capacity, FAE_PNG_INVALID_ARGUMENT, "missing buffer argument");
     }
     *out_data = NULL;
     *out_size = 0;
     if (width <= 0 || height <= 0 || (unsigned)width > FAE_PNG_MAX_SIDE || (unsigned)height > FAE_PNG_MAX_SIDE) {
-        set_message(message, message_capacity, "image size out of range for PNG (1...16384 per side)");
-        return FAE_PNG_INVALID_ARGUMENT;
+        return fae_fail(message, message_capacity, FAE_PNG_INVALID_ARGUMENT, "image size out of range for PNG (1...16384 per side)");
     }
     encode_state state;
     memset(&state, 0, sizeof state);
-    if (!grow_buffer(&state, (size_t)width * (size_t)height * 3 / 2 + 1024)) {
-        set_message(message, message_capacity, "out of memory encoding PNG");
-        return FAE_PNG_OUT_OF_MEMORY;
+    if (!fae_grow_buffer(&state.output, (size_t)width * (size_t)height * 3 / 2 + 1024)) {
+        return fae_fail(message, message_capacity, FAE_PNG_OUT_OF_MEMORY, "out of memory encoding PNG");
     }
     int status = encode_run(&state, pixels, width, height, message, message_capacity);
     if (state.out_of_memory) status = FAE_PNG_OUT_OF_MEMORY;
-    if (status != FAE_PNG_OK) {
-        free(state.buffer);
-        return status;
-    }
-    *out_data = state.buffer;
-    *out_size = state.size;
-    return FAE_PNG_OK;
+    return fae_hand_over_buffer(status, state.output.bytes, state.output.size, out_data, out_size);
 }

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <new>
 #include <string>
 #include <unordered_map>
@@ -45,6 +46,22 @@ int guarded(char *message, size_t capacity, Body body) {
     } catch (...) {
         return fail(message, capacity, FAE_SPM_INTERNAL, "SentencePiece raised an unknown exception");
     }
+}
+
+// A new processor loaded by `load` (which returns SentencePiece's status), or nullptr with the
+// message set: `refusal` (bad arguments, checked first) or SentencePiece's own words.
+template <typename Load>
+fae_spm_processor *load_processor(char *message, size_t capacity, const char *refusal, Load load) {
+    fae_spm_processor *result = nullptr;
+    guarded(message, capacity, [&]() -> int {
+        if (refusal != nullptr) return fail(message, capacity, FAE_SPM_INVALID_ARGUMENT, refusal);
+        std::unique_ptr<fae_spm_processor> processor(new fae_spm_processor());
+        auto status = load(processor->sp);
+        if (!status.ok()) return fail(message, capacity, FAE_SPM_LOAD_FAILED, status.ToString());
+        result = processor.release();
+        return FAE_SPM_OK;
+    });
+    return result;
 }
 
 char *copy_bytes(const std::string &text) {
@@ -91,36 +108,15 @@ class FileSentenceIterator : public sentencepiece::SentenceIterator {
 extern "C" {
 
 fae_spm_processor *fae_spm_load_file(const char *path, char *message, size_t message_capacity) {
-    fae_spm_processor *result = nullptr;
-    guarded(message, message_capacity, [&]() -> int {
-        if (path == nullptr) return fail(message, message_capacity, FAE_SPM_INVALID_ARGUMENT, "no model path");
-        auto *processor = new fae_spm_processor();
-        auto status = processor->sp.Load(path);
-        if (!status.ok()) {
-            delete processor;
-            return fail(message, message_capacity, FAE_SPM_LOAD_FAILED, status.ToString());
-        }
-        result = processor;
-        return FAE_SPM_OK;
-    });
-    return result;
+    return load_processor(message, message_capacity, path == nullptr ? "no model path" : nullptr,
+                          [&](sentencepiece::SentencePieceProcessor &sp) { return sp.Load(path); });
 }
 
 fae_spm_processor *fae_spm_load_bytes(const void *bytes, size_t length, char *message, size_t message_capacity) {
-    fae_spm_processor *result = nullptr;
-    guarded(message, message_capacity, [&]() -> int {
-        if (bytes == nullptr && length > 0) return fail(message, message_capacity, FAE_SPM_INVALID_ARGUMENT, "no model bytes");
-        auto *processor = new fae_spm_processor();
-        std::string serialized(static_cast<const char *>(bytes), length);
-        auto status = processor->sp.LoadFromSerializedProto(serialized);
-        if (!status.ok()) {
-            delete processor;
-            return fail(message, message_capacity, FAE_SPM_LOAD_FAILED, status.ToString());
-        }
-        result = processor;
-        return FAE_SPM_OK;
-    });
-    return result;
+    return load_processor(message, message_capacity, bytes == nullptr && length > 0 ? "no model bytes" : nullptr,
+                          [&](sentencepiece::SentencePieceProcessor &sp) {
+                              return sp.LoadFromSerializedProto(std::string(static_cast<const char *>(bytes), length));
+                          });
 }
 
 void fae_spm_free(fae_spm_processor *processor) {

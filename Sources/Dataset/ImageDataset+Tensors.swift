@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import ImageCodec
 
 extension ImageDataset {
     /// Fills `output` with the images at `indices` as a (B, 3, S, S) float batch, B = indices.count,

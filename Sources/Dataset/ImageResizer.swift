@@ -65,15 +65,10 @@ public enum ImageResizer {
                             for column in 0..<stride { sum[column] += weight * rows[rowBase + column] }
                         }
                         let outputRow = y * stride
-                        for column in 0..<stride { output[outputRow + column] = roundToByte(sum[column]) }
+                        for column in 0..<stride { output[outputRow + column] = PixelNormalization.roundToByte(sum[column]) }
                     }
                 }
             }
         }
-    }
-
-    @inline(__always)
-    static func roundToByte(_ value: Float) -> UInt8 {
-        UInt8(min(255, max(0, value + 0.5)).rounded(.down))
     }
 }

@@ -1,4 +1,3 @@
-import Dataset
 import ImageCodec
 import Models
 import TensorEngine

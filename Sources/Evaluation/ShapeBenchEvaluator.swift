@@ -11,14 +11,12 @@ public struct ShapeBenchEvaluator {
     public typealias ImageSource = (_ prompts: [String], _ seeds: [UInt64]) throws -> [RGBImage]
 
     public let world: ShapesWorld
-    public let judge: ShapeBenchJudge
-    public let sceneParser: SceneParser
+    public let grader: ShapeBenchGrader
     public let features: ImageFeatureExtractor?
 
     public init(world: ShapesWorld, features: ImageFeatureExtractor?) {
         self.world = world
-        self.judge = ShapeBenchJudge(grammar: world.grammar)
-        self.sceneParser = SceneParser(grammar: world.grammar)
+        self.grader = ShapeBenchGrader(grammar: world.grammar)
         self.features = features
     }
 
@@ -28,9 +26,9 @@ public struct ShapeBenchEvaluator {
                          source: ImageSource,
                          inspect: ((RGBImage, ShapeBenchVerdict) throws -> Void)? = nil,
                          progress: ((Int, Int) -> Void)? = nil) throws -> ShapeBenchReport {
-        guard samples >= 1, batch >= 1 else { throw EvaluationError("samples and batch must be at least 1") }
+        guard samples >= 1, batch >= 1 else { throw EvaluationError(.invalidArgument, "samples and batch must be at least 1") }
         let started = Date()
-        let specs = try prompts.map { try judge.parser.parse($0.prompt) }
+        let specs = try grader.specs(of: prompts)
         let work = prompts.indices.flatMap { p in (0..<samples).map { (p, $0) } }
         var score = ShapeBenchScore()
         var generated: [[Double]] = [], reference: [[Double]] = []
@@ -40,14 +38,13 @@ public struct ShapeBenchEvaluator {
             let seeds = chunk.map { seed &+ UInt64($0.0 * samples + $0.1) }
             let images = try source(chunk.map { prompts[$0.0].prompt }, seeds)
             guard images.count == chunk.count else {
-                throw EvaluationError("the image source returned \(images.count) images for \(chunk.count) prompts")
+                throw EvaluationError(.invalidSource, "the image source returned \(images.count) images for \(chunk.count) prompts")
             }
-            for (image, ((p, k), imageSeed)) in zip(images, zip(chunk, seeds)) {
-                let parsed = sceneParser.parse(image: image)
-                let failure = judge.failure(specs[p], category: prompts[p].category, parsed: parsed)
-                score.record(prompts[p].category, failure: failure)
+            let verdicts = grader.grade(images, specs: chunk.map { specs[$0.0] }, categories: chunk.map { prompts[$0.0].category },
+                                        into: &score)
+            for (image, (verdict, ((p, k), imageSeed))) in zip(images, zip(verdicts, zip(chunk, seeds))) {
                 try inspect?(image, ShapeBenchVerdict(promptIndex: p, sample: k, seed: imageSeed, category: prompts[p].category,
-                                                      prompt: prompts[p].prompt, failure: failure, parsed: parsed))
+                                                      prompt: prompts[p].prompt, failure: verdict.failure, parsed: verdict.parsed))
             }
             if let features {
                 generated += try features.features(images)

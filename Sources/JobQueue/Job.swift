@@ -1,16 +1,12 @@
 import Foundation
+import Generation
 
 /// A job as stored: its parameters, where it is in its lifecycle, and its images' metadata.
 public struct Job: Sendable, Equatable {
     public var id: String
     public var state: JobState
-    public var prompt: String
-    public var negativePrompt: String
-    public var seeds: [Int64]
-    public var count: Int
-    public var steps: Int
-    public var guidance: Double
-    public var sampler: String
+    /// What to render, as submitted; the seeds are resolved (one per image).
+    public var parameters: GenerationParameters
     public var priority: Int
     public var idempotencyKey: String?
     public var maxAttempts: Int

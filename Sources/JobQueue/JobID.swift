@@ -1,3 +1,4 @@
+import Digest
 import Foundation
 
 /// Job identifiers are 16 lowercase hex digits (64 random bits).

@@ -1,3 +1,4 @@
+import Digest
 import Foundation
 import GRDB
 
@@ -105,7 +106,7 @@ extension JobQueue {
                     throw QueueError(.corrupt, "an image of job \(id) has no JPEG bytes")
                 }
                 let info = try Self.imageInfo(row, jobID: id, bytes: jpeg.count)
-                let digest = ImageDigest.sha256Hex(jpeg)
+                let digest = SHA256Hex.of(jpeg)
                 guard digest == info.sha256 else {
                     throw QueueError(.corrupt,
                         "image \(info.index) of job \(id) does not match its stored sha256 (stored \(info.sha256.prefix(16))…, "

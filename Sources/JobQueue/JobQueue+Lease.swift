@@ -1,3 +1,4 @@
+import Digest
 import Foundation
 import GRDB
 
@@ -79,11 +80,11 @@ extension JobQueue {
     @discardableResult
     public func complete(_ claim: ClaimedJob, images: [RenderedImage], modelID: String, weightsHash: String?,
                          warning: String? = nil) throws -> CompletionOutcome {
-        let expected = claim.job.count
+        let expected = claim.job.parameters.count
         guard images.count == expected, Set(images.map(\.index)) == Set(0..<expected) else {
             throw QueueError(.invalidRequest, "job \(claim.job.id) needs images 0..<\(expected), got indices \(images.map(\.index))")
         }
-        let digests = images.map { ImageDigest.sha256Hex($0.jpeg) }
+        let digests = images.map { SHA256Hex.of($0.jpeg) }
         return try immediate { db in
             let now = clock()
             guard let cancelRequested = try Bool.fetchOne(db.cachedStatement(sql: """

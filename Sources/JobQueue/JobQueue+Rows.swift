@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 import GRDB
 
 extension JobQueue {
@@ -10,8 +11,9 @@ extension JobQueue {
         """
 
     /// A stored row as a `Job`. Every column is read with a throwing conversion: a row altered
-    /// outside fae-t2i (text where a number belongs, bad seeds JSON) is a `corrupt` error naming
-    /// the job, never a crash.
+    /// outside fae-t2i (text where a number belongs, bad seeds JSON, an unknown sampler, numbers
+    /// outside `GenerationParameters.validateSettings()`) is a `corrupt` error naming the job, never
+    /// a crash.
     static func decodeJob(_ row: Row, images: [JobImageInfo] = []) throws -> Job {
         let id = (try? row.decode(String.self, forColumn: "id")) ?? "?"
         func value<T: DatabaseValueConvertible>(_ column: String, as type: T.Type = T.self) throws -> T {
@@ -36,10 +38,22 @@ extension JobQueue {
         guard let state = JobState(rawValue: stateText) else {
             throw QueueError(.corrupt, "job \(id) cannot be read: unknown state '\(stateText.prefix(40))'")
         }
+        let samplerText: String = try value("sampler")
+        guard let sampler = SamplerMethod(rawValue: samplerText) else {
+            throw QueueError(.corrupt, "job \(id) cannot be read: unknown sampler '\(samplerText.prefix(40))'")
+        }
+        let parameters = GenerationParameters(prompt: try value("prompt"), negativePrompt: try value("negative_prompt"),
+                                              seeds: seeds, steps: try value("steps"), guidance: try value("guidance"),
+                                              sampler: sampler)
+        // Renderers rely on these rules; the texts keep the limits they were accepted under.
+        do {
+            try parameters.validateSettings()
+        } catch let error as GenerationError {
+            throw QueueError(.corrupt, "job \(id) cannot be read: \(error.message)", cause: error)
+        }
         return Job(
-            id: try value("id"), state: state, prompt: try value("prompt"), negativePrompt: try value("negative_prompt"),
-            seeds: seeds, count: count, steps: try value("steps"), guidance: try value("guidance"),
-            sampler: try value("sampler"), priority: try value("priority"), idempotencyKey: try value("idempotency_key"),
+            id: try value("id"), state: state, parameters: parameters, priority: try value("priority"),
+            idempotencyKey: try value("idempotency_key"),
             maxAttempts: try value("max_attempts"), attempts: try value("attempts"), modelID: try value("model_id"),
             weightsHash: try value("weights_hash"), progressStep: try value("progress_step"),
             progressTotal: try value("progress_total"), cancelRequested: try value("cancel_requested"),

@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 import GRDB
 
 /// The result of `submit`: the job, and whether an idempotency key matched an earlier one.
@@ -8,14 +9,17 @@ public struct SubmitResult: Sendable, Equatable {
 }
 
 extension JobQueue {
-    /// Validates and enqueues a job. With an idempotency key that is already known, returns the
-    /// existing job instead of creating another, if it was submitted with the same parameters;
-    /// the key reused for other parameters is an `idempotencyConflict`.
+    /// Enqueues a job. With an idempotency key that is already known, returns the existing job
+    /// instead of creating another, if it was submitted with the same parameters; the key reused
+    /// for other parameters is an `idempotencyConflict`.
+    ///
+    /// `request` must have been validated where it entered (`JobRequest.validate()` and
+    /// `GenerationParameters.validate()`): the queue stores it as given.
     @discardableResult
     public func submit(_ request: JobRequest) throws -> SubmitResult {
-        try request.validate()
-        let seeds = request.resolvedSeeds()
-        let seedsJSON = String(decoding: try JSONEncoder().encode(seeds), as: UTF8.self)
+        let parameters = request.parameters
+        precondition(GenerationParameters.countRange.contains(parameters.count), "JobQueue.submit needs validated parameters")
+        let seedsJSON = String(decoding: try JSONEncoder().encode(parameters.seeds), as: UTF8.self)
         let digest = request.digest
         return try immediate { db in
             if let key = request.idempotencyKey,
@@ -36,19 +40,19 @@ extension JobQueue {
                 INSERT INTO jobs (id, idempotency_key, request_digest, state, prompt, negative_prompt, seeds, image_count, steps,
                                   guidance, sampler, priority, max_attempts, run_after, created_at, updated_at)
                 VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [id, request.idempotencyKey, digest, request.prompt, request.negativePrompt, seedsJSON,
-                                 request.count, request.steps, request.guidance, request.sampler, request.priority,
-                                 request.maxAttempts, now, now, now])
+                """, arguments: [id, request.idempotencyKey, digest, parameters.prompt, parameters.negativePrompt, seedsJSON,
+                                 parameters.count, parameters.steps, parameters.guidance, parameters.sampler.rawValue,
+                                 request.priority, request.maxAttempts, now, now, now])
             return SubmitResult(job: try Self.requireJob(db, id: id), reusedExisting: false)
         }
     }
 
     /// For jobs stored without a digest: the stored fields against the request's (a request
-    /// without a seed matches any seeds).
+    /// with drawn seeds matches any seeds).
     static func sameParameters(_ job: Job, _ request: JobRequest) -> Bool {
-        job.prompt == request.prompt && job.negativePrompt == request.negativePrompt && job.count == request.count
-            && job.steps == request.steps && job.guidance == request.guidance && job.sampler == request.sampler
-            && job.priority == request.priority && job.maxAttempts == request.maxAttempts
-            && (request.seed == nil || job.seeds == request.resolvedSeeds())
+        var asked = request.parameters
+        // Drawn seeds stand for any seeds, but not for another count.
+        if request.seedsDrawn, asked.count == job.parameters.count { asked.seeds = job.parameters.seeds }
+        return job.parameters == asked && job.priority == request.priority && job.maxAttempts == request.maxAttempts
     }
 }

@@ -42,12 +42,15 @@ public final class FlowSampler {
     /// unconditional branch: the empty prompt's by default, supplied by the caller). `progress` is
     /// called after each step with (step, total); throwing from it cancels sampling.
     /// Returns a sampler-owned buffer, reused by the next call.
+    ///
+    /// Requires at least one seed and one step (a request's `GenerationParameters.validate()`
+    /// guarantees both); conditioning that does not fit the batch is a thrown `invalidInput`.
     public func sample(seeds: [UInt64], prompt: TextCondition, negative: TextCondition,
                        progress: (Int, Int) throws -> Void = { _, _ in }) throws -> Tensor {
         let cfg = configuration
         let b = seeds.count, n = model.imageTokens, d = model.latentChannels
-        guard b > 0 else { throw SamplerError(.invalidInput, "no seeds: nothing to sample") }
-        guard cfg.steps > 0 else { throw SamplerError(.invalidInput, "steps must be positive, got \(cfg.steps)") }
+        precondition(b > 0, "FlowSampler.sample needs at least one seed")
+        precondition(cfg.steps > 0, "FlowSampler.sample needs at least one step, got \(cfg.steps)")
         for (name, c) in [("prompt", prompt), ("negative prompt", negative)] where c.rows != 1 && c.rows != b {
             throw SamplerError(.invalidInput, "\(name) has \(c.rows) rows; need 1 or \(b)")
         }

@@ -1,9 +1,9 @@
 import Foundation
+import Models
 
 /// `generator/generation.json`: what sampling must agree with training.
 /// `{"target": "latent" | "features" | "pixels", "max_text_tokens": 16, "shift": a}`.
 public struct GenerationSettings: Codable, Equatable, Sendable {
-    public static let fileName = "generation.json"
 
     /// What the generator's tokens are and so how they decode to pixels.
     public var target: GeneratorTarget
@@ -27,7 +27,7 @@ public struct GenerationSettings: Codable, Equatable, Sendable {
     }
 
     public static func load(directory: URL) throws -> GenerationSettings {
-        let url = directory.appendingPathComponent(fileName)
+        let url = directory.appendingPathComponent(ModelLayout.generationSettingsFile)
         let settings = try SamplerJSONFile.read(GenerationSettings.self, from: url, code: .invalidInput)
         guard settings.maxTextTokens > 0, settings.shift > 0, settings.shift.isFinite else {
             throw SamplerError(.invalidInput, "\(url.path): max_text_tokens and shift must be positive")
@@ -36,6 +36,6 @@ public struct GenerationSettings: Codable, Equatable, Sendable {
     }
 
     public func save(directory: URL) throws {
-        try SamplerJSONFile.write(self, to: directory.appendingPathComponent(Self.fileName), code: .invalidInput)
+        try SamplerJSONFile.write(self, to: directory.appendingPathComponent(ModelLayout.generationSettingsFile), code: .invalidInput)
     }
 }

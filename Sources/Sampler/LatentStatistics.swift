@@ -1,11 +1,11 @@
 import Foundation
+import Models
 import TensorEngine
 
 /// Per-channel mean and standard deviation of the training latents: the generator works on
 /// standardised latents (z - mean) / std and the sampler maps its output back. Stored with the
 /// model as `latent_statistics.json`.
 public struct LatentStatistics: Codable, Equatable, Sendable {
-    public static let fileName = "latent_statistics.json"
     public var mean: [Float]
     public var std: [Float]
 
@@ -47,12 +47,12 @@ public struct LatentStatistics: Codable, Equatable, Sendable {
     }
 
     public static func load(directory: URL) throws -> LatentStatistics {
-        let s = try SamplerJSONFile.read(LatentStatistics.self, from: directory.appendingPathComponent(fileName), code: .invalidStatistics)
+        let s = try SamplerJSONFile.read(LatentStatistics.self, from: directory.appendingPathComponent(ModelLayout.latentStatisticsFile), code: .invalidStatistics)
         return try LatentStatistics(mean: s.mean, std: s.std)
     }
 
     public func save(directory: URL) throws {
-        try SamplerJSONFile.write(self, to: directory.appendingPathComponent(Self.fileName), code: .invalidStatistics)
+        try SamplerJSONFile.write(self, to: directory.appendingPathComponent(ModelLayout.latentStatisticsFile), code: .invalidStatistics)
     }
 
     private func check(_ x: Tensor) throws {

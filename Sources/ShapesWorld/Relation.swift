@@ -2,7 +2,7 @@
 ///
 /// `A leftOf B` means A's column is strictly smaller than B's (rows free); `A above B` means A's row
 /// is strictly smaller (columns free). Strict inequalities make every relation visible: objects never
-/// share a cell, and a relation never holds by accident of two objects sitting in the same column.
+/// share a cell, and a relation never holds by accident of two objects placed in the same column.
 public enum Relation: String, CaseIterable, Codable, Sendable {
     case leftOf = "left_of"
     case rightOf = "right_of"

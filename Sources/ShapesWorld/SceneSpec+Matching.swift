@@ -5,23 +5,13 @@ extension SceneSpec {
     public func isSatisfied(by scene: Scene) -> Bool {
         guard scene.objects.count == objects.count else { return false }
         if let background, background != scene.background { return false }
-        var assignment = [Int](repeating: -1, count: objects.count)
-        var used = [Bool](repeating: false, count: objects.count)
-        func search(_ index: Int) -> Bool {
-            if index == objects.count {
-                return relations.allSatisfy { relation in
-                    relation.relation.holds(subject: scene.objects[assignment[relation.subject]].cell,
-                                            object: scene.objects[assignment[relation.object]].cell)
-                }
+        return OneToOneMatching.exists(count: objects.count, candidates: scene.objects.count,
+                                       fits: { objects[$0].isSatisfied(by: scene.objects[$1]) },
+                                       accepts: { assignment in
+            relations.allSatisfy { relation in
+                relation.relation.holds(subject: scene.objects[assignment[relation.subject]].cell,
+                                        object: scene.objects[assignment[relation.object]].cell)
             }
-            for candidate in scene.objects.indices where !used[candidate] && objects[index].isSatisfied(by: scene.objects[candidate]) {
-                used[candidate] = true
-                assignment[index] = candidate
-                if search(index + 1) { return true }
-                used[candidate] = false
-            }
-            return false
-        }
-        return search(0)
+        })
     }
 }

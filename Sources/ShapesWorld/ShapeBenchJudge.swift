@@ -56,24 +56,13 @@ public struct ShapeBenchJudge: Sendable {
     /// Whether the parsed objects can be matched one-to-one to the spec's, each having every stated
     /// attribute not in `ignoring` (and, with `withRelations`, every relation holding).
     private func assignmentExists(_ spec: SceneSpec, _ parsed: ParsedScene, ignoring: Set<Attribute>, withRelations: Bool) -> Bool {
-        var assignment = [Int](repeating: -1, count: spec.objects.count)
-        var used = [Bool](repeating: false, count: parsed.objects.count)
-        func search(_ index: Int) -> Bool {
-            if index == spec.objects.count {
-                return !withRelations || spec.relations.allSatisfy { relation in
-                    holds(relation.relation, parsed.objects[assignment[relation.subject]], parsed.objects[assignment[relation.object]])
-                }
+        OneToOneMatching.exists(count: spec.objects.count, candidates: parsed.objects.count,
+                                fits: { matches(spec.objects[$0], parsed.objects[$1], ignoring: ignoring) },
+                                accepts: { assignment in
+            !withRelations || spec.relations.allSatisfy { relation in
+                holds(relation.relation, parsed.objects[assignment[relation.subject]], parsed.objects[assignment[relation.object]])
             }
-            for candidate in parsed.objects.indices
-            where !used[candidate] && matches(spec.objects[index], parsed.objects[candidate], ignoring: ignoring) {
-                used[candidate] = true
-                assignment[index] = candidate
-                if search(index + 1) { return true }
-                used[candidate] = false
-            }
-            return false
-        }
-        return search(0)
+        })
     }
 
     private func matches(_ wanted: ObjectSpec, _ found: ParsedObject, ignoring: Set<Attribute>) -> Bool {

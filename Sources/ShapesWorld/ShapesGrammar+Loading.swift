@@ -142,20 +142,10 @@ extension ShapesGrammar {
         self.prefixes = table(file.prefixes)
         self.backgroundOpeners = table(file.backgroundOpeners)
         self.backgroundClosers = table(file.backgroundClosers)
-        var vocabulary: Set<String> = [","]
-        vocabulary.formUnion(colorPhrases.allWords)
-        vocabulary.formUnion(backgroundPhrases.allWords)
-        vocabulary.formUnion(sizePhrases.allWords)
-        vocabulary.formUnion(singular.allWords)
-        vocabulary.formUnion(plural.allWords)
-        vocabulary.formUnion(cellPhrases.allWords)
-        vocabulary.formUnion(relationPhrases.allWords)
-        vocabulary.formUnion(articles.allWords)
-        vocabulary.formUnion(conjunctions.allWords)
-        vocabulary.formUnion(numberPhrases.allWords)
-        vocabulary.formUnion(prefixes.allWords)
-        vocabulary.formUnion(backgroundOpeners.allWords)
-        vocabulary.formUnion(backgroundClosers.allWords)
-        self.vocabulary = vocabulary
+        let words = [colorPhrases.allWords, backgroundPhrases.allWords, sizePhrases.allWords, singular.allWords,
+                     plural.allWords, cellPhrases.allWords, relationPhrases.allWords, self.articles.allWords,
+                     self.conjunctions.allWords, numberPhrases.allWords, self.prefixes.allWords,
+                     self.backgroundOpeners.allWords, self.backgroundClosers.allWords]
+        self.vocabulary = words.reduce(into: [","]) { $0.formUnion($1) }
     }
 }

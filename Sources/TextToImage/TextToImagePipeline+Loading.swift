@@ -9,7 +9,10 @@ extension TextToImagePipeline {
     /// A missing part is `incompleteModel` naming all missing files; an unreadable or mismatched
     /// one is `invalidModel` naming the part.
     public convenience init(directory: URL) throws {
-        try ModelFolder.checkComplete(directory)
+        let generatorURL = directory.appendingPathComponent(ModelLayout.generatorFolder)
+        // generation.json is read once: its target says which parts the folder must hold.
+        let settingsFile = Result { try GenerationSettings.load(directory: generatorURL) }
+        try ModelFolder.checkComplete(directory, target: (try? settingsFile.get())?.target ?? .latent)
         func part<T>(_ name: String, _ load: () throws -> T) throws -> T {
             do {
                 return try load()
@@ -19,22 +22,21 @@ extension TextToImagePipeline {
                 throw TextToImageError(.invalidModel, "cannot load \(name) of the model folder \(directory.path): \(error)", cause: error)
             }
         }
-        let generatorURL = directory.appendingPathComponent(ModelFolder.generatorFolder)
-        let settings = try part("generator/\(GenerationSettings.fileName)") { try GenerationSettings.load(directory: generatorURL) }
-        try settings.validateLimits(file: generatorURL.appendingPathComponent(GenerationSettings.fileName))
-        let tokenizer = try part(ModelFolder.tokenizerFile) {
-            try SentencePieceTokenizer(modelFile: directory.appendingPathComponent(ModelFolder.tokenizerFile))
+        let settings = try part("\(ModelLayout.generatorFolder)/\(ModelLayout.generationSettingsFile)") { try settingsFile.get() }
+        try settings.validateLimits(file: generatorURL.appendingPathComponent(ModelLayout.generationSettingsFile))
+        let tokenizer = try part(ModelLayout.tokenizerFile) {
+            try SentencePieceTokenizer(modelFile: directory.appendingPathComponent(ModelLayout.tokenizerFile))
         }
-        let textEncoder = try part(ModelFolder.textEncoderFolder + "/") {
-            try T5Encoder.load(directory: directory.appendingPathComponent(ModelFolder.textEncoderFolder))
+        let textEncoder = try part(ModelLayout.textEncoderFolder + "/") {
+            try T5Encoder.load(directory: directory.appendingPathComponent(ModelLayout.textEncoderFolder))
         }
-        let generator = try part(ModelFolder.generatorFolder + "/") { try MMDiT.load(directory: generatorURL) }
-        let statistics = try part("generator/\(LatentStatistics.fileName)") { try LatentStatistics.load(directory: generatorURL) }
-        let featureDecoder = settings.target == .latent ? try part(ModelFolder.featureDecoderFolder + "/") {
-            try FeatureDecoder.load(directory: directory.appendingPathComponent(ModelFolder.featureDecoderFolder))
+        let generator = try part(ModelLayout.generatorFolder + "/") { try MMDiT.load(directory: generatorURL) }
+        let statistics = try part("\(ModelLayout.generatorFolder)/\(ModelLayout.latentStatisticsFile)") { try LatentStatistics.load(directory: generatorURL) }
+        let featureDecoder = settings.target == .latent ? try part(ModelLayout.featureDecoderFolder + "/") {
+            try FeatureDecoder.load(directory: directory.appendingPathComponent(ModelLayout.featureDecoderFolder))
         } : nil
-        let pixelDecoder = settings.target != .pixels ? try part(ModelFolder.pixelDecoderFolder + "/") {
-            try PixelDecoder.load(directory: directory.appendingPathComponent(ModelFolder.pixelDecoderFolder))
+        let pixelDecoder = settings.target != .pixels ? try part(ModelLayout.pixelDecoderFolder + "/") {
+            try PixelDecoder.load(directory: directory.appendingPathComponent(ModelLayout.pixelDecoderFolder))
         } : nil
         let decoder = try TargetDecoder(target: settings.target, featureDecoder: featureDecoder, pixelDecoder: pixelDecoder)
         try self.init(directory: directory, tokenizer: tokenizer, textEncoder: textEncoder, generator: generator,

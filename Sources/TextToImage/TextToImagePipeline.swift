@@ -1,4 +1,3 @@
-import Dataset
 import Foundation
 import ImageCodec
 import Models
@@ -61,23 +60,6 @@ public final class TextToImagePipeline {
         self.sampler = FlowSampler(model: generator, statistics: statistics)
     }
 
-    /// How many text tokens of `prompt` (with `</s>`) lie beyond the model's text length: 0 when it
-    /// fits, else the number of tokens `generate` ignores.
-    public func tokensBeyondLimit(_ prompt: String) -> Int {
-        let tokens = tokenizer.encode(prompt).count + (tokenizer.eosID == nil ? 0 : 1)
-        return max(0, tokens - settings.maxTextTokens)
-    }
-
-    /// What to tell the user when the model reads only the start of a prompt or negative prompt; nil
-    /// when both fit.
-    public func truncationWarning(prompt: String, negativePrompt: String = "") -> String? {
-        let cut = [("prompt", tokensBeyondLimit(prompt)), ("negative prompt", tokensBeyondLimit(negativePrompt))]
-            .filter { $0.1 > 0 }
-            .map { "the last \($0.1) of the \($0.0) are ignored" }
-        guard !cut.isEmpty else { return nil }
-        return "the model reads \(settings.maxTextTokens) text tokens; " + cut.joined(separator: ", ")
-    }
-
     /// The sampler settings `generate` uses for `configuration`: its shift, else the trained one.
     public func samplerConfiguration(_ configuration: FlowSamplerConfiguration) -> FlowSamplerConfiguration {
         var c = configuration
@@ -86,22 +68,31 @@ public final class TextToImagePipeline {
     }
 
     /// One image per seed. `prompts` and `negativePrompts` hold one entry (shared by every image)
-    /// or one per seed; no negative prompt means the empty one (the unconditional prompt).
-    /// `progress(step, total)` is called after each sampler step; throwing from it stops the work
-    /// between steps and the error comes out of `generate`.
+    /// or one per seed (else `invalidInput`); no negative prompt means the empty one (the
+    /// unconditional prompt). `progress(step, total)` is called after each sampler step; throwing
+    /// from it stops the work between steps and the error comes out of `generate`.
+    ///
+    /// Requires at least one seed and one step: callers pass validated requests
+    /// (`GenerationParameters.validate()`) or their own fixed settings.
     public func generate(prompts: [String], negativePrompts: [String] = [""], seeds: [UInt64],
                          configuration: FlowSamplerConfiguration = FlowSamplerConfiguration(),
                          progress: (Int, Int) throws -> Void = { _, _ in }) throws -> [RGBImage] {
+        try sample(prompts: prompts, negativePrompts: negativePrompts, seeds: seeds, configuration: configuration,
+                   progress: progress).images
+    }
+
+    /// `generate`, with the text tokens cut from each prompt and negative prompt (in that order)
+    /// by the tokenization the render itself did.
+    func sample(prompts: [String], negativePrompts: [String], seeds: [UInt64], configuration: FlowSamplerConfiguration,
+                progress: (Int, Int) throws -> Void) throws -> (images: [RGBImage], cut: [Int]) {
         let b = seeds.count
-        guard b > 0 else { throw TextToImageError(.invalidInput, "no seeds: nothing to generate") }
+        precondition(b > 0, "TextToImagePipeline.generate needs at least one seed")
+        precondition(configuration.steps > 0, "TextToImagePipeline.generate needs at least one step, got \(configuration.steps)")
         let negatives = negativePrompts.isEmpty ? [""] : negativePrompts
         for (name, list) in [("prompts", prompts), ("negative prompts", negatives)] where list.count != 1 && list.count != b {
             throw TextToImageError(.invalidInput, "\(list.count) \(name) for \(b) seeds; give 1 or \(b)")
         }
-        guard configuration.steps > 0 else {
-            throw TextToImageError(.invalidInput, "steps must be positive, got \(configuration.steps)")
-        }
-        let (prompt, negative) = try encodeText(prompts, negatives)
+        let (prompt, negative, cut) = try encodeText(prompts, negatives)
         sampler.configuration = samplerConfiguration(configuration)
         let latents: Tensor
         do {
@@ -112,13 +103,14 @@ public final class TextToImagePipeline {
         try Self.requireFinite(latents, what: "the generator's \(settings.target.rawValue) output")   // (B, N, c)
         let pixels = try decoder.decode(latents)                                                       // (B, 3, 64, 64)
         try Self.requireFinite(pixels, what: "the decoded images")
-        return try images(from: pixels)
+        return (try images(from: pixels), cut)
     }
 
     /// Encodes prompts and negative prompts in one text-encoder pass, padded only to the longest
-    /// of them; the conditions view the encoder's output buffer (valid until its next call).
-    func encodeText(_ prompts: [String], _ negatives: [String]) throws -> (TextCondition, TextCondition) {
-        let (ids, mask, t) = textBatchEncoder.encodeToLongest(prompts + negatives)
+    /// of them; the conditions view the encoder's output buffer (valid until its next call). `cut`:
+    /// the tokens dropped from each text, prompts first.
+    func encodeText(_ prompts: [String], _ negatives: [String]) throws -> (TextCondition, TextCondition, cut: [Int]) {
+        let (ids, mask, t, cut) = textBatchEncoder.encodeToLongest(prompts + negatives)
         let d = textEncoder.config.dModel
         let rows = prompts.count + negatives.count
         let hidden = try textEncoder.forward(inputIDs: ids, batch: rows, length: t, attentionMask: mask)   // (R, T, D)
@@ -129,7 +121,7 @@ public final class TextToImagePipeline {
         let negativeHidden = Tensor(storage: hidden.storage, offset: hidden.offset + prompts.count * t * d,
                                     shape: [negatives.count, t, d])
         return (try TextCondition(hidden: promptHidden, mask: promptMask),
-                try TextCondition(hidden: negativeHidden, mask: negativeMask))
+                try TextCondition(hidden: negativeHidden, mask: negativeMask), cut)
     }
 
     /// (B, 3, 64, 64) in [-1, 1] -> RGB8 images.

@@ -1,5 +1,6 @@
 /// The one rule that turns prompts into text-encoder input, shared by generator training and
-/// rendering so both sides feed the T5 encoder identically:
+/// rendering so both sides feed the T5 encoder identically. The row layout is the tokenizer's
+/// `encode(_:maxLength:truncation: .truncate)`, padded with id 0 when the model has no pad piece:
 ///
 /// - the SentencePiece ids of the text (no BOS), then `</s>` when the model has one;
 /// - longer texts are cut to `maxTokens - 1` pieces plus `</s>` (`maxTokens` pieces without EOS);
@@ -28,19 +29,12 @@ public struct TextBatchEncoder: Sendable {
     /// The padding id written after the real tokens.
     public var padID: Int32 { tokenizer.padID ?? 0 }
 
-    /// One row: `maxTokens` ids and mask values, and whether pieces were cut.
-    public func encodeRow(_ text: String) -> (ids: [Int32], mask: [Int32], truncated: Bool) {
-        var ids = tokenizer.encode(text)
-        let room = tokenizer.eosID == nil ? maxTokens : maxTokens - 1
-        let truncated = ids.count > room
-        if truncated { ids.removeSubrange(room...) }
-        if let eos = tokenizer.eosID { ids.append(eos) }
-        var mask = [Int32](repeating: 1, count: ids.count)
-        let missing = maxTokens - ids.count
-        ids += [Int32](repeating: padID, count: missing)
-        mask += [Int32](repeating: 0, count: missing)
+    /// One row: `maxTokens` ids and mask values, whether pieces were cut, and how many (`</s>` counted).
+    public func encodeRow(_ text: String) -> (ids: [Int32], mask: [Int32], truncated: Bool, cut: Int) {
+        let input = tokenizer.modelInput(text, length: maxTokens, padID: padID)
+        var mask = input.attentionMask
         if !mask.contains(1) { mask[0] = 1 }
-        return (ids, mask, truncated)
+        return (input.ids, mask, input.wasTruncated, input.untruncatedCount - input.tokenCount)
     }
 
     /// Rows of `texts` concatenated: ids and mask, each (texts.count, maxTokens) row-major.
@@ -59,8 +53,9 @@ public struct TextBatchEncoder: Sendable {
     /// Rows of `texts` padded only as far as the longest of them needs (at most `maxTokens`):
     /// ids and mask (texts.count, length). The kept columns are exactly those of `encode`, and
     /// padding is masked everywhere it is read, so rendering uses this to skip columns of pure
-    /// padding (prompts are mostly far shorter than `maxTokens`).
-    public func encodeToLongest(_ texts: [String]) -> (ids: [Int32], mask: [Int32], length: Int) {
+    /// padding (prompts are mostly far shorter than `maxTokens`). `cut` holds, per text, the tokens
+    /// beyond `maxTokens` that were dropped (0 when it fits), so callers can warn without encoding again.
+    public func encodeToLongest(_ texts: [String]) -> (ids: [Int32], mask: [Int32], length: Int, cut: [Int]) {
         let rows = texts.map { encodeRow($0) }
         let length = rows.map { row in (row.mask.lastIndex(of: 1) ?? 0) + 1 }.max() ?? 1
         var ids: [Int32] = [], mask: [Int32] = []
@@ -70,7 +65,7 @@ public struct TextBatchEncoder: Sendable {
             ids += row.ids[..<length]
             mask += row.mask[..<length]
         }
-        return (ids, mask, length)
+        return (ids, mask, length, rows.map(\.cut))
     }
 
     /// The empty prompt's row (CFG dropout in training, default negative prompt in sampling).

@@ -1,8 +1,8 @@
 import ShapesWorld
 import Tokenizer
 
-/// The labels of the generator's binding loss (`BindingHead`), one per text token of each
-/// caption's `TextBatchEncoder` row: at every piece of an object's colour phrase and of its shape
+/// The labels of the generator's binding loss (its `TokenClassifier` head), one per text token of
+/// each caption's `TextBatchEncoder` row: at every piece of an object's colour phrase and of its shape
 /// phrase, the object's (colour, shape) pair as one class (`colour * shapes + shape`), so the text
 /// encoder's vector at "circle" must say which colour the caption gives that circle, and at "red"
 /// which shape is red; `TokenLabels.unlabelled` elsewhere. Objects named without a colour get none.

@@ -32,7 +32,7 @@ public struct EncoderPretraining {
         return c
     }
 
-    public var exportDirectory: URL { data.out.appendingPathComponent(FAEAutoencoder.encoderFolder) }
+    public var exportDirectory: URL { data.out.appendingPathComponent(ModelLayout.encoderFolder) }
 
     @discardableResult
     public func run() throws -> URL {

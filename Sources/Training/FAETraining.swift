@@ -1,4 +1,5 @@
 import Dataset
+import Evaluation
 import Foundation
 import Models
 import TensorEngine
@@ -28,7 +29,7 @@ public struct FAETraining {
         let frozen = try FrozenEncoder(directory: encoderDirectory)
         let config = try frozen.faeConfig(imageSize: self.config.imageSize, base: self.config)
         let train = try data.openTrain(imageSize: config.imageSize)
-        let log: (String) -> Void = { FileHandleOutput.note("train fae: \($0)") }
+        let log: (String) -> Void = { TrainingOutput.note("train fae: \($0)") }
         let cache = try frozen.features(of: train, cache: featureCache, log: log)
         let validation = try data.openValidation(imageSize: config.imageSize)
             .map { try frozen.features(ofFirst: validationImages, in: $0, tokens: config.tokens).features }
@@ -61,8 +62,8 @@ public struct FAETraining {
             return [("val_feature_mse", FeatureMetrics.mse(xHat, x)), ("val_feature_cosine", FeatureMetrics.meanCosine(xHat, x))]
         } })
         do {
-            try encoder.save(directory: data.out.appendingPathComponent(FAEAutoencoder.faeEncoderFolder))
-            try decoder.save(directory: data.out.appendingPathComponent(FAEAutoencoder.featureDecoderFolder))
+            try encoder.save(directory: data.out.appendingPathComponent(ModelLayout.faeEncoderFolder))
+            try decoder.save(directory: data.out.appendingPathComponent(ModelLayout.featureDecoderFolder))
         } catch { throw TrainingError(.cannotWrite, "\(error)", cause: error) }
         return config
     }

@@ -52,7 +52,7 @@ public final class FeatureCache {
 
     /// A fingerprint of the encoder weights (their content hash) and the dataset (path and count).
     public static func fingerprint(encoderDirectory: URL, dataset: ImageDataset) -> String {
-        let weights = WeightsFingerprint.of(encoderDirectory.appendingPathComponent("model.safetensors"))
+        let weights = WeightsFingerprint.of(encoderDirectory.appendingPathComponent(ModelLayout.weightsFile))
         return "\(weights)|\(dataset.url.standardizedFileURL.path):\(dataset.count)"
     }
 

@@ -10,7 +10,7 @@ public struct FrozenEncoder {
     public let model: Dinov2Model
 
     public init(directory: URL) throws {
-        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("config.json").path) else {
+        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent(ModelLayout.configFile).path) else {
             throw TrainingError(.missingInput, "no encoder in \(directory.path) (run `fae-t2i train encoder` first, or pass --encoder DIR with a DINOv2 checkpoint)")
         }
         do {

@@ -21,8 +21,8 @@ public struct GeneratorConfiguration: Sendable, Equatable {
     /// loss 1-4% lower, ShapeBench 0.511 against 0.429 at step 10000; one pair of runs, and a
     /// second run with them did not reproduce the composition gain, see docs/training.md).
     public var textPositions = true
-    /// Weight of the binding loss (`BindingHead`: the text encoder's output at an object's colour and
-    /// shape words must name the object's colour-shape pair); 0 trains without it.
+    /// Weight of the binding loss (a `TokenClassifier` head: the text encoder's output at an
+    /// object's colour and shape words must name the object's colour-shape pair); 0: off.
     public var bindingWeight: Float = 0
     /// Weight of the layout loss (`LayoutLabels`: each image token's last hidden state must name the
     /// colour-shape pair of the object it draws, or background), applied to the samples whose time

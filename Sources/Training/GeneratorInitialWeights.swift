@@ -24,8 +24,8 @@ public struct GeneratorInitialWeights {
     public init(directory: URL) throws {
         self.directory = directory
         do {
-            generator = try HuggingFaceCheckpoint(directory: directory.appendingPathComponent(GeneratorTrainer.generatorFolder))
-            textEncoder = try HuggingFaceCheckpoint(directory: directory.appendingPathComponent(GeneratorTrainer.textEncoderFolder))
+            generator = try HuggingFaceCheckpoint(directory: directory.appendingPathComponent(ModelLayout.generatorFolder))
+            textEncoder = try HuggingFaceCheckpoint(directory: directory.appendingPathComponent(ModelLayout.textEncoderFolder))
         } catch {
             throw TrainingError(.invalidArgument, "--init-from \(directory.path): \(error)", cause: error)
         }
@@ -90,6 +90,6 @@ public struct GeneratorInitialWeights {
         let differences = Set(a.keys).union(b.keys).sorted().filter { a[$0] != b[$0] }
             .map { "\($0) \(a[$0] ?? "none") (this run: \(b[$0] ?? "none"))" }
         throw TrainingError(.invalidArgument,
-                            "--init-from: \(part.path)/config.json differs from this run: \(differences.joined(separator: ", ")); pass the same sizes")
+                            "--init-from: \(part.path)/\(ModelLayout.configFile) differs from this run: \(differences.joined(separator: ", ")); pass the same sizes")
     }
 }

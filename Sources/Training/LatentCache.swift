@@ -1,4 +1,5 @@
 import Foundation
+import Models
 import Sampler
 import TensorEngine
 
@@ -76,12 +77,12 @@ public struct LatentCache {
     public static func fingerprint(faeDirectory: URL, target: GeneratorTarget) -> String {
         let parts: [String]
         switch target {
-        case .latent: parts = ["encoder", "fae_encoder"]
-        case .features: parts = ["encoder"]
+        case .latent: parts = [ModelLayout.encoderFolder, ModelLayout.faeEncoderFolder]
+        case .features: parts = [ModelLayout.encoderFolder]
         case .pixels: parts = []
         }
         return parts.map { part -> String in
-            "\(part):" + WeightsFingerprint.of(faeDirectory.appendingPathComponent(part).appendingPathComponent("model.safetensors"))
+            "\(part):" + WeightsFingerprint.of(ModelLayout.weights(of: part, in: faeDirectory))
         }.joined(separator: "|")
     }
 }

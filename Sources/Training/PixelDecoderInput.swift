@@ -12,7 +12,7 @@ public enum PixelDecoderInput: String, CaseIterable, Sendable {
     /// Folder name under `--out` for the trained decoder and under `runs/` for its run.
     public var folder: String {
         switch self {
-        case .features: return FAEAutoencoder.pixelDecoderFolder
+        case .features: return ModelLayout.pixelDecoderFolder
         case .pixels: return "pixel_decoder_from_pixels"
         }
     }

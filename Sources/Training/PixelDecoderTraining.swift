@@ -1,4 +1,5 @@
 import Dataset
+import Evaluation
 import Foundation
 import Models
 import TensorEngine
@@ -44,8 +45,8 @@ public struct PixelDecoderTraining {
         var config: FAEConfig
         if let faeDirectory, input == .features {
             do {
-                faeEncoder = try FAEEncoder.load(directory: faeDirectory.appendingPathComponent(FAEAutoencoder.faeEncoderFolder))
-                featureDecoder = try FeatureDecoder.load(directory: faeDirectory.appendingPathComponent(FAEAutoencoder.featureDecoderFolder))
+                faeEncoder = try FAEEncoder.load(directory: faeDirectory.appendingPathComponent(ModelLayout.faeEncoderFolder))
+                featureDecoder = try FeatureDecoder.load(directory: faeDirectory.appendingPathComponent(ModelLayout.featureDecoderFolder))
             } catch {
                 throw TrainingError(.missingInput, "cannot load the FAE from \(faeDirectory.path) (run `fae-t2i train fae` first): \(error)", cause: error)
             }
@@ -67,7 +68,7 @@ public struct PixelDecoderTraining {
         if let problem = config.problem { throw TrainingError(.invalidArgument, "pixel decoder config: \(problem)") }
         let train = try data.openTrain(imageSize: config.imageSize)
         let cache = input == .features
-            ? try frozen.features(of: train, cache: featureCache, log: { FileHandleOutput.note("train pixel-decoder: \($0)") }) : nil
+            ? try frozen.features(of: train, cache: featureCache, log: { TrainingOutput.note("train pixel-decoder: \($0)") }) : nil
         // What the decoder reads for given images, (n, 3, H, W) -> (n, N, C).
         let decoderInput: (Tensor) throws -> Tensor = { [input] images in
             if input == .features { return try frozen.features(of: images, tokens: config.tokens) }

@@ -20,18 +20,19 @@ public struct StageData: Sendable {
     }
 
     public func openTrain(imageSize: Int) throws -> ImageDataset {
-        try Self.open(train, imageSize: imageSize)
+        try Self.open(train, option: "--data", imageSize: imageSize)
     }
 
     public func openValidation(imageSize: Int) throws -> ImageDataset? {
-        try validation.map { try Self.open($0, imageSize: imageSize) }
+        try validation.map { try Self.open($0, option: "--val-data", imageSize: imageSize) }
     }
 
-    static func open(_ url: URL, imageSize: Int) throws -> ImageDataset {
+    /// A failure names the command-line option the folder came from.
+    static func open(_ url: URL, option: String, imageSize: Int) throws -> ImageDataset {
         do {
             return try ImageDataset.open(url: url, imageSize: imageSize, threads: Engine.threads)
         } catch {
-            throw TrainingError(.invalidData, "\(error)", cause: error)
+            throw TrainingError(.invalidData, "\(option): \(error)", cause: error)
         }
     }
 

@@ -6,7 +6,7 @@ public struct TrainingState: Codable, Equatable, Sendable {
     /// Optimizer steps finished.
     public var step: Int
     public var totalSteps: Int
-    /// Wall-clock seconds spent training so far, over all sittings.
+    /// Wall-clock seconds spent training so far, over every resumed run.
     public var elapsedSeconds: Double
     /// Stage-specific settings the resumed run must agree with (e.g. the data it trains on).
     public var settings: [String: String]

@@ -1,5 +1,5 @@
 /// A training command's failure: bad data, a checkpoint that does not match, a stage that is
-/// missing its inputs.
+/// missing its inputs; or a run the user stopped (`interrupted`), which is no failure.
 public struct TrainingError: Error, CustomStringConvertible {
     public enum Code: String, Sendable {
         case invalidArgument
@@ -7,6 +7,8 @@ public struct TrainingError: Error, CustomStringConvertible {
         case checkpointMismatch
         case missingInput
         case cannotWrite
+        /// Stopped on request (Ctrl-C, SIGTERM) after saving its checkpoint: resume continues it.
+        case interrupted
     }
 
     public let code: Code
@@ -24,4 +26,9 @@ public struct TrainingError: Error, CustomStringConvertible {
     }
 
     public var description: String { message }
+
+    /// The run `name` stopped after `step` of `total` steps with its checkpoint saved.
+    static func interrupted(_ name: String, step: Int, of total: Int) -> TrainingError {
+        TrainingError(.interrupted, "\(name): stopped at step \(step)/\(total); resume with --resume")
+    }
 }

@@ -20,7 +20,7 @@ public final class TrainingProgress {
         self.totalSteps = totalSteps
         self.samplesPerStep = samplesPerStep
         self.logInterval = logInterval
-        interactive = isatty(STDERR_FILENO) != 0
+        interactive = TrainingOutput.interactive
         windowStart = Self.now()
         windowStep = startStep
     }
@@ -42,13 +42,13 @@ public final class TrainingProgress {
         let due = interactive ? t - lastPrint >= 0.2 : t - lastPrint >= logInterval
         if due || step == totalSteps {
             lastPrint = t
-            print(line(step: step), terminator: interactive && step < totalSteps ? "\r" : "\n")
+            TrainingOutput.write(line(step: step), terminator: interactive && step < totalSteps ? "\r" : "\n")
         }
     }
 
     /// A message on its own line (validation figures, checkpoints).
     public func note(_ message: String) {
-        print("\(name): \(message)", terminator: "\n")
+        TrainingOutput.note("\(name): \(message)")
     }
 
     private func line(step: Int) -> String {
@@ -73,10 +73,5 @@ public final class TrainingProgress {
         if s >= 3600 { return String(format: "%dh%02dm", s / 3600, (s % 3600) / 60) }
         if s >= 60 { return String(format: "%dm%02ds", s / 60, s % 60) }
         return "\(s)s"
-    }
-
-    private func print(_ text: String, terminator: String) {
-        let padded = interactive ? "\u{1B}[2K" + text : text
-        FileHandle.standardError.write(Data((padded + terminator).utf8))
     }
 }

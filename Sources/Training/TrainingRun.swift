@@ -16,7 +16,7 @@ public final class TrainingRun {
     public private(set) var state: TrainingState
     private let settings: [String: String]
 
-    /// Set by SIGINT / SIGTERM: the loop saves a checkpoint and stops.
+    /// Set by SIGINT / SIGTERM: the loop saves a checkpoint and stops with an `.interrupted` error.
     nonisolated(unsafe) static var stopRequested: sig_atomic_t = 0
 
     public var checkpointDirectory: URL { directory.appendingPathComponent("checkpoint") }
@@ -51,9 +51,6 @@ public final class TrainingRun {
             throw TrainingError(.cannotWrite, "cannot create \(directory.path): \(error.localizedDescription)", cause: error)
         }
     }
-
-    /// Whether this run resumed from a checkpoint.
-    public var resumedStep: Int? { state.step > 0 ? state.step : nil }
 
     /// Runs the remaining steps. `step(i)` computes the loss and accumulates gradients for step i
     /// (gradients are zeroed before it) and returns its metrics, the first being the loss.
@@ -102,9 +99,7 @@ public final class TrainingRun {
             if now - lastCheckpoint >= options.checkpointInterval || Self.stopRequested != 0 {
                 try saveCheckpoint()
                 lastCheckpoint = now
-                if Self.stopRequested != 0 {
-                    throw TrainingError(.invalidArgument, "\(name): stopped at step \(state.step)/\(options.steps); the checkpoint is saved, continue with --resume")
-                }
+                if Self.stopRequested != 0 { throw TrainingError.interrupted(name, step: state.step, of: options.steps) }
             }
         }
         try saveCheckpoint()

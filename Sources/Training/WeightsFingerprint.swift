@@ -1,5 +1,5 @@
+import Digest
 import Foundation
-import TextToImage
 
 /// What identifies a weights file in a cache key: the SHA-256 of its bytes. Unlike its path or
 /// modification time, this survives copying a model folder (a copied folder reuses its caches) and
@@ -7,7 +7,7 @@ import TextToImage
 enum WeightsFingerprint {
     /// `sha256:<hex>` of the file, or `missing:<file name>` when it cannot be read.
     static func of(_ url: URL) -> String {
-        guard let hex = try? WeightsDigest.sha256Hex(of: [url]) else { return "missing:\(url.lastPathComponent)" }
+        guard let hex = try? SHA256Hex.of(files: [url]) else { return "missing:\(url.lastPathComponent)" }
         return "sha256:" + hex
     }
 }

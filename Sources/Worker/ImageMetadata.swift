@@ -1,14 +1,13 @@
 import Foundation
+import Generation
 
-/// The generation parameters a JPEG carries in its comment segment, so an image explains itself.
-public struct ImageMetadata: Codable, Sendable, Equatable {
+/// The generation parameters a JPEG carries in its comment segment, so an image explains itself:
+/// the request's texts and settings with this image's seed, and the model that drew it.
+public struct ImageMetadata: Encodable, Sendable, Equatable {
     public var job: String?
-    public var prompt: String
-    public var negativePrompt: String
+    public var parameters: GenerationParameters
+    /// This image's seed (one of `parameters.seeds`).
     public var seed: Int64
-    public var steps: Int
-    public var guidance: Double
-    public var sampler: String
     public var model: String
     public var weightsHash: String?
 
@@ -18,17 +17,26 @@ public struct ImageMetadata: Codable, Sendable, Equatable {
         case weightsHash = "weights_hash"
     }
 
-    public init(job: String?, prompt: String, negativePrompt: String, seed: Int64, steps: Int, guidance: Double,
-                sampler: String, model: String, weightsHash: String?) {
+    public init(job: String?, parameters: GenerationParameters, seed: Int64, model: String, weightsHash: String?) {
         self.job = job
-        self.prompt = prompt
-        self.negativePrompt = negativePrompt
+        self.parameters = parameters
         self.seed = seed
-        self.steps = steps
-        self.guidance = guidance
-        self.sampler = sampler
         self.model = model
         self.weightsHash = weightsHash
+    }
+
+    /// One flat object; absent job and weights hash are left out.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(job, forKey: .job)
+        try container.encode(parameters.prompt, forKey: .prompt)
+        try container.encode(parameters.negativePrompt, forKey: .negativePrompt)
+        try container.encode(seed, forKey: .seed)
+        try container.encode(parameters.steps, forKey: .steps)
+        try container.encode(parameters.guidance, forKey: .guidance)
+        try container.encode(parameters.sampler, forKey: .sampler)
+        try container.encode(model, forKey: .model)
+        try container.encodeIfPresent(weightsHash, forKey: .weightsHash)
     }
 
     public func json() -> String {

@@ -1,6 +1,8 @@
+import Digest
 import Foundation
+import Generation
 import ImageCodec
-import Sampler
+import Models
 import TextToImage
 
 /// Renders jobs with a trained text-to-image model folder: all of a job's seeds in one batch, the
@@ -31,33 +33,20 @@ public final class ModelImageRenderer: ImageRenderer {
 
     /// SHA-256 over `generator/model.safetensors` then `text_encoder/model.safetensors` (first 16 hex digits).
     public static func weightsHash(directory: URL) throws -> String {
-        let files = [ModelFolder.generatorFolder, ModelFolder.textEncoderFolder].map {
-            directory.appendingPathComponent($0).appendingPathComponent("model.safetensors")
-        }
+        let files = [ModelLayout.generatorFolder, ModelLayout.textEncoderFolder].map { ModelLayout.weights(of: $0, in: directory) }
         do {
-            return String(try WeightsDigest.sha256Hex(of: files).prefix(16))
-        } catch let error as TextToImageError {
+            return String(try SHA256Hex.of(files: files).prefix(16))
+        } catch let error as DigestError {
             throw WorkerError.renderFailed(error.message)
         }
     }
 
-    /// Prompts longer than the model's text length are cut; say how much is lost.
-    public func warning(for request: RenderRequest) -> String? {
-        pipeline.truncationWarning(prompt: request.prompt, negativePrompt: request.negativePrompt)
-    }
-
-    public func render(_ request: RenderRequest, progress: (Int, Int) throws -> Void) throws -> [RGBImage] {
-        guard let method = FlowSamplerConfiguration.Method(rawValue: request.sampler) else {
-            let known = FlowSamplerConfiguration.Method.allCases.map(\.rawValue).joined(separator: ", ")
-            throw WorkerError.invalidRequest("unknown sampler '\(request.sampler)' (the model knows \(known))")
-        }
-        guard request.steps >= 1 else { throw WorkerError.invalidRequest("steps must be at least 1, got \(request.steps)") }
-        guard request.guidance.isFinite else { throw WorkerError.invalidRequest("guidance must be finite, got \(request.guidance)") }
-        let configuration = FlowSamplerConfiguration(steps: request.steps, method: method, guidanceScale: request.guidance)
+    /// Renders all seeds in one batch; prompts longer than the model's text length are cut, and the
+    /// warning says how much is lost.
+    public func render(_ parameters: GenerationParameters, progress: (Int, Int) throws -> Void) throws -> RenderedImages {
         do {
-            return try pipeline.generate(prompts: [request.prompt], negativePrompts: [request.negativePrompt],
-                                         seeds: request.seeds.map { UInt64(bitPattern: $0) },
-                                         configuration: configuration, progress: progress)
+            let generated = try pipeline.generate(parameters, progress: progress)
+            return RenderedImages(images: generated.images, warning: generated.truncationWarning)
         } catch let error as TextToImageError where error.code == .invalidInput {
             throw WorkerError.invalidRequest(error.message)
         } catch let error as TextToImageError where error.code == .nonFiniteOutput {

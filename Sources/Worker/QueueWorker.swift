@@ -85,13 +85,10 @@ public final class QueueWorker: @unchecked Sendable {
     func process(_ claim: ClaimedJob) throws {
         let job = claim.job
         var metadata: Logger.Metadata = ["job": "\(job.id)", "attempt": "\(job.attempts)/\(job.maxAttempts)"]
-        logger.info("job claimed", metadata: metadata.merging(["prompt": "\(job.prompt.prefix(80))"]) { $1 })
+        logger.info("job claimed", metadata: metadata.merging(["prompt": "\(job.parameters.prompt.prefix(80))"]) { $1 })
         let started = Date()
         do {
-            let request = RenderRequest(prompt: job.prompt, negativePrompt: job.negativePrompt, seeds: job.seeds,
-                                        steps: job.steps, guidance: job.guidance, sampler: job.sampler)
-            let images = try render(claim, request)
-            let warning = renderer.warning(for: request)
+            let (images, warning) = try render(claim)
             if let warning { logger.warning("\(warning)", metadata: metadata) }
             let outcome = try withBusyRetry("complete") {
                 try queue.complete(claim, images: images, modelID: renderer.modelID, weightsHash: renderer.weightsHash,
@@ -136,13 +133,15 @@ public final class QueueWorker: @unchecked Sendable {
         }
     }
 
-    /// Renders all images, heartbeating at least every third of the lease (and every second, so
-    /// `status` shows live progress), and at the end.
-    func render(_ claim: ClaimedJob, _ request: RenderRequest) throws -> [RenderedImage] {
+    /// Renders all images as JPEGs with their metadata, heartbeating at least every third of the
+    /// lease (and every second, so `status` shows live progress), and at the end; with the
+    /// renderer's warning.
+    func render(_ claim: ClaimedJob) throws -> (images: [RenderedImage], warning: String?) {
         let job = claim.job
+        let seeds = job.parameters.seeds
         var lastBeat = Date()
         let beatInterval = min(configuration.leaseSeconds / 3, 1)
-        let pictures = try renderer.render(request) { step, total in
+        let rendered = try renderer.render(job.parameters) { step, total in
             if stopSignal.isStopped { throw WorkerError.shuttingDown }
             guard Date().timeIntervalSince(lastBeat) >= beatInterval || step == total else { return }
             lastBeat = Date()
@@ -151,17 +150,18 @@ public final class QueueWorker: @unchecked Sendable {
             }
             if reply == .cancelRequested { throw WorkerError.canceled }
         }
-        guard pictures.count == job.seeds.count else {
-            throw WorkerError.renderFailed("renderer returned \(pictures.count) images for \(job.seeds.count) seeds")
+        let pictures = rendered.images
+        guard pictures.count == seeds.count else {
+            throw WorkerError.renderFailed("renderer returned \(pictures.count) images for \(seeds.count) seeds")
         }
-        return try zip(pictures, job.seeds).enumerated().map { index, pair in
+        let images = try zip(pictures, seeds).enumerated().map { index, pair in
             let (picture, seed) = pair
-            let comment = ImageMetadata(job: job.id, prompt: job.prompt, negativePrompt: job.negativePrompt, seed: seed,
-                                        steps: job.steps, guidance: job.guidance, sampler: job.sampler,
+            let comment = ImageMetadata(job: job.id, parameters: job.parameters, seed: seed,
                                         model: renderer.modelID, weightsHash: renderer.weightsHash).json()
             let jpeg = try JPEG.encode(picture, quality: configuration.jpegQuality, comment: comment)
             return RenderedImage(index: index, seed: seed, width: picture.width, height: picture.height, jpeg: jpeg)
         }
+        return (images, rendered.warning)
     }
 
     /// Retries an operation while the database is busy, for up to `busyRetrySeconds`.

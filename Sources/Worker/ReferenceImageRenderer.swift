@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 import ImageCodec
 import ShapesWorld
 
@@ -13,17 +14,17 @@ public final class ReferenceImageRenderer: ImageRenderer {
         self.world = world
     }
 
-    public func render(_ request: RenderRequest, progress: (Int, Int) throws -> Void) throws -> [RGBImage] {
+    public func render(_ parameters: GenerationParameters, progress: (Int, Int) throws -> Void) throws -> RenderedImages {
         var images: [RGBImage] = []
-        for (index, seed) in request.seeds.enumerated() {
-            try progress(index, request.seeds.count)
+        for (index, seed) in parameters.seeds.enumerated() {
+            try progress(index, parameters.count)
             do {
-                images.append(try world.render(prompt: request.prompt, seed: UInt64(bitPattern: seed)).1)
+                images.append(try world.render(prompt: parameters.prompt, seed: UInt64(bitPattern: seed)).1)
             } catch let error as ShapesWorldError {
                 throw WorkerError.invalidPrompt(error.description)
             }
         }
-        try progress(request.seeds.count, request.seeds.count)
-        return images
+        try progress(parameters.count, parameters.count)
+        return RenderedImages(images: images)
     }
 }

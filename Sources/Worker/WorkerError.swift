@@ -7,7 +7,7 @@ public enum WorkerError: Error, CustomStringConvertible, Equatable {
     case renderFailed(String)
     /// The prompt can never be rendered (e.g. outside the shapes world's grammar): retrying is pointless.
     case invalidPrompt(String)
-    /// Request settings the renderer does not support (e.g. an unknown sampler): retrying is pointless.
+    /// A request the model cannot take (its texts or seeds do not fit the model): retrying is pointless.
     case invalidRequest(String)
     /// The model computes garbage (non-finite values) for this request: retrying is pointless.
     case invalidModel(String)

@@ -4,15 +4,6 @@ import ShapesWorld
 import TestSupport
 @testable import Dataset
 
-/// The repository's grammar, loaded once for all tests.
-let testGrammar: ShapesGrammar = {
-    do {
-        return try ShapesGrammar.load(from: TestPaths.repositoryRoot.appendingPathComponent("prompts"))
-    } catch {
-        fatalError("cannot load the test grammar: \(error)")
-    }
-}()
-
 let pngFixtures = TestPaths.repositoryRoot.appendingPathComponent("Tests/Fixtures/png")
 
 /// Writes `captions.jsonl` with the given raw lines.

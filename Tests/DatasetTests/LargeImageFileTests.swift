@@ -30,7 +30,7 @@ private func claimingSize(_ jpeg: Data, width: Int, height: Int) throws -> Data 
     for part in ["line 1", "'bomb.jpg'", "30000x30000", "limit of \(ImageSizeLimit.defaultMaximumPixels) pixels"] {
         #expect(error?.message.contains(part) == true, "\(part): \(String(describing: error))")
     }
-    let loaded = datasetError { _ = try PixelNormalization.loadImage(bomb, side: 64) }
+    let loaded = datasetError { _ = try ImageDataset.loadImage(bomb, side: 64) }
     #expect(loaded?.message.contains(bomb.path) == true && loaded?.message.contains("30000x30000") == true, "\(String(describing: loaded))")
 }
 
@@ -60,10 +60,10 @@ private func claimingSize(_ jpeg: Data, width: Int, height: Int) throws -> Data 
     let handle = try FileHandle(forWritingTo: huge)
     try handle.truncate(atOffset: UInt64(ImageFileDecoder.maximumFileBytes + 1))  // sparse: no disk used
     try handle.close()
-    let error = datasetError { _ = try PixelNormalization.loadImage(huge, side: 64) }
+    let error = datasetError { _ = try ImageDataset.loadImage(huge, side: 64) }
     #expect(error?.code == .unreadableImage, "\(String(describing: error))")
     #expect(error?.message.contains("\(huge.path): the file is \(ImageFileDecoder.maximumFileBytes + 1) bytes, more than the limit") == true,
             "\(String(describing: error))")
-    let device = datasetError { _ = try PixelNormalization.loadImage(URL(fileURLWithPath: "/dev/zero"), side: 64) }
+    let device = datasetError { _ = try ImageDataset.loadImage(URL(fileURLWithPath: "/dev/zero"), side: 64) }
     #expect(device?.message.contains("not a regular file") == true, "\(String(describing: device))")
 }

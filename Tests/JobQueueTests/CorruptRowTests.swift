@@ -27,6 +27,19 @@ import TestSupport
         #expect(try fixture.queue.claim(worker: "w", leaseSeconds: 30) == nil)
     }
 
+    /// A sampler no renderer knows can only come from outside: the job fails for good, naming it.
+    @Test func unknownSamplerIsFailedForGoodAtClaim() throws {
+        let fixture = try QueueFixture()
+        let job = try fixture.queue.submit(JobRequest(prompt: "a red circle", seed: 1)).job
+        try tamper(fixture, "UPDATE jobs SET sampler = 'ddim' WHERE id = ?", [job.id])
+        #expect(try fixture.queue.claim(worker: "w", leaseSeconds: 30) == nil)
+        let state = try DatabaseQueue(path: fixture.path).read {
+            try Row.fetchOne($0, sql: "SELECT state, error FROM jobs WHERE id = ?", arguments: [job.id])
+        }
+        #expect(state?["state"] == "failed")
+        #expect((state?["error"] as String?)?.contains("unknown sampler 'ddim'") == true)
+    }
+
     /// A NULL id (SQLite allows it in a TEXT primary key) first in line must not stall the queue.
     @Test func jobWithoutAnIdNeitherStallsTheQueueNorCrashesList() throws {
         let fixture = try QueueFixture()
@@ -43,6 +56,12 @@ import TestSupport
         "UPDATE jobs SET seeds = '[1, 2, 3]'",
         "UPDATE jobs SET created_at = 'yesterday'",
         "UPDATE jobs SET priority = 1e300",
+        // Readable columns outside the rules renderers rely on.
+        "UPDATE jobs SET sampler = 'ddim'",
+        "UPDATE jobs SET steps = 0",
+        "UPDATE jobs SET guidance = 1e999",
+        "UPDATE jobs SET steps = 5000",
+        "UPDATE jobs SET seeds = '[-1]'",
     ])
     func columnsOfTheWrongKindAreCorruptErrors(sql: String) throws {
         let fixture = try QueueFixture()

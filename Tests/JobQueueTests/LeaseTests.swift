@@ -1,3 +1,4 @@
+import Digest
 import Foundation
 import Testing
 @testable import JobQueue
@@ -26,7 +27,7 @@ import Testing
         let done = try fixture.queue.status(job.id)
         #expect(done.state == .succeeded && done.modelID == "reference")
         #expect(done.images.map(\.seed) == [3, 4])
-        #expect(done.images[0].sha256 == ImageDigest.sha256Hex(QueueFixture.image(0, seed: 3).jpeg))
+        #expect(done.images[0].sha256 == SHA256Hex.of(QueueFixture.image(0, seed: 3).jpeg))
         #expect(try fixture.queue.images(job.id).map(\.jpeg) == QueueFixture.images(for: claim.job).map(\.jpeg))
         #expect(done.warning == nil)
     }

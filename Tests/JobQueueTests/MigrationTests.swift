@@ -30,7 +30,7 @@ import TestSupport
         let next = Migration(version: all.last!.version + 1, name: "test_column",
                              sql: "ALTER TABLE jobs ADD COLUMN note TEXT NOT NULL DEFAULT 'x';")
         let upgraded = try JobQueue(path: path, migrations: all + [next])
-        #expect(try upgraded.status(jobID).prompt == "kept")
+        #expect(try upgraded.status(jobID).parameters.prompt == "kept")
         #expect(try upgraded.status(jobID).warning == nil)
         let note = try DatabaseQueue(path: path).read { try String.fetchOne($0, sql: "SELECT note FROM jobs") }
         #expect(note == "x")

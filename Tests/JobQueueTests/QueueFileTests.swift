@@ -58,7 +58,7 @@ import TestSupport
         let fixture = try QueueFixture()
         let job = try fixture.queue.submit(JobRequest(prompt: "a red circle", seed: 2)).job
         let reader = try JobQueue(path: fixture.path, migrations: QueueFixture.migrations(), access: .readOnly)
-        #expect(try reader.status(job.id).prompt == "a red circle")
+        #expect(try reader.status(job.id).parameters.prompt == "a red circle")
         #expect(try reader.list().count == 1)
         #expect(throws: QueueError.self) { try reader.cancel(job.id) }
         #expect(try fixture.queue.status(job.id).state == .queued)

@@ -34,10 +34,13 @@ struct QueueFixture {
     }
 
     static func images(for job: Job) -> [RenderedImage] {
-        job.seeds.enumerated().map { image($0.offset, seed: $0.element) }
+        job.parameters.seeds.enumerated().map { image($0.offset, seed: $0.element) }
     }
 }
 
 extension JobRequest: CustomTestStringConvertible {
-    public var testDescription: String { "prompt \(prompt.prefix(24).debugDescription) (\(prompt.count) chars)" }
+    public var testDescription: String {
+        let prompt = parameters.prompt
+        return "prompt \(prompt.prefix(24).debugDescription) (\(prompt.count) chars)"
+    }
 }

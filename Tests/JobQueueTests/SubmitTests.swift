@@ -1,4 +1,7 @@
+import Digest
 import Foundation
+import Generation
+import GRDB
 import Testing
 @testable import JobQueue
 
@@ -9,16 +12,16 @@ import Testing
                                                          steps: 30, guidance: 2.5, priority: 5))
         let job = try fixture.queue.status(result.job.id)
         #expect(job.state == .queued)
-        #expect(job.seeds == [7, 8, 9])
-        #expect(job.prompt == "a red circle" && job.negativePrompt == "blur")
-        #expect(job.steps == 30 && job.guidance == 2.5 && job.priority == 5 && job.maxAttempts == 3)
+        #expect(job.parameters.seeds == [7, 8, 9])
+        #expect(job.parameters.prompt == "a red circle" && job.parameters.negativePrompt == "blur")
+        #expect(job.parameters.steps == 30 && job.parameters.guidance == 2.5 && job.priority == 5 && job.maxAttempts == 3)
     }
 
     @Test func drawnSeedsAreStored() throws {
         let fixture = try QueueFixture()
         let job = try fixture.queue.submit(JobRequest(prompt: "a blue square", count: 4)).job
-        #expect(job.seeds.count == 4)
-        #expect(try fixture.queue.status(job.id).seeds == job.seeds)
+        #expect(job.parameters.seeds.count == 4)
+        #expect(try fixture.queue.status(job.id).parameters.seeds == job.parameters.seeds)
     }
 
     @Test func idempotencyKeyReturnsExistingJob() throws {
@@ -52,49 +55,72 @@ import Testing
         #expect(try fixture.queue.list().map(\.id) == [first.id])
     }
 
-    @Test func promptLimitCountsBytesToo() throws {
+    /// The byte limit itself is `GenerationParameters`' (GenerationTests); a prompt at it is stored whole.
+    @Test func promptAtTheByteLimitIsStoredWhole() throws {
         let fixture = try QueueFixture()
-        // Two characters, 60,001 bytes: combining marks pile onto one character.
-        let heavy = "a" + String(repeating: "\u{301}", count: 30_000)
-        #expect(heavy.count <= JobRequest.maxPromptCharacters)
-        for request in [JobRequest(prompt: heavy), JobRequest(prompt: "ok", negativePrompt: heavy)] {
-            do {
-                try fixture.queue.submit(request)
-                Issue.record("expected the byte limit")
-            } catch let error as QueueError {
-                #expect(error.code == .invalidRequest && error.message.contains("bytes"))
-            }
-        }
-        let atLimit = String(repeating: "\u{1F600}", count: JobRequest.maxPromptBytes / 4)
-        #expect(try fixture.queue.submit(JobRequest(prompt: atLimit)).job.prompt == atLimit)
+        let atLimit = String(repeating: "\u{1F600}", count: GenerationParameters.maxPromptBytes / 4)
+        #expect(try fixture.queue.submit(JobRequest(prompt: atLimit)).job.parameters.prompt == atLimit)
     }
 
+    /// The queue's own fields; the parameters' rules are tested in GenerationTests.
     @Test(arguments: [
-        JobRequest(prompt: "   "),
-        JobRequest(prompt: ""),
-        JobRequest(prompt: String(repeating: "a", count: 1_001)),
-        JobRequest(prompt: "ok", count: 0),
-        JobRequest(prompt: "ok", count: 17),
-        JobRequest(prompt: "ok", steps: 0),
-        JobRequest(prompt: "ok", guidance: -1),
-        JobRequest(prompt: "ok", guidance: .nan),
-        JobRequest(prompt: "ok", priority: 5_000),
-        JobRequest(prompt: "ok", maxAttempts: 0),
-        JobRequest(prompt: "ok", seed: -3),
-        JobRequest(prompt: "ok", sampler: "ddim"),
-        JobRequest(prompt: "nul\0inside"),
+        (JobRequest(prompt: "ok", priority: 5_000), "priority must be between -1000 and 1000, got 5000"),
+        (JobRequest(prompt: "ok", priority: -1_001), "priority must be between -1000 and 1000, got -1001"),
+        (JobRequest(prompt: "ok", maxAttempts: 0), "max attempts must be between 1 and 100, got 0"),
+        (JobRequest(prompt: "ok", maxAttempts: 101), "max attempts must be between 1 and 100, got 101"),
+        (JobRequest(prompt: "ok", idempotencyKey: ""), "idempotency key must be 1-200 printable characters (at most 800 UTF-8 bytes)"),
+        (JobRequest(prompt: "ok", idempotencyKey: "a\u{7}b"), "idempotency key must be 1-200 printable characters (at most 800 UTF-8 bytes)"),
     ])
-    func badRequestsAreRejectedAndStoreNothing(request: JobRequest) throws {
+    func badQueueFieldsAreRejected(request: JobRequest, message: String) throws {
+        #expect(throws: QueueError(.invalidRequest, message)) { try request.validate() }
+    }
+
+    @Test func validRequestPassesTheQueuesChecks() throws {
+        try JobRequest(prompt: "ok", priority: 1_000, idempotencyKey: String(repeating: "k", count: 200), maxAttempts: 100).validate()
+    }
+
+    /// Stored digests were computed from the fields `--seed` gives: the first seed (or "random")
+    /// and the count. A request must hash as before, so a reused key still finds its first job.
+    @Test func digestKeepsItsEncoding() throws {
+        func expected(_ seed: String, count: Int) -> String {
+            let fields = ["a red circle", "blur", seed, String(count), "30", String((2.5).bitPattern), "heun", "5", "3"]
+            return SHA256Hex.of(Data(fields.map { "\($0.utf8.count):\($0)" }.joined().utf8))
+        }
+        let given = JobRequest(prompt: "a red circle", negativePrompt: "blur", seed: 7, count: 3, steps: 30, guidance: 2.5,
+                               sampler: .heun, priority: 5)
+        #expect(given.digest == expected("7", count: 3))
+        let drawn = JobRequest(prompt: "a red circle", negativePrompt: "blur", count: 3, steps: 30, guidance: 2.5,
+                               sampler: .heun, priority: 5)
+        #expect(drawn.seedsDrawn && drawn.digest == expected("random", count: 3))
+        // Seeds that do not follow one another cannot share the first seed's encoding.
+        var scattered = given
+        scattered.parameters.seeds = [7, 9, 8]
+        #expect(scattered.digest == expected("[7,9,8]", count: 3))
+    }
+
+    /// A job stored before digests existed is compared field by field; drawn seeds match any seeds.
+    @Test func jobWithoutADigestIsComparedByItsFields() throws {
         let fixture = try QueueFixture()
-        #expect(throws: QueueError.self) { try fixture.queue.submit(request) }
-        #expect(try fixture.queue.list().isEmpty)
+        let first = try fixture.queue.submit(JobRequest(prompt: "a red circle", count: 2, idempotencyKey: "k1")).job
+        try DatabaseQueue(path: fixture.path).write { try $0.execute(sql: "UPDATE jobs SET request_digest = NULL") }
+        let again = try fixture.queue.submit(JobRequest(prompt: "a red circle", count: 2, idempotencyKey: "k1"))
+        #expect(again.reusedExisting && again.job.id == first.id)
+        let sameSeeds = try fixture.queue.submit(JobRequest(parameters: first.parameters, idempotencyKey: "k1"))
+        #expect(sameSeeds.reusedExisting && sameSeeds.job.id == first.id)
+        var otherSeeds = first.parameters
+        otherSeeds.seeds = otherSeeds.seeds.map { $0 == 0 ? 1 : 0 }
+        for other in [JobRequest(prompt: "a red circle", count: 3, idempotencyKey: "k1"),
+                      JobRequest(prompt: "a red circle", count: 2, steps: 5, idempotencyKey: "k1"),
+                      JobRequest(parameters: otherSeeds, idempotencyKey: "k1")] {
+            #expect(throws: QueueError.self) { try fixture.queue.submit(other) }
+        }
     }
 
     @Test func sqlInPromptIsJustText() throws {
         let fixture = try QueueFixture()
         let prompt = "'); DROP TABLE jobs;--"
         let job = try fixture.queue.submit(JobRequest(prompt: prompt)).job
-        #expect(try fixture.queue.status(job.id).prompt == prompt)
+        #expect(try fixture.queue.status(job.id).parameters.prompt == prompt)
         #expect(try fixture.queue.list().count == 1)
     }
 

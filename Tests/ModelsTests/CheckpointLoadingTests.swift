@@ -83,20 +83,25 @@ import TestSupport
         let dinov2 = try Dinov2Model.load(directory: ModelFixtures.directory("dinov2_swiglu"))
         let dir = try TestPaths.temporaryDirectory("dinov2-save")
         try dinov2.save(directory: dir)
-        let saved = try SafetensorsFile(url: dir.appendingPathComponent("model.safetensors"))
-        let original = try ModelFixtures.file("dinov2_swiglu", "model.safetensors")
-        #expect(Set(saved.names) == Set(original.names))
-        for name in original.names { #expect(try saved.floats(name) == original.floats(name), "\(name)") }
+        try Self.expectSameTensors(saved: dir, as: "dinov2_swiglu")
         let reloaded = try Dinov2Model.load(directory: dir)
         #expect(reloaded.config == dinov2.config)
 
         let t5 = try T5Encoder.load(directory: ModelFixtures.directory("t5_gated_gelu"))
         let t5dir = try TestPaths.temporaryDirectory("t5-save")
         try t5.save(directory: t5dir)
-        let t5saved = try SafetensorsFile(url: t5dir.appendingPathComponent("model.safetensors"))
-        let t5original = try ModelFixtures.file("t5_gated_gelu", "model.safetensors")
-        #expect(Set(t5saved.names) == Set(t5original.names))
-        for name in t5original.names { #expect(try t5saved.floats(name) == t5original.floats(name), "\(name)") }
+        try Self.expectSameTensors(saved: t5dir, as: "t5_gated_gelu")
         #expect(try T5Encoder.load(directory: t5dir).config == t5.config)
+    }
+
+    /// The saved folder's model.safetensors holds exactly the fixture's tensors, value for value.
+    static func expectSameTensors(saved dir: URL, as fixture: String,
+                                  sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let saved = try SafetensorsFile(url: dir.appendingPathComponent("model.safetensors"))
+        let original = try ModelFixtures.file(fixture, "model.safetensors")
+        #expect(Set(saved.names) == Set(original.names), sourceLocation: sourceLocation)
+        for name in original.names {
+            #expect(try saved.floats(name) == original.floats(name), "\(name)", sourceLocation: sourceLocation)
+        }
     }
 }

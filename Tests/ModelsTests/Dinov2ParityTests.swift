@@ -10,8 +10,7 @@ import TensorEngine
     @Test(arguments: ["dinov2", "dinov2_swiglu"])
     func interpolatedInputMatches(folder: String) throws {
         let model = try Dinov2Model.load(directory: ModelFixtures.directory(folder))
-        let inputs = try ModelFixtures.file(folder, "inputs.safetensors")
-        let outputs = try ModelFixtures.file(folder, "outputs.safetensors")
+        let (inputs, outputs) = try ModelFixtures.parityFiles(folder)
         let pixels = try ModelFixtures.tensor(inputs, "pixel_values")            // (2, 3, 20, 12)
         let embeddings = try model.embeddings.forward(pixels)
         #expect(ModelFixtures.relativeError(embeddings, try ModelFixtures.tensor(outputs, "embeddings")) < 1e-5)

@@ -9,6 +9,11 @@ enum ModelFixtures {
         TestPaths.repositoryRoot.appendingPathComponent("Tests/Fixtures/\(folder)")
     }
 
+    /// A parity fixture's reference pair: the inputs given to transformers and the outputs it computed.
+    static func parityFiles(_ folder: String) throws -> (inputs: SafetensorsFile, outputs: SafetensorsFile) {
+        (try file(folder, "inputs.safetensors"), try file(folder, "outputs.safetensors"))
+    }
+
     static func file(_ folder: String, _ name: String) throws -> SafetensorsFile {
         try SafetensorsFile(url: directory(folder).appendingPathComponent(name))
     }

@@ -9,8 +9,7 @@ import TensorEngine
     @Test(arguments: ["t5_relu", "t5_gated_gelu"])
     func paddedBatchMatches(folder: String) throws {
         let model = try T5Encoder.load(directory: ModelFixtures.directory(folder))
-        let inputs = try ModelFixtures.file(folder, "inputs.safetensors")
-        let outputs = try ModelFixtures.file(folder, "outputs.safetensors")
+        let (inputs, outputs) = try ModelFixtures.parityFiles(folder)
         let ids = try ModelFixtures.int32s(inputs, "input_ids")                   // (2, 24)
         let mask = try ModelFixtures.int32s(inputs, "attention_mask")
         #expect(mask.contains(0))
@@ -25,8 +24,7 @@ import TensorEngine
     @Test(arguments: ["t5_relu", "t5_gated_gelu"])
     func layersMatch(folder: String) throws {
         let model = try T5Encoder.load(directory: ModelFixtures.directory(folder))
-        let inputs = try ModelFixtures.file(folder, "inputs.safetensors")
-        let outputs = try ModelFixtures.file(folder, "outputs.safetensors")
+        let (inputs, outputs) = try ModelFixtures.parityFiles(folder)
         let ids = try ModelFixtures.int32s(inputs, "input_ids")
         let maskValues = try ModelFixtures.int32s(inputs, "attention_mask")
         let keyMask = try Tensor(shape: [2, 24], values: maskValues.map(Float.init))

@@ -2,33 +2,21 @@ import Foundation
 import TestSupport
 @testable import ShapesWorld
 
-/// The repository's grammar, loaded once for all tests.
-let testGrammar: ShapesGrammar = {
-    do {
-        return try ShapesGrammar.load(from: TestPaths.repositoryRoot.appendingPathComponent("prompts"))
-    } catch {
-        fatalError("cannot load the test grammar: \(error)")
-    }
-}()
+/// TestSupport's grammar, visible to every file of this suite.
+let testGrammar = TestSupport.testGrammar
 
 let testParser = CaptionParser(grammar: testGrammar)
 
-func color(_ name: String) -> NamedColor {
-    guard let color = testGrammar.color(named: name) else { fatalError("no colour \(name)") }
-    return color
-}
+func color(_ name: String) -> NamedColor { required(testGrammar.color(named: name), "no colour \(name)") }
 
-func size(_ name: String) -> ObjectSize {
-    guard let size = testGrammar.size(named: name) else { fatalError("no size \(name)") }
-    return size
-}
+func size(_ name: String) -> ObjectSize { required(testGrammar.size(named: name), "no size \(name)") }
 
-func background(_ name: String) -> NamedColor {
-    guard let background = testGrammar.background(named: name) else { fatalError("no background \(name)") }
-    return background
-}
+func background(_ name: String) -> NamedColor { required(testGrammar.background(named: name), "no background \(name)") }
 
-func cell(_ name: String) -> GridCell {
-    guard let cell = testGrammar.cell(named: name) else { fatalError("no cell \(name)") }
-    return cell
+func cell(_ name: String) -> GridCell { required(testGrammar.cell(named: name), "no cell \(name)") }
+
+/// A grammar lookup the tests rely on: a missing word is a broken fixture, not a test failure.
+private func required<T>(_ value: T?, _ problem: @autoclosure () -> String) -> T {
+    guard let value else { fatalError(problem()) }
+    return value
 }

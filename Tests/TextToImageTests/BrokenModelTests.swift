@@ -41,7 +41,7 @@ import TextToImage
             let folder = try TestPaths.temporaryDirectory("bad-config")
             try FileManager.default.removeItem(at: folder)
             try FileManager.default.copyItem(at: pristine, to: folder)
-            let file = key == "shift" ? GenerationSettings.fileName : "config.json"
+            let file = key == "shift" ? ModelLayout.generationSettingsFile : "config.json"
             try ModelFolderEditing.setJSON(folder, part, key, value, file: file)
             let error = Self.loadError(folder)
             #expect(error?.code == .invalidModel, "\(part) \(key)")

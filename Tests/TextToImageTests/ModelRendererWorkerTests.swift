@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 import ImageCodec
 import JobQueue
 import Logging
@@ -14,9 +15,8 @@ final class RecordingRenderer: ImageRenderer {
     init(_ inner: ImageRenderer) { self.inner = inner }
     var modelID: String { inner.modelID }
     var weightsHash: String? { inner.weightsHash }
-    func warning(for request: RenderRequest) -> String? { inner.warning(for: request) }
-    func render(_ request: RenderRequest, progress: (Int, Int) throws -> Void) throws -> [RGBImage] {
-        try inner.render(request) { step, total in
+    func render(_ parameters: GenerationParameters, progress: (Int, Int) throws -> Void) throws -> RenderedImages {
+        try inner.render(parameters) { step, total in
             steps.append((step, total))
             try progress(step, total)
         }
@@ -31,7 +31,7 @@ final class RecordingRenderer: ImageRenderer {
         let queue = try JobQueue(path: queuePath,
                                  migrations: Migration.load(from: TestPaths.repositoryRoot.appendingPathComponent("migrations")))
         let job = try queue.submit(JobRequest(prompt: "a red circle above a blue square", negativePrompt: "a green cross",
-                                              seed: 40, count: 2, steps: 4, guidance: 2, sampler: "heun")).job
+                                              seed: 40, count: 2, steps: 4, guidance: 2, sampler: .heun)).job
         var configuration = WorkerConfiguration(name: "test-model-worker")
         configuration.exitWhenIdle = true
         configuration.pollSeconds = 0.05
@@ -74,25 +74,38 @@ final class RecordingRenderer: ImageRenderer {
         let done = try queue.status(job.id)
         #expect(done.state == .succeeded, "\(done.error ?? "")")
         let pipeline = try TextToImagePipeline(directory: folder)
-        let beyond = pipeline.tokensBeyondLimit(long)
+        // Counted here with the tokenizer; the worker's warning came from the render's own tokenization.
+        let beyond = pipeline.tokenizer.encode(long).count + (pipeline.tokenizer.eosID == nil ? 0 : 1) - TinyModelFolder.maxTextTokens
         #expect(beyond > 0)
         #expect(done.warning == "the model reads \(TinyModelFolder.maxTextTokens) text tokens; the last \(beyond) of the prompt are ignored")
-        #expect(pipeline.truncationWarning(prompt: "a red circle", negativePrompt: long)?.hasSuffix("the last \(beyond) of the negative prompt are ignored") == true)
-        #expect(pipeline.truncationWarning(prompt: "a red circle") == nil)
+        let negative = try pipeline.generate(GenerationParameters(prompt: "a red circle", negativePrompt: long, seeds: [1], steps: 1))
+        #expect(negative.negativePromptTokensCut == beyond && negative.promptTokensCut == 0)
+        #expect(negative.truncationWarning?.hasSuffix("the last \(beyond) of the negative prompt are ignored") == true)
+        let both = try pipeline.generate(GenerationParameters(prompt: long, negativePrompt: long, seeds: [1], steps: 1))
+        #expect(both.truncationWarning == "the model reads \(TinyModelFolder.maxTextTokens) text tokens; the last \(beyond) of the prompt are ignored, the last \(beyond) of the negative prompt are ignored")
+        #expect(try pipeline.generate(GenerationParameters(prompt: "a red circle", seeds: [1], steps: 1)).truncationWarning == nil)
     }
 
-    @Test func unknownSamplerIsAPermanentFailure() throws {
-        let renderer = try ModelImageRenderer(directory: try TinyModelFolder.make())
-        #expect(throws: WorkerError.invalidRequest("unknown sampler 'ddim' (the model knows euler, heun)")) {
-            try renderer.render(RenderRequest(prompt: "a red circle", seeds: [1], steps: 2, sampler: "ddim")) { _, _ in }
-        }
+    /// The renderer's result is the pipeline's for the same parameters, with its warning.
+    @Test func rendererPassesTheParametersToThePipeline() throws {
+        let folder = try TinyModelFolder.make()
+        let renderer = try ModelImageRenderer(directory: folder)
+        let parameters = GenerationParameters(prompt: "a red circle", negativePrompt: "a green cross", seeds: [3, 4], steps: 2,
+                                              guidance: 2, sampler: .heun)
+        let rendered = try renderer.render(parameters) { _, _ in }
+        let expected = try renderer.pipeline.generate(prompts: ["a red circle"], negativePrompts: ["a green cross"], seeds: [3, 4],
+                                                      configuration: .init(steps: 2, method: .heun, guidanceScale: 2))
+        // Within one byte, as a batch and its singles agree: tests running alongside change the
+        // engine's thread count and with it the order of float sums.
+        #expect(rendered.images.count == 2 && rendered.warning == nil)
+        for (image, reference) in zip(rendered.images, expected) { #expect(PipelineTests.maxByteDifference(image, reference) <= 1) }
     }
 
     @Test func cancelAtAHeartbeatStopsTheRender() throws {
         let renderer = try ModelImageRenderer(directory: try TinyModelFolder.make())
         var seen = 0
         #expect(throws: WorkerError.canceled) {
-            try renderer.render(RenderRequest(prompt: "a red circle", seeds: [1, 2], steps: 20)) { step, _ in
+            try renderer.render(GenerationParameters(prompt: "a red circle", seeds: [1, 2], steps: 20)) { step, _ in
                 seen = step
                 if step == 3 { throw WorkerError.canceled }
             }

@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 import Models
 import ImageCodec
 import Sampler
@@ -72,13 +73,25 @@ import Tokenizer
         }
     }
 
+    /// No seeds and zero steps are a request's to refuse (GenerationTests); texts that do not fit
+    /// the batch are the pipeline's.
     @Test func rejectsBadInput() throws {
         let pipeline = try TextToImagePipeline(directory: try TinyModelFolder.make())
         #expect(throws: TextToImageError.self) { try pipeline.generate(prompts: ["a", "b"], seeds: [1, 2, 3]) }
-        #expect(throws: TextToImageError.self) { try pipeline.generate(prompts: ["a"], seeds: []) }
-        #expect(throws: TextToImageError.self) {
-            try pipeline.generate(prompts: ["a"], seeds: [1], configuration: FlowSamplerConfiguration(steps: 0))
-        }
+        #expect(throws: TextToImageError.self) { try pipeline.generate(prompts: ["a"], negativePrompts: ["x", "y"], seeds: [1, 2, 3]) }
+    }
+
+    /// A request renders as the batch call with its settings and the trained shift.
+    @Test func requestEqualsTheBatchCall() throws {
+        let pipeline = try TextToImagePipeline(directory: try TinyModelFolder.make())
+        let parameters = GenerationParameters(prompt: "a red circle", negativePrompt: "a green cross", seeds: [5, 6], steps: 3,
+                                              guidance: 2, sampler: .euler)
+        var steps: [Int] = []
+        let generated = try pipeline.generate(parameters) { step, _ in steps.append(step) }
+        #expect(steps == [1, 2, 3])
+        #expect(generated.images == (try pipeline.generate(prompts: ["a red circle"], negativePrompts: ["a green cross"], seeds: [5, 6],
+                                                           configuration: Self.fast)))
+        #expect(generated.promptTokensCut == 0 && generated.negativePromptTokensCut == 0 && generated.truncationWarning == nil)
     }
 
     @Test func missingPartsAreNamed() throws {
@@ -153,7 +166,7 @@ import Tokenizer
         let folder = try TinyModelFolder.make()
         let settings = GenerationSettings(target: .features, maxTextTokens: 16, shift: 2.5)
         try settings.save(directory: folder)
-        let text = try String(contentsOf: folder.appendingPathComponent(GenerationSettings.fileName), encoding: .utf8)
+        let text = try String(contentsOf: folder.appendingPathComponent(ModelLayout.generationSettingsFile), encoding: .utf8)
         #expect(text.contains("\"max_text_tokens\" : 16") && text.contains("\"target\" : \"features\""))
         #expect(try GenerationSettings.load(directory: folder) == settings)
         #expect(throws: SamplerError.self) { try GenerationSettings.load(directory: folder.appendingPathComponent("none")) }

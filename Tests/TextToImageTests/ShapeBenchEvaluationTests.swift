@@ -22,7 +22,7 @@ import TextToImage
     @Test func referenceRendersScorePerfectly() throws {
         let world = try Self.world()
         let folder = try TinyModelFolder.make()
-        let encoder = try Dinov2Model.load(directory: folder.appendingPathComponent(ModelFolder.encoderFolder))
+        let encoder = try Dinov2Model.load(directory: folder.appendingPathComponent(ModelLayout.encoderFolder))
         let evaluator = ShapeBenchEvaluator(world: world, features: ImageFeatureExtractor(encoder: encoder))
         var saved: [String] = [], verdicts: [ShapeBenchVerdict] = []
         let report = try evaluator.evaluate(prompts: Self.prompts, samples: 2, batch: 3, seed: 5, source: { prompts, seeds in
@@ -53,7 +53,7 @@ import TextToImage
         let world = try Self.world()
         let folder = try TinyModelFolder.make()
         let pipeline = try TextToImagePipeline(directory: folder)
-        let encoder = try Dinov2Model.load(directory: folder.appendingPathComponent(ModelFolder.encoderFolder))
+        let encoder = try Dinov2Model.load(directory: folder.appendingPathComponent(ModelLayout.encoderFolder))
         let evaluator = ShapeBenchEvaluator(world: world, features: ImageFeatureExtractor(encoder: encoder))
         let report = try evaluator.evaluate(prompts: Self.prompts, batch: 4, source: { prompts, seeds in
             try pipeline.generate(prompts: prompts, seeds: seeds, configuration: PipelineTests.fast)

@@ -31,7 +31,7 @@ enum TinyModelFolder {
     static func make(target: GenerationSettings.Target = .latent, seed: UInt64 = 1) throws -> URL {
         let folder = try TestPaths.temporaryDirectory("tiny-model")
         func sub(_ name: String) -> URL { folder.appendingPathComponent(name, isDirectory: true) }
-        try FileManager.default.copyItem(at: tokenizerURL, to: folder.appendingPathComponent(ModelFolder.tokenizerFile))
+        try FileManager.default.copyItem(at: tokenizerURL, to: folder.appendingPathComponent(ModelLayout.tokenizerFile))
         let tokenizer = try SentencePieceTokenizer(modelFile: tokenizerURL)
 
         var dino = Dinov2Config()
@@ -39,25 +39,25 @@ enum TinyModelFolder {
         dino.imageSize = SpatialSize(square: 64); dino.patchSize = SpatialSize(square: 8)
         let encoder = try Dinov2Model(config: dino)
         encoder.initialize(seed: seed)
-        try encoder.save(directory: sub(ModelFolder.encoderFolder))
+        try encoder.save(directory: sub(ModelLayout.encoderFolder))
 
         let fae = faeConfig()
         let faeEncoder = try FAEEncoder(config: fae)
         faeEncoder.initialize(seed: seed + 1)
-        try faeEncoder.save(directory: sub(FAEAutoencoder.faeEncoderFolder))
+        try faeEncoder.save(directory: sub(ModelLayout.faeEncoderFolder))
         let featureDecoder = try FeatureDecoder(config: fae)
         featureDecoder.initialize(seed: seed + 2)
-        try featureDecoder.save(directory: sub(ModelFolder.featureDecoderFolder))
+        try featureDecoder.save(directory: sub(ModelLayout.featureDecoderFolder))
         let pixelDecoder = try PixelDecoder(config: fae)
         pixelDecoder.initialize(seed: seed + 3)
-        try pixelDecoder.save(directory: sub(ModelFolder.pixelDecoderFolder))
+        try pixelDecoder.save(directory: sub(ModelLayout.pixelDecoderFolder))
 
         var t5 = T5Config()
         t5.vocabSize = tokenizer.vocabularySize; t5.dModel = 32; t5.dKV = 16; t5.dFF = 64; t5.numLayers = 1; t5.numHeads = 2
         t5.relativeAttentionNumBuckets = 8; t5.relativeAttentionMaxDistance = 16
         let textEncoder = try T5Encoder(config: t5)
         textEncoder.initialize(seed: seed + 4)
-        try textEncoder.save(directory: sub(ModelFolder.textEncoderFolder))
+        try textEncoder.save(directory: sub(ModelLayout.textEncoderFolder))
 
         let channels: Int
         switch target {
@@ -70,7 +70,7 @@ enum TinyModelFolder {
         generator.initialize(seed: seed + 5)
         var rng = RandomGenerator(seed: seed + 6)
         for (key, p) in generator.namedParameters(prefix: "") where key.contains("adaLN_modulation") { rng.fillNormal(p.value, std: 0.1) }
-        let generatorURL = sub(ModelFolder.generatorFolder)
+        let generatorURL = sub(ModelLayout.generatorFolder)
         try generator.save(directory: generatorURL)
         try LatentStatistics(mean: (0..<channels).map { Float($0 % 5) * 0.1 - 0.2 },
                              std: (0..<channels).map { 0.5 + Float($0 % 3) * 0.25 }).save(directory: generatorURL)

@@ -56,25 +56,26 @@ import Tokenizer
         #expect(try SentencePieceTokenizer(modelFile: modelURL).vocabularySize == 28)
     }
 
-    @Test func vocabularyTooLargeSaysTheLimit() throws {
-        let folder = try TestPaths.temporaryDirectory("spm-big")
+    /// The error of training on the tiny corpus for `vocabularySize` pieces (in a fresh folder).
+    static func tinyCorpusRefusal(vocabularySize: Int, folder name: String,
+                                  sourceLocation: SourceLocation = #_sourceLocation) throws -> TokenizerError {
+        let folder = try TestPaths.temporaryDirectory(name)
         defer { try? FileManager.default.removeItem(at: folder) }
         let corpus = try TokenizerFixtures.writeCorpus(TokenizerFixtures.tinyCorpus, in: folder)
-        let error = try #require(throws: TokenizerError.self) {
-            try SentencePieceTrainer.train(corpus: corpus, vocabularySize: 5_000, modelURL: folder.appendingPathComponent("m.model"))
+        return try #require(throws: TokenizerError.self, sourceLocation: sourceLocation) {
+            try SentencePieceTrainer.train(corpus: corpus, vocabularySize: vocabularySize, modelURL: folder.appendingPathComponent("m.model"))
         }
+    }
+
+    @Test func vocabularyTooLargeSaysTheLimit() throws {
+        let error = try Self.tinyCorpusRefusal(vocabularySize: 5_000, folder: "spm-big")
         #expect(error.code == .vocabularySize)
         #expect(error.message.contains("too large") && error.message.contains("at most"))
         #expect(error.cause != nil)
     }
 
     @Test func vocabularyTooSmallSaysTheMinimum() throws {
-        let folder = try TestPaths.temporaryDirectory("spm-small")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let corpus = try TokenizerFixtures.writeCorpus(TokenizerFixtures.tinyCorpus, in: folder)
-        let error = try #require(throws: TokenizerError.self) {
-            try SentencePieceTrainer.train(corpus: corpus, vocabularySize: 8, modelURL: folder.appendingPathComponent("m.model"))
-        }
+        let error = try Self.tinyCorpusRefusal(vocabularySize: 8, folder: "spm-small")
         #expect(error.code == .vocabularySize)
         #expect(error.message.contains("too small"))
     }

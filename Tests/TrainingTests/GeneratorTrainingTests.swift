@@ -1,4 +1,5 @@
 import Dataset
+import Evaluation
 import Foundation
 import Models
 import Sampler
@@ -37,10 +38,10 @@ struct GeneratorFixture {
         config.pixelDecoderWidth = 16; config.pixelDecoderDepth = 1; config.pixelDecoderHeads = 2
         config.pixelDecoderMapChannels = 4
         config.patchSize = 16
-        try encoder.save(directory: fae.appendingPathComponent(FAEAutoencoder.encoderFolder))
-        try FAEEncoder(config: config).save(directory: fae.appendingPathComponent(FAEAutoencoder.faeEncoderFolder))
-        try FeatureDecoder(config: config).save(directory: fae.appendingPathComponent(FAEAutoencoder.featureDecoderFolder))
-        try PixelDecoder(config: config).save(directory: fae.appendingPathComponent(FAEAutoencoder.pixelDecoderFolder))
+        try encoder.save(directory: fae.appendingPathComponent(ModelLayout.encoderFolder))
+        try FAEEncoder(config: config).save(directory: fae.appendingPathComponent(ModelLayout.faeEncoderFolder))
+        try FeatureDecoder(config: config).save(directory: fae.appendingPathComponent(ModelLayout.featureDecoderFolder))
+        try PixelDecoder(config: config).save(directory: fae.appendingPathComponent(ModelLayout.pixelDecoderFolder))
         grammar = try ShapesGrammar.load(from: TestPaths.repositoryRoot.appendingPathComponent("prompts"))
         var generator = DatasetGenerator(grammar: grammar)
         generator.threads = 2
@@ -67,12 +68,12 @@ struct GeneratorFixture {
         options.emaDecay = 0.9
         options.validationInterval = 10
         options.logInterval = 5
-        return try GeneratorTrainer(configuration: configuration, options: options,
-                                    train: ImageDataset.open(url: train, threads: 2),
-                                    validation: ImageDataset.open(url: validation, threads: 2),
-                                    fae: FAEAutoencoder(directory: fae), tokenizer: SentencePieceTokenizer(modelFile: tokenizerFile),
-                                    directory: directory, resume: resume, threads: 2, cacheKey: "test-fae",
-                                    initialWeights: initialWeights, replicas: replicas, grammar: grammar)
+        let inputs = GeneratorInputs(train: try ImageDataset.open(url: train, threads: 2),
+                                     validation: try ImageDataset.open(url: validation, threads: 2),
+                                     fae: try FAEAutoencoder(directory: fae), tokenizer: try SentencePieceTokenizer(modelFile: tokenizerFile),
+                                     grammar: grammar, initialWeights: initialWeights, cacheKey: "test-fae")
+        return try GeneratorTrainer(configuration: configuration, options: options, inputs: inputs, directory: directory,
+                                    resume: resume, threads: 2, replicas: replicas)
     }
 
     /// How two generators' outputs differ on the same random inputs (a padded token in each

@@ -44,9 +44,9 @@ import TestSupport
         #expect(jobs.allSatisfy { $0.attempts <= $0.maxAttempts })
         let indices = try queue.imageIndices()
         for job in submitted {
-            #expect(indices[job.id] == Array(0..<job.count), "job \(job.id)")
+            #expect(indices[job.id] == Array(0..<job.parameters.count), "job \(job.id)")
             let stored = try queue.status(job.id)
-            #expect(stored.images.map(\.seed) == job.seeds)
+            #expect(stored.images.map(\.seed) == job.parameters.seeds)
         }
         #expect(try queue.integrityCheck() == "ok")
         #expect(kills >= 5)

@@ -1,14 +1,17 @@
+import Generation
 import JobQueue
 import Sampler
 import Testing
 import Worker
 
-/// The queue cannot import the sampler, so its default CFG weight is a second copy: keep them equal.
+/// One default CFG weight: every entry point takes `GenerationParameters.defaultGuidance`.
 struct GuidanceDefaultTests {
-    @Test func everyEntryPointDefaultsToTheSamplersGuidance() {
-        let expected = FlowSamplerConfiguration.defaultGuidanceScale
-        #expect(JobRequest(prompt: "a red circle").guidance == expected)
-        #expect(RenderRequest(prompt: "a red circle", seeds: [1]).guidance == expected)
+    @Test func everyEntryPointDefaultsToTheOneGuidance() {
+        let expected = GenerationParameters.defaultGuidance
+        #expect(expected == 3)
+        #expect(JobRequest(prompt: "a red circle").parameters.guidance == expected)
+        #expect(GenerationParameters(prompt: "a red circle", seeds: [1]).guidance == expected)
         #expect(FlowSamplerConfiguration().guidanceScale == expected)
+        #expect(FlowSamplerConfiguration.Method.allCases == SamplerMethod.allCases)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import FuzzSupport
+import Models
 import Sampler
 import TextToImage
 
@@ -18,11 +19,11 @@ enum ModelConfigFuzzTarget {
             if (try? part.load(from: TinyModel.url(part.folder))) != nil { loadPipeline() }
             FuzzPaths.write(pristine[path]!, to: TinyModel.url(path))
         }
-        let generator = TinyModel.url(ModelFolder.generatorFolder)
+        let generator = TinyModel.url(ModelLayout.generatorFolder)
         for path in TinyModel.settingsFiles {
             FuzzPaths.write(data, to: TinyModel.url(path))
             _ = ModelFolder.missingFiles(in: TinyModel.folder)
-            let loaded = path.hasSuffix(GenerationSettings.fileName)
+            let loaded = path.hasSuffix(ModelLayout.generationSettingsFile)
                 ? (try? GenerationSettings.load(directory: generator)) != nil
                 : (try? LatentStatistics.load(directory: generator)) != nil
             if loaded { loadPipeline() }

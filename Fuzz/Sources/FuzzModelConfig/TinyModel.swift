@@ -23,8 +23,8 @@ enum TinyModel {
     }
 
     static let settingsFiles = [
-        "\(ModelFolder.generatorFolder)/\(GenerationSettings.fileName)",
-        "\(ModelFolder.generatorFolder)/\(LatentStatistics.fileName)",
+        "\(ModelLayout.generatorFolder)/\(ModelLayout.generationSettingsFile)",
+        "\(ModelLayout.generatorFolder)/\(ModelLayout.latentStatisticsFile)",
     ]
 
     static func url(_ path: String) -> URL { folder.appendingPathComponent(path) }
@@ -32,8 +32,8 @@ enum TinyModel {
     private static func make() throws {
         func part(_ name: String) -> URL { folder.appendingPathComponent(name, isDirectory: true) }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let tokenizerURL = FuzzPaths.repository("models/default/\(ModelFolder.tokenizerFile)")
-        try FileManager.default.copyItem(at: tokenizerURL, to: folder.appendingPathComponent(ModelFolder.tokenizerFile))
+        let tokenizerURL = FuzzPaths.repository("models/default/\(ModelLayout.tokenizerFile)")
+        try FileManager.default.copyItem(at: tokenizerURL, to: folder.appendingPathComponent(ModelLayout.tokenizerFile))
         let vocabulary = try SentencePieceTokenizer(modelFile: tokenizerURL).vocabularySize
 
         var dino = Dinov2Config()

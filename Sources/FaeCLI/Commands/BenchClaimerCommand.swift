@@ -26,7 +26,7 @@ struct BenchClaimerCommand: ParsableCommand {
         if wait > 0 { Thread.sleep(forTimeInterval: wait) }
         var processed = 0
         while let claim = try queue.claim(worker: name, leaseSeconds: 60) {
-            let images = claim.job.seeds.enumerated().map {
+            let images = claim.job.parameters.seeds.enumerated().map {
                 RenderedImage(index: $0.offset, seed: $0.element, width: 64, height: 64, jpeg: jpeg)
             }
             try queue.complete(claim, images: images, modelID: "bench", weightsHash: nil)

@@ -10,7 +10,7 @@ struct BenchEngineCommand: ParsableCommand {
         commandName: "engine",
         abstract: "sgemm GFLOP/s, transformer-block forward and forward+backward GFLOP/s, DINOv2-S/14 forward ms.")
 
-    /// Targets of issue 3 on the 2-core reference machine; PyTorch 2.15 runs the S/14 forward in ~118 ms.
+    /// The engine's targets on the 2-core reference machine; PyTorch 2.15 runs the S/14 forward in ~118 ms.
     static let targets = (forwardRatio: 0.80, forwardBackwardRatio: 0.70, dinov2Milliseconds: 100.0, pytorchDinov2Milliseconds: 118.0)
 
     @Option(help: "Timed rounds; each figure is the best round (the cores may be shared).")

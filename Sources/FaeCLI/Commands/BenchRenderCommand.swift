@@ -43,7 +43,7 @@ struct BenchRenderCommand: ParsableCommand {
         do {
             pipeline = try TextToImagePipeline(directory: directory)
         } catch {
-            throw CLIError("cannot load the model at \(directory.path): \(error)")
+            throw CLIError("cannot load the model at \(directory.path): \(error)", cause: error)
         }
         let configuration = FlowSamplerConfiguration()
         func best(prompts: [String]) throws -> Double {

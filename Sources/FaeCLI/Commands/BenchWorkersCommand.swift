@@ -1,6 +1,7 @@
 import ArgumentParser
 import FaeResources
 import Foundation
+import Generation
 import JobQueue
 
 /// `bench workers`: rendered jobs/s with one worker process and with N on this machine, each run
@@ -21,7 +22,7 @@ struct BenchWorkersCommand: ParsableCommand {
     func validate() throws {
         guard (2...64).contains(workers) else { throw CLIError("--workers must be between 2 and 64, got \(workers)") }
         guard (1...10_000).contains(jobs) else { throw CLIError("--jobs must be between 1 and 10000, got \(jobs)") }
-        guard JobRequest.countRange.contains(count) else { throw CLIError("--count must be between 1 and 16, got \(count)") }
+        guard GenerationParameters.countRange.contains(count) else { throw CLIError("--count must be between 1 and 16, got \(count)") }
     }
 
     struct Run: Encodable {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dataset
+import Evaluation
 import FaeResources
 import Foundation
 import Models
@@ -36,7 +37,7 @@ struct EvalFAECommand: ParsableCommand {
         let directory = try model.directory()
         let autoencoder: FAEAutoencoder
         do { autoencoder = try FAEAutoencoder(directory: directory) } catch {
-            throw CLIError("cannot load the FAE from \(directory.path): \(error)")
+            throw CLIError("cannot load the FAE from \(directory.path): \(error)", cause: error)
         }
         let promptsDirectory = try ResourceLocator.promptsDirectory()
         let world = try ShapesWorld(promptsDirectory: promptsDirectory)
@@ -51,7 +52,7 @@ struct EvalFAECommand: ParsableCommand {
         do {
             evaluation = try ImageDataset.open(url: URL(fileURLWithPath: data), imageSize: side, threads: Engine.threads)
             probeTraining = try ImageDataset.open(url: URL(fileURLWithPath: probeData), imageSize: side, threads: Engine.threads)
-        } catch { throw CLIError("\(error)") }
+        } catch { throw CLIError("\(error)", cause: error) }
         var evaluationRun = FAEEvaluation(model: autoencoder, world: world, prompts: benchPrompts, evaluation: evaluation, probeTraining: probeTraining)
         evaluationRun.evaluationImages = images
         evaluationRun.probeTrainingImages = probeImages

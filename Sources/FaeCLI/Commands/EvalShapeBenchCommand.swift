@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dataset
 import Evaluation
 import FaeResources
 import Foundation
@@ -67,17 +66,17 @@ struct EvalShapeBenchCommand: ParsableCommand {
             world = try ShapesWorld(promptsDirectory: promptsDirectory)
             benchPrompts = try ShapeBench.load(file: promptFile)
         } catch let error as ShapesWorldError {
-            throw CLIError(error.description)
+            throw CLIError(error.description, cause: error)
         }
         guard !benchPrompts.isEmpty else { throw CLIError("\(promptFile.path) holds no prompts") }
         let configuration = FlowSamplerConfiguration(steps: steps, method: FlowSamplerConfiguration.Method(rawValue: sampler)!,
                                                      guidanceScale: guidance, guidanceMaxTime: guidanceMaxTime, shift: shift)
         let encoder: Dinov2Model, images: ShapeBenchEvaluator.ImageSource
         do {
-            encoder = try Dinov2Model.load(directory: directory.appendingPathComponent(ModelFolder.encoderFolder))
+            encoder = try Dinov2Model.load(directory: directory.appendingPathComponent(ModelLayout.encoderFolder))
             images = try imageSource(directory: directory, world: world, configuration: configuration)
         } catch {
-            throw CLIError("cannot load the model at \(directory.path): \(error)")
+            throw CLIError("cannot load the model at \(directory.path): \(error)", cause: error)
         }
         let outURL = out.map { URL(fileURLWithPath: $0, isDirectory: true) }
         if let outURL { try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true) }

@@ -17,7 +17,7 @@ struct FetchCommand: ParsableCommand {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
-            throw CLIError("cannot create output folder \(out): \(error.localizedDescription)")
+            throw CLIError("cannot create output folder \(out): \(error.localizedDescription)", cause: error)
         }
         guard FileManager.default.isWritableFile(atPath: folder.path) else {
             throw CLIError("output folder \(out) is not writable")
@@ -28,7 +28,7 @@ struct FetchCommand: ParsableCommand {
             do {
                 try image.jpeg.write(to: url, options: .atomic)
             } catch {
-                throw CLIError("cannot write \(url.path): \(error.localizedDescription)")
+                throw CLIError("cannot write \(url.path): \(error.localizedDescription)", cause: error)
             }
             paths.append(url.path)
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Models
 import TensorEngine
 import Training
 
@@ -12,7 +13,7 @@ struct ModelPackCommand: ParsableCommand {
     @Option(help: "Folder the parts were trained into (a training --out).") var from: String
     @OptionGroup var model: ModelOption
     @Option(help: "Comma-separated parts (sub-folders or files) to copy.")
-    var parts = "encoder,fae_encoder,feature_decoder,pixel_decoder,text_encoder,generator,spiece.model"
+    var parts = ModelLayout.allParts.joined(separator: ",")
     @Option(help: "Storage precision of the weights: f16, bf16 or f32.") var precision = "f16"
 
     func run() throws {

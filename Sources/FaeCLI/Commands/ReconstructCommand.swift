@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dataset
+import Evaluation
 import Foundation
 import ImageCodec
 import Models
@@ -27,18 +28,18 @@ struct ReconstructCommand: ParsableCommand {
         let directory = try model.directory()
         let autoencoder: FAEAutoencoder
         do { autoencoder = try FAEAutoencoder(directory: directory) } catch {
-            throw CLIError("cannot load the FAE from \(directory.path): \(error) (train it with `make model-fae`)")
+            throw CLIError("cannot load the FAE from \(directory.path): \(error) (train it with `make model-fae`)", cause: error)
         }
         let side = autoencoder.config.imageSize
         let input: RGBImage
-        do { input = try PixelNormalization.loadImage(URL(fileURLWithPath: image), side: side) } catch { throw CLIError("\(error)") }
+        do { input = try ImageDataset.loadImage(URL(fileURLWithPath: image), side: side) } catch { throw CLIError("\(error)", cause: error) }
         let batch = Tensor(zeros: [1, 3, side, side])
         try PixelNormalization.planes(of: [input], into: batch.buffer)
         let output = try autoencoder.reconstruct(batch)
         let result = try PixelNormalization.image(fromCHW: UnsafeBufferPointer(output.buffer), side: side)
         let url = URL(fileURLWithPath: out)
         let data = url.pathExtension.lowercased() == "png" ? try PNG.encode(result) : try JPEG.encode(result, quality: 95)
-        do { try data.write(to: url) } catch { throw CLIError("cannot write \(out): \(error.localizedDescription)") }
+        do { try data.write(to: url) } catch { throw CLIError("cannot write \(out): \(error.localizedDescription)", cause: error) }
         let psnr = FeatureMetrics.meanPSNR(output, batch)
         print("\(out): reconstruction of \(image) (\(side)x\(side)), PSNR \(String(format: "%.2f", psnr)) dB")
     }

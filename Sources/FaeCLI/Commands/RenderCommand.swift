@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import Generation
 import ImageCodec
-import JobQueue
 import Worker
 
 struct RenderCommand: ParsableCommand {
@@ -17,34 +17,39 @@ struct RenderCommand: ParsableCommand {
     @OptionGroup var threadOption: ThreadOption
     @Flag(help: "Print machine-readable JSON.") var json = false
 
-    func validate() throws {
+    /// The request as typed, validated; without `--seed` the seed is drawn here, once per call.
+    func parameters() throws -> GenerationParameters {
         do {
-            try JobRequest(prompt: prompt, seed: seed).validate()
-        } catch let error as QueueError {
-            throw CLIError(error.message)
+            return try GenerationParameters.resolve(prompt: prompt, seed: seed)
+        } catch let error as GenerationError {
+            throw CLIError(error.message, cause: error)
         }
+    }
+
+    func validate() throws {
+        _ = try parameters()
     }
 
     func run() throws {
         threadOption.apply()
         let imageRenderer = try renderer.make(model: modelOption)
-        let seed = self.seed ?? Int64.random(in: 0...Int64(UInt32.max))
-        let request = RenderRequest(prompt: prompt, seeds: [seed])
-        if let warning = imageRenderer.warning(for: request) {
+        let parameters = try parameters()
+        let seed = parameters.seeds[0]
+        let started = Date()
+        let rendered = try imageRenderer.render(parameters, progress: { _, _ in })
+        if let warning = rendered.warning {
             FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
         }
-        let started = Date()
-        guard let image = try imageRenderer.render(request, progress: { _, _ in }).first else {
+        guard let image = rendered.images.first else {
             throw CLIError("renderer returned no image")
         }
-        let metadata = ImageMetadata(job: nil, prompt: prompt, negativePrompt: "", seed: seed, steps: request.steps,
-                                     guidance: request.guidance, sampler: request.sampler, model: imageRenderer.modelID,
+        let metadata = ImageMetadata(job: nil, parameters: parameters, seed: seed, model: imageRenderer.modelID,
                                      weightsHash: imageRenderer.weightsHash)
         let jpeg = try JPEG.encode(image, quality: 95, comment: metadata.json())
         do {
             try jpeg.write(to: URL(fileURLWithPath: out), options: .atomic)
         } catch {
-            throw CLIError("cannot write \(out): \(error.localizedDescription)")
+            throw CLIError("cannot write \(out): \(error.localizedDescription)", cause: error)
         }
         let seconds = Date().timeIntervalSince(started)
         if json {

@@ -42,7 +42,7 @@ struct RunEncoderCommand: ParsableCommand {
         do {
             inputs = try SafetensorsFile(url: URL(fileURLWithPath: input))
         } catch {
-            throw CLIError("\(error)")
+            throw CLIError("\(error)", cause: error)
         }
         var result = Tensor(zeros: [0])
         var times: [Double] = []
@@ -61,14 +61,14 @@ struct RunEncoderCommand: ParsableCommand {
         } catch let error as CLIError {
             throw error
         } catch {
-            throw CLIError("\(error)")
+            throw CLIError("\(error)", cause: error)
         }
         do {
             var writer = SafetensorsWriter(metadata: ["format": "pt"])
             try writer.add(name: "last_hidden_state", floats: result.values, shape: result.shape)
             try writer.write(to: URL(fileURLWithPath: output))
         } catch {
-            throw CLIError("\(error)")
+            throw CLIError("\(error)", cause: error)
         }
         let seconds = Date().timeIntervalSince(started)
         let sorted = times.sorted()

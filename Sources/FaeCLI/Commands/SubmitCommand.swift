@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import Generation
 import JobQueue
-import Sampler
 
 struct SubmitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "submit", abstract: "Queue a prompt; prints the job id.")
@@ -23,10 +23,10 @@ struct SubmitCommand: AsyncParsableCommand {
     var steps: Int = 25
 
     @Option(parsing: .unconditional, help: "Classifier-free guidance weight (0-30).")
-    var guidance: Double = FlowSamplerConfiguration.defaultGuidanceScale
+    var guidance: Double = GenerationParameters.defaultGuidance
 
-    @Option(help: "ODE sampler: euler or heun.")
-    var sampler: String = "euler"
+    @Option(help: "ODE sampler: \(SamplerMethod.allCases.map(\.rawValue).joined(separator: " or ")).")
+    var sampler: String = SamplerMethod.euler.rawValue
 
     @Option(parsing: .unconditional, help: "Higher runs first (-1000...1000).")
     var priority: Int = 0
@@ -42,22 +42,29 @@ struct SubmitCommand: AsyncParsableCommand {
 
     @OptionGroup var queueOptions: QueueOptions
 
-    var request: JobRequest {
-        JobRequest(prompt: prompt, negativePrompt: negative, seed: seed, count: count, steps: steps, guidance: guidance,
-                   sampler: sampler, priority: priority, idempotencyKey: key, maxAttempts: maxAttempts)
+    /// The request as typed, validated; without `--seed` its seeds are drawn here, once per call.
+    func request() throws -> JobRequest {
+        do {
+            let parameters = try GenerationParameters.resolve(prompt: prompt, negativePrompt: negative, seed: seed, count: count,
+                                                              steps: steps, guidance: guidance, sampler: sampler)
+            let request = JobRequest(parameters: parameters, seedsDrawn: seed == nil, priority: priority,
+                                     idempotencyKey: key, maxAttempts: maxAttempts)
+            try request.validate()
+            return request
+        } catch let error as GenerationError {
+            throw CLIError(error.message, cause: error)
+        } catch let error as QueueError {
+            throw CLIError(error.message, cause: error)
+        }
     }
 
     func validate() throws {
-        do {
-            try request.validate()
-        } catch let error as QueueError {
-            throw CLIError(error.message)
-        }
+        _ = try request()
     }
 
     func run() async throws {
         let queue = try queueOptions.openQueue(.create)
-        let result = try queue.submit(request)
+        let result = try queue.submit(try request())
         if !wait {
             if queueOptions.json {
                 try JSONOutput.print(["id": result.job.id, "state": result.job.state.rawValue])

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FaeResources
 import Foundation
+import Models
 import Tokenizer
 
 /// `tokenize`: the pieces and ids of a text, exactly as `spm_encode --output_format=piece` and `=id`
@@ -24,13 +25,13 @@ struct TokenizeCommand: ParsableCommand {
         if let model {
             url = URL(fileURLWithPath: model)
         } else {
-            url = try ResourceLocator.modelsDirectory().appendingPathComponent("default/spiece.model")
+            url = try ResourceLocator.modelsDirectory().appendingPathComponent("default").appendingPathComponent(ModelLayout.tokenizerFile)
         }
         let tokenizer: SentencePieceTokenizer
         do {
             tokenizer = try SentencePieceTokenizer(modelFile: url)
         } catch let error as TokenizerError {
-            throw CLIError(error.message + (error.cause.map { " (\($0))" } ?? ""))
+            throw CLIError(error.message + (error.cause.map { " (\($0))" } ?? ""), cause: error)
         }
         var tokens = tokenizer.tokens(text)
         if eos, let id = tokenizer.eosID {

@@ -26,7 +26,7 @@ struct TokenizerCorpusCommand: ParsableCommand {
         do {
             try Data(text.utf8).write(to: url, options: .atomic)
         } catch {
-            throw CLIError("cannot write \(url.path): \(error.localizedDescription)")
+            throw CLIError("cannot write \(url.path): \(error.localizedDescription)", cause: error)
         }
         let lines = text.reduce(0) { $1 == "\n" ? $0 + 1 : $0 }
         print("\(url.path): \(lines) captions, \(text.utf8.count) bytes")

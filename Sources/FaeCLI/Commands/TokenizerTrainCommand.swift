@@ -65,7 +65,7 @@ struct TokenizerTrainCommand: ParsableCommand {
         do {
             tokenizer = try SentencePieceTrainer.train(corpus: corpusURL, vocabularySize: vocab, modelURL: modelURL, options: options)
         } catch let error as TokenizerError {
-            throw CLIError(error.message)
+            throw CLIError(error.message, cause: error)
         }
         let seconds = Date().timeIntervalSince(started)
         // The corpus was readable a moment ago; its token lengths tell which maximum length to use.

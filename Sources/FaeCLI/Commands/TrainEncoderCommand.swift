@@ -11,8 +11,10 @@ struct TrainEncoderCommand: ParsableCommand {
         Images only: a random part of the patches is replaced by the mask token and a linear head \
         predicts every patch's pixels (masked ones from context, visible ones from their own token). \
         Writes <out>/encoder/ in the Hugging Face Dinov2Model layout. To use an existing DINOv2 \
-        checkpoint instead, skip this stage and pass it as --encoder to `train fae`.
+        checkpoint instead, skip this stage and pass it as --encoder to `train fae`. \(defaults.help)
         """)
+
+    static let defaults = StageDefaults(steps: 2000, batchSize: 64, lr: 5e-4, warmup: 200)
 
     @OptionGroup var training: TrainingArguments
     @OptionGroup var threads: ThreadOption
@@ -44,11 +46,11 @@ struct TrainEncoderCommand: ParsableCommand {
         config.patchSize = SpatialSize(square: patch)
         config.imageSize = SpatialSize(square: imageSize)
         var stage = EncoderPretraining(config: config,
-                                       options: training.options(steps: 2000, batchSize: 64, lr: 5e-4, warmup: 200),
+                                       options: training.options(Self.defaults),
                                        data: training.stageData)
         stage.maskRatio = maskRatio
         stage.visibleWeight = visibleWeight
-        let out = try stage.run()
+        let out = try TrainingStop.reported { try stage.run() }
         print("encoder: \(out.path)")
     }
 }

@@ -7,7 +7,9 @@ struct TrainFAECommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fae",
         abstract: "Stage 2: the FAE encoder and feature decoder on the frozen encoder's (cached) features.",
-        discussion: "Writes <out>/fae_encoder/ and <out>/feature_decoder/. The encoder's features of --data are computed once into --feature-cache.")
+        discussion: "Writes <out>/fae_encoder/ and <out>/feature_decoder/. The encoder's features of --data are computed once into --feature-cache. \(defaults.help)")
+
+    static let defaults = StageDefaults(steps: 2500, batchSize: 32, lr: 5e-4, warmup: 100)
 
     @OptionGroup var training: TrainingArguments
     @OptionGroup var threads: ThreadOption
@@ -37,12 +39,12 @@ struct TrainFAECommand: ParsableCommand {
         config.featureDecoderWidth = decoderWidth
         config.featureDecoderDepth = decoderDepth
         config.featureDecoderHeads = decoderHeads
-        var stage = FAETraining(config: config, options: training.options(steps: 2500, batchSize: 32, lr: 5e-4, warmup: 100), data: data,
-                                encoderDirectory: encoder.map { URL(fileURLWithPath: $0) } ?? data.out.appendingPathComponent(FAEAutoencoder.encoderFolder),
+        var stage = FAETraining(config: config, options: training.options(Self.defaults), data: data,
+                                encoderDirectory: encoder.map { URL(fileURLWithPath: $0) } ?? data.out.appendingPathComponent(ModelLayout.encoderFolder),
                                 featureCache: featureCache.map { URL(fileURLWithPath: $0) } ?? data.runDirectory("features-train.f32"))
         stage.beta = beta
-        try stage.run()
-        print("fae: \(data.out.appendingPathComponent(FAEAutoencoder.faeEncoderFolder).path), \(data.out.appendingPathComponent(FAEAutoencoder.featureDecoderFolder).path)")
+        try TrainingStop.reported { try stage.run() }
+        print("fae: \(data.out.appendingPathComponent(ModelLayout.faeEncoderFolder).path), \(data.out.appendingPathComponent(ModelLayout.featureDecoderFolder).path)")
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Evaluation
 import FaeResources
 import Foundation
 import Models
@@ -9,7 +10,9 @@ struct TrainPixelDecoderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pixel-decoder",
         abstract: "Stage 3: the pixel decoder, first on noisy encoder features (Ia), then on the FAE's reconstructions (II).",
-        discussion: "Writes <out>/pixel_decoder/. Stage II reads <out>/fae_encoder/ and <out>/feature_decoder/ (or --fae DIR).")
+        discussion: "Writes <out>/pixel_decoder/. Stage II reads <out>/fae_encoder/ and <out>/feature_decoder/ (or --fae DIR). \(defaults.help)")
+
+    static let defaults = StageDefaults(steps: 4000, batchSize: 32, lr: 1e-3, warmup: 100)
 
     @OptionGroup var training: TrainingArguments
     @OptionGroup var threads: ThreadOption
@@ -38,11 +41,11 @@ struct TrainPixelDecoderCommand: ParsableCommand {
     func run() throws {
         threads.apply()
         let data = training.stageData
-        let options = training.options(steps: 4000, batchSize: 32, lr: 1e-3, warmup: 100)
+        let options = training.options(Self.defaults)
         let faeDirectory = fae.map { URL(fileURLWithPath: $0) } ?? data.out
-        let stageII = FileManager.default.fileExists(atPath: faeDirectory.appendingPathComponent(FAEAutoencoder.faeEncoderFolder).path)
+        let stageII = FileManager.default.fileExists(atPath: faeDirectory.appendingPathComponent(ModelLayout.faeEncoderFolder).path)
         var stage = PixelDecoderTraining(options: options, data: data,
-                                         encoderDirectory: encoder.map { URL(fileURLWithPath: $0) } ?? data.out.appendingPathComponent(FAEAutoencoder.encoderFolder),
+                                         encoderDirectory: encoder.map { URL(fileURLWithPath: $0) } ?? data.out.appendingPathComponent(ModelLayout.encoderFolder),
                                          faeDirectory: stageII || fae != nil ? faeDirectory : nil,
                                          featureCache: featureCache.map { URL(fileURLWithPath: $0) } ?? data.runDirectory("features-train.f32"),
                                          noisySteps: noisySteps ?? options.steps * 3 / 4)
@@ -56,7 +59,7 @@ struct TrainPixelDecoderCommand: ParsableCommand {
         let promptsDirectory = try ResourceLocator.promptsDirectory()
         stage.shapeBench = try ReconstructionShapeBench(world: ShapesWorld(promptsDirectory: promptsDirectory),
                                                         prompts: ShapeBench.load(from: promptsDirectory), side: 64, seed: 0)
-        try stage.run()
+        try TrainingStop.reported { try stage.run() }
         print("pixel decoder: \(data.out.appendingPathComponent(input.folder).path)")
     }
 }

@@ -7,6 +7,6 @@ struct JobArgument: ParsableArguments {
     var job: String
 
     func validate() throws {
-        do { _ = try JobID.validate(job) } catch let error as QueueError { throw CLIError(error.message) }
+        do { _ = try JobID.validate(job) } catch let error as QueueError { throw CLIError(error.message, cause: error) }
     }
 }

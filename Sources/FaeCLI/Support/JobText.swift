@@ -16,14 +16,15 @@ enum JobText {
     }
 
     static func detail(_ job: Job) -> String {
+        let parameters = job.parameters
         var lines = [
             "job       \(job.id)",
             "state     \(stateLine(job))\(job.cancelRequested && job.state == .running ? " (cancel requested)" : "")",
-            "prompt    \(job.prompt)",
+            "prompt    \(parameters.prompt)",
         ]
-        if !job.negativePrompt.isEmpty { lines.append("negative  \(job.negativePrompt)") }
-        lines.append("images    \(job.count) (seeds \(job.seeds.map(String.init).joined(separator: ", ")))")
-        lines.append("sampling  \(job.steps) steps, guidance \(job.guidance), \(job.sampler)")
+        if !parameters.negativePrompt.isEmpty { lines.append("negative  \(parameters.negativePrompt)") }
+        lines.append("images    \(parameters.count) (seeds \(parameters.seeds.map(String.init).joined(separator: ", ")))")
+        lines.append("sampling  \(parameters.steps) steps, guidance \(parameters.guidance), \(parameters.sampler.rawValue)")
         lines.append("priority  \(job.priority)")
         lines.append("attempts  \(job.attempts)/\(job.maxAttempts)")
         if let key = job.idempotencyKey { lines.append("key       \(key)") }
@@ -42,7 +43,7 @@ enum JobText {
     }
 
     static func row(_ job: Job) -> String {
-        let text = TerminalText.escaped(job.prompt)
+        let text = TerminalText.escaped(job.parameters.prompt)
         let prompt = text.count > 48 ? text.prefix(47) + "…" : Substring(text)
         let state = stateLine(job).padding(toLength: 26, withPad: " ", startingAt: 0)
         return "\(job.id)  \(state)  \(Job.iso8601(job.createdAt).prefix(19))  \(prompt)"

@@ -14,7 +14,7 @@ struct ModelOption: ParsableArguments {
         do {
             return try ResourceLocator.modelsDirectory().appendingPathComponent("default", isDirectory: true)
         } catch {
-            throw CLIError("\(error)")
+            throw CLIError("\(error)", cause: error)
         }
     }
 
@@ -25,7 +25,7 @@ struct ModelOption: ParsableArguments {
         do {
             try ModelFolder.checkComplete(url, withEncoder: withEncoder)
         } catch let error as TextToImageError {
-            throw CLIError("\(error.message). \(hint)")
+            throw CLIError("\(error.message). \(hint)", cause: error)
         }
         return url
     }

@@ -14,11 +14,13 @@ enum RendererKind: String, ExpressibleByArgument, CaseIterable {
     func make(model: ModelOption) throws -> ImageRenderer {
         switch self {
         case .model:
-            let directory = try model.completeDirectory(hint: "\(ModelOption.trainHint), or use `--renderer reference`")
+            // Loading checks the folder and reads generation.json once; no check beforehand.
             do {
-                return try ModelImageRenderer(directory: directory)
+                return try ModelImageRenderer(directory: try model.directory())
+            } catch let error as TextToImageError where error.code == .incompleteModel {
+                throw CLIError("\(error.message). \(ModelOption.trainHint), or use `--renderer reference`", cause: error)
             } catch let error as TextToImageError {
-                throw CLIError("\(error.message). Use `--renderer reference` to render without the model")
+                throw CLIError("\(error.message). Use `--renderer reference` to render without the model", cause: error)
             }
         case .reference:
             return ReferenceImageRenderer(world: try ShapesWorld(promptsDirectory: ResourceLocator.promptsDirectory()))

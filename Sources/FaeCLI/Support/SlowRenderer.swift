@@ -1,5 +1,5 @@
 import Foundation
-import ImageCodec
+import Generation
 import Worker
 
 /// Wraps a renderer and sleeps before each image: a test hook that widens the window in which a
@@ -15,8 +15,8 @@ final class SlowRenderer: ImageRenderer {
         self.milliseconds = milliseconds
     }
 
-    func render(_ request: RenderRequest, progress: (Int, Int) throws -> Void) throws -> [RGBImage] {
-        try inner.render(request) { step, total in
+    func render(_ parameters: GenerationParameters, progress: (Int, Int) throws -> Void) throws -> RenderedImages {
+        try inner.render(parameters) { step, total in
             try progress(step, total)
             if step < total { usleep(useconds_t(milliseconds * 1_000)) }
         }

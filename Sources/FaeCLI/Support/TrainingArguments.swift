@@ -4,13 +4,13 @@ import Training
 
 /// Options every `train` stage takes; unset numbers take the stage's defaults.
 struct TrainingArguments: ParsableArguments {
-    @Option(help: "Training dataset folder (`data generate` output, or images + captions.jsonl).")
+    @Option(help: ArgumentHelp("Training dataset folder (`data generate` output, or images + captions.jsonl).", valueName: "dir"))
     var data: String
 
-    @Option(name: .customLong("val-data"), help: "Held-out dataset for validation figures (e.g. `data generate --split eval`).")
+    @Option(name: .customLong("val-data"), help: ArgumentHelp("Held-out dataset for validation figures (e.g. `data generate --split eval`).", valueName: "dir"))
     var valData: String?
 
-    @Option(help: "Run folder: checkpoint/, log.jsonl (the learning curve) and the exported weights.")
+    @Option(help: ArgumentHelp("Model folder the stage's parts are exported into; the run (checkpoint/, log.jsonl: the learning curve) is kept in <out>/runs/<stage>/.", valueName: "dir"))
     var out: String
 
     @Option(help: "Optimizer steps.")
@@ -42,8 +42,8 @@ struct TrainingArguments: ParsableArguments {
         if let batchSize, batchSize <= 0 { throw CLIError("--batch-size must be positive, got \(batchSize)") }
         if let lr, !(lr > 0 && lr.isFinite) { throw CLIError("--lr must be positive, got \(lr)") }
         if let warmup, warmup < 0 { throw CLIError("--warmup must not be negative") }
-        if !(checkpointMinutes > 0) { throw CLIError("--checkpoint-minutes must be positive") }
-        if valEvery < 0 { throw CLIError("--val-every must not be negative") }
+        if !(checkpointMinutes > 0) { throw CLIError("--checkpoint-minutes must be positive, got \(checkpointMinutes)") }
+        if valEvery < 0 { throw CLIError("--val-every must not be negative, got \(valEvery)") }
     }
 
     var stageData: StageData {
@@ -52,9 +52,9 @@ struct TrainingArguments: ParsableArguments {
     }
 
     /// The stage's defaults overridden by what was given.
-    func options(steps defaultSteps: Int, batchSize defaultBatch: Int, lr defaultLR: Float, warmup defaultWarmup: Int) -> TrainingOptions {
-        var o = TrainingOptions(steps: steps ?? defaultSteps, batchSize: batchSize ?? defaultBatch,
-                                learningRate: lr ?? defaultLR, warmupSteps: warmup ?? defaultWarmup)
+    func options(_ defaults: StageDefaults) -> TrainingOptions {
+        var o = TrainingOptions(steps: steps ?? defaults.steps, batchSize: batchSize ?? defaults.batchSize,
+                                learningRate: lr ?? defaults.lr, warmupSteps: warmup ?? defaults.warmup)
         o.seed = seed
         o.checkpointInterval = checkpointMinutes * 60
         o.validationInterval = valEvery

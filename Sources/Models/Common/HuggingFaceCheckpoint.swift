@@ -4,9 +4,6 @@ import TensorEngine
 /// A Hugging Face model directory: `config.json` plus `model.safetensors`, as `save_pretrained`
 /// writes them. Opening validates both files; the tensors stay memory-mapped until loaded.
 public struct HuggingFaceCheckpoint {
-    public static let configFile = "config.json"
-    public static let weightsFile = "model.safetensors"
-
     public let directory: URL
     public let configData: Data
     public let weights: SafetensorsFile
@@ -16,13 +13,13 @@ public struct HuggingFaceCheckpoint {
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ModelError(.unreadableCheckpoint, "\(directory.path) is not a model directory")
         }
-        let configURL = directory.appendingPathComponent(Self.configFile)
+        let configURL = directory.appendingPathComponent(ModelLayout.configFile)
         do {
             configData = try Data(contentsOf: configURL)
         } catch {
             throw ModelError(.unreadableCheckpoint, "cannot read \(configURL.path)", cause: error)
         }
-        let weightsURL = directory.appendingPathComponent(Self.weightsFile)
+        let weightsURL = directory.appendingPathComponent(ModelLayout.weightsFile)
         guard FileManager.default.fileExists(atPath: weightsURL.path) else {
             throw ModelError(.unreadableCheckpoint, "\(weightsURL.path) does not exist (sharded or .bin checkpoints are not supported)")
         }
@@ -38,7 +35,7 @@ public struct HuggingFaceCheckpoint {
     /// validate their values while decoding (`ConfigValidation`), so a size out of range fails
     /// here, e.g. `.../generator/config.json: grid_height = 3000000000 exceeds the limit 4096`.
     public func config<C: Decodable>(_ type: C.Type) throws -> C {
-        let url = directory.appendingPathComponent(Self.configFile)
+        let url = directory.appendingPathComponent(ModelLayout.configFile)
         do {
             return try JSONDecoder().decode(C.self, from: configData)
         } catch let error as ModelError {
@@ -64,7 +61,7 @@ public struct HuggingFaceCheckpoint {
         }
         guard held < parameters else { return }
         throw ModelError(.stateDictMismatch,
-                         "\(directory.appendingPathComponent(Self.configFile).path) describes a model of \(parameters) parameters, "
+                         "\(directory.appendingPathComponent(ModelLayout.configFile).path) describes a model of \(parameters) parameters, "
                          + "but \(weights.url.path) holds only \(held) values")
     }
 
@@ -72,7 +69,7 @@ public struct HuggingFaceCheckpoint {
     public func requireModelType(_ modelType: String, oneOf accepted: [String]) throws {
         guard accepted.contains(modelType) else {
             throw ModelError(.unsupportedConfiguration,
-                             "\(directory.path)/\(Self.configFile) has model_type '\(modelType)', expected \(accepted.map { "'\($0)'" }.joined(separator: " or "))")
+                             "\(directory.path)/\(ModelLayout.configFile) has model_type '\(modelType)', expected \(accepted.map { "'\($0)'" }.joined(separator: " or "))")
         }
     }
 

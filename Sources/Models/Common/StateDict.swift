@@ -49,10 +49,10 @@ public enum StateDict {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(config).write(to: directory.appendingPathComponent(HuggingFaceCheckpoint.configFile), options: .atomic)
+            try encoder.encode(config).write(to: directory.appendingPathComponent(ModelLayout.configFile), options: .atomic)
         } catch {
             throw ModelError(.cannotSave, "cannot write \(directory.path): \(error.localizedDescription)", cause: error)
         }
-        try save(parameters, to: directory.appendingPathComponent(HuggingFaceCheckpoint.weightsFile))
+        try save(parameters, to: directory.appendingPathComponent(ModelLayout.weightsFile))
     }
 }

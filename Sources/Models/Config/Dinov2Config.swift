@@ -115,7 +115,7 @@ extension Dinov2Config {
         try v.size("num_register_tokens", numRegisterTokens, min: 0, max: limit.maxRegisterTokens)
         try v.memory(parameters: parameterCount,
                      sizes: "hidden_size = \(hiddenSize), num_hidden_layers = \(numHiddenLayers), mlp_ratio = \(mlpRatio)",
-                     part: "encoder")
+                     part: ModelLayout.encoderFolder)
     }
 
     /// Whether the model has `embeddings.mask_token` (optional in a checkpoint).

@@ -42,8 +42,7 @@ public final class Dinov2Model: Module {
               pixelValues.dim(2) >= embeddings.patch, pixelValues.dim(3) >= embeddings.patch, pixelValues.dim(0) > 0 else {
             throw ModelError(.invalidInput, "pixel_values must be (B, \(config.numChannels), H >= \(embeddings.patch), W >= \(embeddings.patch)), got \(pixelValues.shape)")
         }
-        var x = try embeddings.forward(pixelValues)                           // (B, T, D)
-        for layer in layers { x = layer.forward(x) }
+        let x = layers.forward(try embeddings.forward(pixelValues))           // (B, T, D)
         let y = layerNorm.forward(x)
         output = y
         return y
@@ -55,9 +54,8 @@ public final class Dinov2Model: Module {
     public func backward(_ dOutput: Tensor) -> Tensor? {
         guard let y = output else { preconditionFailure("Dinov2Model.backward before forward") }
         precondition(dOutput.shape == y.shape, "gradient \(dOutput.shape) does not match the output \(y.shape)")
-        var dx = dxSlot.tensor(y.shape)                                        // (B, T, D)
+        let dx = dxSlot.tensor(y.shape)                                        // (B, T, D)
         layerNorm.backward(dOutput, dx: dx, accumulate: false)
-        for layer in layers.reversed() { dx = layer.backward(dx) }
-        return embeddings.backward(dx)
+        return embeddings.backward(layers.backward(dx))
     }
 }

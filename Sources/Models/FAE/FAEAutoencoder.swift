@@ -7,11 +7,6 @@ import TensorEngine
 ///
 /// Images are (B, 3, S, S) in [-1, 1]; latents are (B, N, d) on the 8x8 token grid.
 public final class FAEAutoencoder {
-    public static let encoderFolder = "encoder"
-    public static let faeEncoderFolder = "fae_encoder"
-    public static let featureDecoderFolder = "feature_decoder"
-    public static let pixelDecoderFolder = "pixel_decoder"
-
     public let encoder: Dinov2Model
     public let faeEncoder: FAEEncoder
     public let featureDecoder: FeatureDecoder
@@ -43,10 +38,10 @@ public final class FAEAutoencoder {
 
     /// Loads the four parts strictly from `directory`'s sub-folders.
     public convenience init(directory: URL) throws {
-        try self.init(encoder: Dinov2Model.load(directory: directory.appendingPathComponent(Self.encoderFolder)),
-                      faeEncoder: FAEEncoder.load(directory: directory.appendingPathComponent(Self.faeEncoderFolder)),
-                      featureDecoder: FeatureDecoder.load(directory: directory.appendingPathComponent(Self.featureDecoderFolder)),
-                      pixelDecoder: PixelDecoder.load(directory: directory.appendingPathComponent(Self.pixelDecoderFolder)))
+        try self.init(encoder: Dinov2Model.load(directory: directory.appendingPathComponent(ModelLayout.encoderFolder)),
+                      faeEncoder: FAEEncoder.load(directory: directory.appendingPathComponent(ModelLayout.faeEncoderFolder)),
+                      featureDecoder: FeatureDecoder.load(directory: directory.appendingPathComponent(ModelLayout.featureDecoderFolder)),
+                      pixelDecoder: PixelDecoder.load(directory: directory.appendingPathComponent(ModelLayout.pixelDecoderFolder)))
     }
 
     public var config: FAEConfig { faeEncoder.config }

@@ -21,6 +21,16 @@ extension FAEConfig {
         return c
     }
 
+    /// `depth` blocks of `block`, sharing one 2D rotary table over the token grid for heads of `headDim`.
+    func gridRoPEBlocks(_ block: TransformerBlockConfig, depth: Int, headDim: Int) throws -> [TransformerBlock] {
+        let rope = try gridRoPE(headDim: headDim)
+        return (0..<depth).map { _ in
+            let layer = TransformerBlock(block)
+            layer.attention.rope = rope
+            return layer
+        }
+    }
+
     /// 2D rotary table over the token grid for heads of `headDim`.
     func gridRoPE(headDim: Int) throws -> RoPETable {
         do {

@@ -128,8 +128,8 @@ extension FAEConfig {
         try v.product([("encoder_heads", encoderHeads), ("encoder_head_dim", encoderHeadDim)], max: limit.maxWidth)
         try v.size("latent_channels", latentChannels, max: limit.maxChannels)
         try v.size("mlp_ratio", mlpRatio, max: Int(limit.maxMLPRatio))
-        for (name, width, depth, heads) in [("feature_decoder", featureDecoderWidth, featureDecoderDepth, featureDecoderHeads),
-                                            ("pixel_decoder", pixelDecoderWidth, pixelDecoderDepth, pixelDecoderHeads)] {
+        for (name, width, depth, heads) in [(ModelLayout.featureDecoderFolder, featureDecoderWidth, featureDecoderDepth, featureDecoderHeads),
+                                            (ModelLayout.pixelDecoderFolder, pixelDecoderWidth, pixelDecoderDepth, pixelDecoderHeads)] {
             try v.size("\(name)_width", width, max: limit.maxWidth)
             try v.size("\(name)_depth", depth, min: 0, max: limit.maxDepth)
             try v.size("\(name)_heads", heads, max: limit.maxHeads)

@@ -55,7 +55,7 @@ public final class FAEEncoder: FAEComponent {
         var r: [(String, Parameter)] = []
         if let preNorm { r += preNorm.namedParameters(prefix: prefix + "norm.") }
         if let attention { r += attention.namedParameters(prefix: prefix + "attention.") }
-        for (i, block) in blocks.enumerated() { r += block.namedParameters(prefix: prefix + "blocks.\(i).") }
+        r += blocks.namedParameters(prefix: prefix + "blocks.")
         r += projection.namedParameters(prefix: prefix + "proj.")
         return r
     }
@@ -126,9 +126,7 @@ public final class FAEEncoder: FAEComponent {
             Ops.addForward(x, a, y: h)
             return h
         }
-        var h = x
-        for block in blocks { h = block.forward(h) }
-        return h
+        return blocks.forward(x)
     }
 
     private func bodyBackward(_ dh: Tensor, x: Tensor) -> Tensor? {
@@ -140,8 +138,7 @@ public final class FAEEncoder: FAEComponent {
             if let preNorm { preNorm.backward(dAttnIn, dx: dx, accumulate: true) } else { Ops.accumulate(dAttnIn, into: dx) }
             return dx
         }
-        var g = dh
-        for block in blocks.reversed() { g = block.backward(g) }
+        let g = blocks.backward(dh)
         return needsInputGradient ? g : nil
     }
 

@@ -25,13 +25,9 @@ public final class FeatureDecoder: FAEComponent {
         self.config = config
         let w = config.featureDecoderWidth
         inputProjection = Linear(config.latentChannels, w)
-        let rope = try config.gridRoPE(headDim: config.featureDecoderHeadDim)
-        let blockConfig = config.llamaBlock(width: w, heads: config.featureDecoderHeads, headDim: config.featureDecoderHeadDim)
-        blocks = (0..<config.featureDecoderDepth).map { _ in
-            let block = TransformerBlock(blockConfig)
-            block.attention.rope = rope
-            return block
-        }
+        let headDim = config.featureDecoderHeadDim
+        blocks = try config.gridRoPEBlocks(config.llamaBlock(width: w, heads: config.featureDecoderHeads, headDim: headDim),
+                                           depth: config.featureDecoderDepth, headDim: headDim)
         norm = RMSNorm(w, eps: config.normEps)
         outputProjection = Linear(w, config.encoderWidth)
         initialize(seed: 0)
@@ -41,7 +37,7 @@ public final class FeatureDecoder: FAEComponent {
 
     public func namedParameters(prefix: String) -> [(String, Parameter)] {
         var r = inputProjection.namedParameters(prefix: prefix + "input_proj.")
-        for (i, block) in blocks.enumerated() { r += block.namedParameters(prefix: prefix + "blocks.\(i).") }
+        r += blocks.namedParameters(prefix: prefix + "blocks.")
         r += norm.namedParameters(prefix: prefix + "norm.")
         r += outputProjection.namedParameters(prefix: prefix + "output_proj.")
         return r
@@ -61,8 +57,7 @@ public final class FeatureDecoder: FAEComponent {
     public func forward(_ z: Tensor) -> Tensor {
         precondition(z.rank == 3 && z.dim(1) == config.tokens && z.dim(2) == config.latentChannels,
                      "feature decoder expects (B, \(config.tokens), \(config.latentChannels)), got \(z.shape)")
-        var h = inputProjection.forward(z)                                // (B, N, W)
-        for block in blocks { h = block.forward(h) }
+        let h = blocks.forward(inputProjection.forward(z))                // (B, N, W)
         let y = outputProjection.forward(norm.forward(h))                 // (B, N, C)
         output = y
         return y
@@ -74,9 +69,8 @@ public final class FeatureDecoder: FAEComponent {
         guard let y = output else { preconditionFailure("FeatureDecoder.backward before forward") }
         precondition(dy.shape == y.shape, "gradient \(dy.shape) does not match the output \(y.shape)")
         let dNormOut = outputProjection.backward(dy)!                     // (B, N, W)
-        var g = dNormSlot.tensor(like: dNormOut)
+        let g = dNormSlot.tensor(like: dNormOut)
         norm.backward(dNormOut, dx: g, accumulate: false)
-        for block in blocks.reversed() { g = block.backward(g) }
-        return inputProjection.backward(g)
+        return inputProjection.backward(blocks.backward(g))
     }
 }

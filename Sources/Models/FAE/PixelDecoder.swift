@@ -29,12 +29,8 @@ public final class PixelDecoder: FAEComponent {
         let w = config.pixelDecoderWidth, k = config.pixelDecoderMapChannels
         inputProjection = Linear(config.encoderWidth, w)
         inputProjection.needsInputGradient = false
-        let rope = try config.gridRoPE(headDim: config.pixelDecoderHeadDim)
-        blocks = (0..<config.pixelDecoderDepth).map { _ in
-            let block = TransformerBlock(config.pixelDecoderBlock)
-            block.attention.rope = rope
-            return block
-        }
+        blocks = try config.gridRoPEBlocks(config.pixelDecoderBlock, depth: config.pixelDecoderDepth,
+                                           headDim: config.pixelDecoderHeadDim)
         norm = LayerNorm(w, eps: config.normEps)
         outputProjection = Linear(w, config.pixelDecoderTokenOutputs)
         conv1 = Conv2d(k, k)
@@ -46,7 +42,7 @@ public final class PixelDecoder: FAEComponent {
 
     public func namedParameters(prefix: String) -> [(String, Parameter)] {
         var r = inputProjection.namedParameters(prefix: prefix + "input_proj.")
-        for (i, block) in blocks.enumerated() { r += block.namedParameters(prefix: prefix + "blocks.\(i).") }
+        r += blocks.namedParameters(prefix: prefix + "blocks.")
         r += norm.namedParameters(prefix: prefix + "norm.")
         r += outputProjection.namedParameters(prefix: prefix + "output_proj.")
         r += conv1.namedParameters(prefix: prefix + "conv1.")
@@ -72,8 +68,7 @@ public final class PixelDecoder: FAEComponent {
         precondition(x.rank == 3 && x.dim(1) == config.tokens && x.dim(2) == config.encoderWidth,
                      "pixel decoder expects (B, \(config.tokens), \(config.encoderWidth)), got \(x.shape)")
         let b = x.dim(0), k = config.pixelDecoderMapChannels, s = config.imageSize, g = config.gridSize
-        var h = inputProjection.forward(x)                                // (B, N, W)
-        for block in blocks { h = block.forward(h) }
+        let h = blocks.forward(inputProjection.forward(x))                // (B, N, W)
         let tokens = outputProjection.forward(norm.forward(h))            // (B, N, k*p*p)
         let map = mapSlot.tensor(b, k, s, s)                              // (B, k, H, W)
         Ops.unpatchifyForward(tokens, channels: k, patch: config.patchSize, gridHeight: g, gridWidth: g, map: map)
@@ -99,9 +94,8 @@ public final class PixelDecoder: FAEComponent {
         let dTokens = dTokensSlot.tensor(y.dim(0), config.tokens, config.pixelDecoderTokenOutputs)
         Ops.unpatchifyBackward(dMap: dMap, channels: k, patch: config.patchSize, gridHeight: g, gridWidth: g, dTokens: dTokens)
         let dNormOut = outputProjection.backward(dTokens)!                // (B, N, W)
-        var dh = dNormSlot.tensor(like: dNormOut)
+        let dh = dNormSlot.tensor(like: dNormOut)
         norm.backward(dNormOut, dx: dh, accumulate: false)
-        for block in blocks.reversed() { dh = block.backward(dh) }
-        return inputProjection.backward(dh)
+        return inputProjection.backward(blocks.backward(dh))
     }
 }

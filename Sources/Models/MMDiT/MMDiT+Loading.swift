@@ -8,7 +8,7 @@ extension MMDiT {
         r += textEmbedder.namedParameters(prefix: prefix + "context_embedder.")
         if let textPositionEmbedding { r.append((prefix + Self.textPositionKey, textPositionEmbedding)) }
         r += conditioning.namedParameters(prefix: prefix)
-        for (i, block) in blocks.enumerated() { r += block.namedParameters(prefix: prefix + "blocks.\(i).") }
+        r += blocks.namedParameters(prefix: prefix + "blocks.")
         r += finalModulation.namedParameters(prefix: prefix + "final_layer.adaLN_modulation.")
         r += finalLinear.namedParameters(prefix: prefix + "final_layer.linear.")
         return r
@@ -35,10 +35,11 @@ extension MMDiT {
 
     /// Training-from-scratch init (DiT): Xavier-uniform weights and zero biases, timestep MLP
     /// N(0, 0.02), and adaLN-Zero: every modulation Linear is zero, so each block starts as the
-    /// identity and the final norm is unmodulated. The final Linear keeps its Xavier init (DiT zeroes
-    /// it too; a small random output keeps gradients flowing into the blocks from step one). Text
-    /// positions start as the Transformer's sinusoids, about as large as the embedded tokens: a
-    /// zero start learns too slowly to matter (rms 0.015 after 1000 steps, docs/training.md).
+    /// identity and the final norm is unmodulated. The final Linear keeps its Xavier init here, so a
+    /// model made for tests and benchmarks has a non-zero output; `train generator` zeroes it, as DiT
+    /// does, so the untrained generator predicts v = 0. Text positions start as the Transformer's
+    /// sinusoids, about as large as the embedded tokens: a zero start learns too slowly to matter
+    /// (rms 0.015 after 1000 steps, docs/training.md).
     public func initialize(seed: UInt64) {
         var rng = RandomGenerator(seed: seed)
         for (key, p) in namedParameters(prefix: "") {

@@ -121,7 +121,7 @@ extension MMDiTConfig {
         try v.number("rope_theta", ropeTheta, min: limit.minRoPETheta, max: limit.maxRoPETheta)
         try v.number("norm_epsilon", normEpsilon, min: limit.minEpsilon, max: limit.maxEpsilon)
         try v.memory(parameters: parameterCount, tableValues: imageTokens * headDim,
-                     sizes: "width = \(width), depth = \(depth), mlp_ratio = \(mlpRatio)", part: "generator")
+                     sizes: "width = \(width), depth = \(depth), mlp_ratio = \(mlpRatio)", part: ModelLayout.generatorFolder)
     }
 
     /// Values of every parameter (`MMDiT.namedParameters`), as in model.safetensors.

@@ -29,8 +29,6 @@ final class ViTBenchmarkModel {
             Ops.concatForward([cls, patches.slice(first: i..<(i + 1))], axis: 1, y: tokens.slice(first: i..<(i + 1)))
             Ops.addForward(tokens.slice(first: i..<(i + 1)), positions, y: tokens.slice(first: i..<(i + 1)))
         }
-        var x = tokens
-        for block in blocks { x = block.forward(x) }
-        return norm.forward(x)
+        return norm.forward(blocks.forward(tokens))
     }
 }

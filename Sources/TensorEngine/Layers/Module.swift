@@ -5,6 +5,13 @@ public protocol Module: AnyObject {
     func namedParameters(prefix: String) -> [(String, Parameter)]
 }
 
+extension Array where Element: Module {
+    /// A stack of layers' parameters, each under `prefix` + its index (`blocks.0.`, `blocks.1.`, ...).
+    public func namedParameters(prefix: String) -> [(String, Parameter)] {
+        enumerated().flatMap { index, layer in layer.namedParameters(prefix: prefix + "\(index).") }
+    }
+}
+
 extension Module {
     public var parameters: [Parameter] { namedParameters(prefix: "").map(\.1) }
 

@@ -1,16 +1,15 @@
-import Foundation
-import ImageCodec
-
-/// The model's pixel convention: float CHW planes (R, G, B), value = byte / 127.5 - 1, so 0 -> -1 and
-/// 255 -> +1 (symmetric around zero, as flow matching and the decoders expect).
+/// The model's pixel convention, shared by inference and training: float CHW planes (R, G, B),
+/// value = byte / 127.5 - 1, so 0 -> -1 and 255 -> +1 (symmetric around zero, as flow matching
+/// and the decoders expect).
 public enum PixelNormalization {
     /// byte -> float, looked up rather than computed in the hot loop.
-    static let table: [Float] = (0..<256).map { Float($0) / 127.5 - 1 }
+    public static let table: [Float] = (0..<256).map { Float($0) / 127.5 - 1 }
 
-    /// One HWC RGB8 image of `pixelCount` pixels into three planes of `output` (3 * pixelCount floats).
-    @inline(__always)
-    static func normalize(_ source: UnsafePointer<UInt8>, pixelCount: Int, into output: UnsafeMutablePointer<Float>,
-                          table: UnsafePointer<Float>) {
+    /// One HWC RGB8 image of `pixelCount` pixels into three planes of `output` (3 * pixelCount
+    /// floats), with `table`. Inlinable: the dataset's batch loader runs it per image.
+    @inlinable
+    public static func normalize(_ source: UnsafePointer<UInt8>, pixelCount: Int, into output: UnsafeMutablePointer<Float>,
+                                 table: UnsafePointer<Float>) {
         let red = output, green = output + pixelCount, blue = output + 2 * pixelCount
         var byte = source
         for pixel in 0..<pixelCount {
@@ -21,12 +20,19 @@ public enum PixelNormalization {
         }
     }
 
+    /// A float in byte units to the nearest byte, clamped to 0...255. Inlinable: resizing runs it
+    /// per sample.
+    @inlinable
+    public static func roundToByte(_ value: Float) -> UInt8 {
+        UInt8(min(255, max(0, value + 0.5)).rounded(.down))
+    }
+
     /// Square RGB images of one size into a (B, 3, side, side) float batch.
     public static func planes(of images: [RGBImage], into output: UnsafeMutableBufferPointer<Float>) throws {
         guard let first = images.first else { return }
         let side = first.width, pixelCount = side * side
         guard images.allSatisfy({ $0.width == side && $0.height == side }), output.count == images.count * 3 * pixelCount else {
-            throw DatasetError(.invalidArgument, "need \(images.count) square images of one size and room for their planes")
+            throw ImageCodecError(.invalidArgument, "need \(images.count) square images of one size and room for their planes")
         }
         table.withUnsafeBufferPointer { table in
             for (i, image) in images.enumerated() {
@@ -37,30 +43,19 @@ public enum PixelNormalization {
         }
     }
 
-    /// Reads a JPEG or PNG file and resizes it to side x side (the model's input), with errors
-    /// that name the file.
-    public static func loadImage(_ url: URL, side: Int) throws -> RGBImage {
-        guard side > 0 else { throw DatasetError(.invalidArgument, "image side must be positive, got \(side)") }
-        do {
-            let image = try ImageFileDecoder.decode(ImageFileDecoder.read(url), side: side)
-            return image.width == side && image.height == side ? image : try ImageResizer.resize(image, toSquare: side)
-        } catch let error as DatasetError {
-            throw DatasetError(error.code, "cannot read image \(url.path): \(error.message)")
-        }
-    }
-
-    /// The inverse, for dumping model outputs: (3, side, side) floats -> RGB8, clamped, rounded to nearest.
+    /// The inverse, for model outputs: (3, side, side) floats -> RGB8, clamped, rounded to nearest
+    /// (NaN -> 0).
     public static func image(fromCHW planes: UnsafeBufferPointer<Float>, side: Int) throws -> RGBImage {
         let pixelCount = side * side
         guard side > 0, planes.count == 3 * pixelCount else {
-            throw DatasetError(.invalidArgument, "need 3 * \(side) * \(side) floats, got \(planes.count)")
+            throw ImageCodecError(.invalidArgument, "need 3 * \(side) * \(side) floats, got \(planes.count)")
         }
         var image = RGBImage(width: side, height: side, filledWith: RGBColor(0, 0, 0))
         image.withUnsafeMutablePixels { pixels in
             for pixel in 0..<pixelCount {
                 for channel in 0..<3 {
                     let value = (planes[channel * pixelCount + pixel] + 1) * 127.5
-                    pixels[pixel * 3 + channel] = ImageResizer.roundToByte(value.isNaN ? 0 : value)
+                    pixels[pixel * 3 + channel] = roundToByte(value.isNaN ? 0 : value)
                 }
             }
         }
@@ -71,7 +66,7 @@ public enum PixelNormalization {
     public static func images(fromCHWBatch planes: UnsafeBufferPointer<Float>, side: Int) throws -> [RGBImage] {
         let perImage = 3 * side * side
         guard side > 0, planes.count % perImage == 0 else {
-            throw DatasetError(.invalidArgument, "need a multiple of 3 * \(side) * \(side) floats, got \(planes.count)")
+            throw ImageCodecError(.invalidArgument, "need a multiple of 3 * \(side) * \(side) floats, got \(planes.count)")
         }
         return try (0..<planes.count / perImage).map { i in
             try image(fromCHW: UnsafeBufferPointer(rebasing: planes[i * perImage ..< (i + 1) * perImage]), side: side)

@@ -1,4 +1,3 @@
-import Dataset
 import ShapesWorld
 import TensorEngine
 

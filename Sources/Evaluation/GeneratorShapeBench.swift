@@ -1,4 +1,3 @@
-import Evaluation
 import Models
 import Sampler
 import ShapesWorld
@@ -6,10 +5,11 @@ import TextToImage
 import Tokenizer
 
 /// ShapeBench of a generator in training: the prompts go through the whole text-to-image pipeline,
-/// built on the trainer's own MMDiT and T5 (so it sees whatever weights they hold when called) and
-/// the FAE's decoders, one image per prompt with fixed seeds and the default sampler, and the scene
-/// parser judges them. `train generator` logs it at every validation with the EMA weights in
-/// place: the learning curve of the figure the model is judged by, not only of the loss.
+/// built on the given MMDiT and T5 themselves (so it sees whatever weights they hold when called:
+/// a trainer's) and the FAE's decoders, one image per prompt with fixed seeds and the default
+/// sampler, and the scene parser judges them. `train generator` logs it at every validation with
+/// the EMA weights in place: the learning curve of the figure the model is judged by, not only of
+/// the loss.
 public final class GeneratorShapeBench {
     public let prompts: [ShapeBenchPrompt]
     public var configuration = FlowSamplerConfiguration()
@@ -18,17 +18,17 @@ public final class GeneratorShapeBench {
     private let pipeline: TextToImagePipeline
     private let evaluator: ShapeBenchEvaluator
 
-    public init(trainer: GeneratorTrainer, tokenizer: SentencePieceTokenizer, fae: FAEAutoencoder,
-                world: ShapesWorld, prompts: [ShapeBenchPrompt]) throws {
-        guard !prompts.isEmpty else { throw TrainingError(.invalidArgument, "no ShapeBench prompts to render") }
-        let target = trainer.generation.target
+    public init(generator: MMDiT, textEncoder: T5Encoder, statistics: LatentStatistics, settings: GenerationSettings,
+                tokenizer: SentencePieceTokenizer, fae: FAEAutoencoder, world: ShapesWorld, prompts: [ShapeBenchPrompt]) throws {
+        guard !prompts.isEmpty else { throw EvaluationError(.invalidArgument, "no ShapeBench prompts to render") }
+        let target = settings.target
         do {
             let decoder = try TargetDecoder(target: target, featureDecoder: target == .latent ? fae.featureDecoder : nil,
                                             pixelDecoder: target == .pixels ? nil : fae.pixelDecoder)
-            pipeline = try TextToImagePipeline(tokenizer: tokenizer, textEncoder: trainer.textEncoder, generator: trainer.mmdit,
-                                               statistics: trainer.statistics, settings: trainer.generation, decoder: decoder)
+            pipeline = try TextToImagePipeline(tokenizer: tokenizer, textEncoder: textEncoder, generator: generator,
+                                               statistics: statistics, settings: settings, decoder: decoder)
         } catch let error as TextToImageError {
-            throw TrainingError(.invalidArgument, "cannot build the ShapeBench pipeline: \(error.message)", cause: error)
+            throw EvaluationError(.invalidModel, "cannot build the ShapeBench pipeline: \(error.message)", cause: error)
         }
         evaluator = ShapeBenchEvaluator(world: world, features: nil)
         self.prompts = prompts

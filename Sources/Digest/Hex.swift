@@ -1,17 +1,8 @@
-import Crypto
-import Foundation
-
-enum ImageDigest {
-    static func sha256Hex(_ data: Data) -> String {
-        Hex.encode(SHA256.hash(data: data))
-    }
-}
-
 /// Lowercase hex without `String(format:)`, which is slow enough to show up in queue throughput.
-enum Hex {
+public enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
-    static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+    public static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         var characters: [UInt8] = []
         characters.reserveCapacity(64)
         for byte in bytes {
@@ -21,7 +12,8 @@ enum Hex {
         return String(decoding: characters, as: UTF8.self)
     }
 
-    static func encode(_ value: UInt64) -> String {
+    /// 16 digits, most significant byte first.
+    public static func encode(_ value: UInt64) -> String {
         encode((0..<8).reversed().map { UInt8(truncatingIfNeeded: value >> ($0 * 8)) })
     }
 }

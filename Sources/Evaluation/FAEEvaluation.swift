@@ -60,7 +60,7 @@ public struct FAEEvaluation {
     func encode(_ dataset: ImageDataset, count: Int, reconstruct: Bool) throws -> Encoded {
         let c = model.config, side = dataset.imageSize
         guard side == c.imageSize else {
-            throw TrainingError(.invalidData, "\(dataset.url.path) holds \(side)x\(side) images, the model reads \(c.imageSize)x\(c.imageSize)")
+            throw EvaluationError(.invalidData, "\(dataset.url.path) holds \(side)x\(side) images, the model reads \(c.imageSize)x\(c.imageSize)")
         }
         let features = Tensor(zeros: [count, c.tokens, c.encoderWidth]), xHat = Tensor(zeros: features.shape)
         let images = Tensor(zeros: [batchSize, 3, side, side])
@@ -71,7 +71,7 @@ public struct FAEEvaluation {
             try dataset.loadImages(indices: Array(begin..<(begin + n)), into: batch.buffer, threads: Engine.threads)
             for i in begin..<(begin + n) {
                 guard let scene = try dataset.scene(at: i) else {
-                    throw TrainingError(.invalidData, "\(dataset.url.path) has no scene descriptions (generate it with `fae-t2i data generate`); the probes need them")
+                    throw EvaluationError(.invalidData, "\(dataset.url.path) has no scene descriptions (generate it with `fae-t2i data generate`); the probes need them")
                 }
                 scenes.append(scene)
             }

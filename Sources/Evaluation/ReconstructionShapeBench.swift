@@ -1,4 +1,3 @@
-import Dataset
 import ImageCodec
 import ShapesWorld
 import TensorEngine
@@ -11,20 +10,21 @@ public struct ReconstructionShapeBench {
     /// The reference renders, (P, 3, side, side) in the model's pixel range.
     public let renders: Tensor
     public var batchSize = 64
-    private let judge: ShapeBenchJudge, parser: SceneParser
+    private let grader: ShapeBenchGrader
+    private let specs: [SceneSpec]
 
     /// Renders prompt i with seed `seed + i`.
     public init(world: ShapesWorld, prompts: [ShapeBenchPrompt], side: Int, seed: UInt64) throws {
         let images = try prompts.enumerated().map { try world.render(prompt: $0.element.prompt, seed: seed &+ UInt64($0.offset)).1 }
-        guard let first = images.first else { throw TrainingError(.invalidArgument, "no ShapeBench prompts to render") }
+        guard let first = images.first else { throw EvaluationError(.invalidArgument, "no ShapeBench prompts to render") }
         guard first.width == side, first.height == side else {
-            throw TrainingError(.invalidArgument, "the shapes world renders \(first.width)x\(first.height), the model reads \(side)x\(side)")
+            throw EvaluationError(.invalidArgument, "the shapes world renders \(first.width)x\(first.height), the model reads \(side)x\(side)")
         }
         renders = Tensor(zeros: [images.count, 3, side, side])
         try PixelNormalization.planes(of: images, into: renders.buffer)
         self.prompts = prompts
-        judge = ShapeBenchJudge(grammar: world.grammar)
-        parser = SceneParser(grammar: world.grammar)
+        grader = ShapeBenchGrader(grammar: world.grammar)
+        specs = try grader.specs(of: prompts)
     }
 
     /// `reconstruct` maps a batch of renders (n, 3, H, W) to images of the same shape.
@@ -42,9 +42,7 @@ public struct ReconstructionShapeBench {
             let out = try reconstructBatch(range)
             precondition(out.shape == [range.count, 3, side, side], "reconstruction has shape \(out.shape)")
             let images = try PixelNormalization.images(fromCHWBatch: UnsafeBufferPointer(out.buffer), side: side)
-            for (image, prompt) in zip(images, prompts[range]) {
-                score.record(prompt.category, failure: try judge.failure(prompt, parsed: parser.parse(image: image)))
-            }
+            _ = grader.grade(images, specs: Array(specs[range]), categories: prompts[range].map(\.category), into: &score)
         }
         return score
     }

@@ -1,0 +1,14 @@
+import Evaluation
+import Models
+import ShapesWorld
+import Tokenizer
+
+extension GeneratorShapeBench {
+    /// ShapeBench on the trainer's own MMDiT and T5, so every call judges the weights they hold
+    /// then (the EMA weights during a validation pass).
+    public convenience init(trainer: GeneratorTrainer, tokenizer: SentencePieceTokenizer, fae: FAEAutoencoder,
+                            world: ShapesWorld, prompts: [ShapeBenchPrompt]) throws {
+        try self.init(generator: trainer.mmdit, textEncoder: trainer.textEncoder, statistics: trainer.statistics,
+                      settings: trainer.generation, tokenizer: tokenizer, fae: fae, world: world, prompts: prompts)
+    }
+}
