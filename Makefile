@@ -87,7 +87,8 @@ model-data: release
 	@[ -f $(TRAIN_DATA)/dataset.json ] || $(BIN_RELEASE) data generate --count 60000 --seed 0 --out $(TRAIN_DATA)
 	@[ -f $(EVAL_DATA)/dataset.json ] || $(BIN_RELEASE) data generate --count 2000 --seed 0 --split eval --out $(EVAL_DATA)
 
-# Issue 4: encoder -> FAE -> pixel decoder, then the figures of `eval fae`.
+# The FAE stages: encoder -> FAE -> pixel decoder, packed into models/default, then the figures
+# of `eval fae`.
 model-fae: model-data
 	$(TRAIN) encoder --data $(TRAIN_DATA) --val-data $(EVAL_DATA) --out $(TRAINED) --steps 800 --val-every 200 --resume
 	$(TRAIN) fae --data $(TRAIN_DATA) --val-data $(EVAL_DATA) --out $(TRAINED) --steps 2500 --val-every 500 --resume
@@ -98,13 +99,13 @@ model-fae: model-data
 eval-fae: release
 	$(BIN_RELEASE) eval fae --data $(EVAL_DATA) --probe-data $(TRAIN_DATA) --json
 
-# Issue 5: the generator on the FAE latents (needs model-fae), then ShapeBench and render speed.
-# 8000 steps keep `make model` within its 3-hour budget (2 h 15 min end to end in session 12, reaching
-# ShapeBench 0.41); the shipped generator trained for 29500, then 14000 steps with --binding-loss 0.1
-# (docs/training.md): `make model GEN_STEPS=20000` takes about 1 h 40-50 min more. The paper's time
-# shift 2.5 from the first step learns about twice as fast per step as shift 1 did, and the text
-# stream's learned positions (the default since session 10) led in one pair of runs, a lead a second
-# run did not reproduce (docs/training.md).
+# The generator on the FAE latents (needs model-fae), packed into models/default, then ShapeBench.
+# 8000 steps keep `make model` within its 3-hour budget (2 h 15 min end to end on a 2-core Xeon,
+# reaching ShapeBench 0.41); the shipped generator trained for 29500, then 14000 steps with
+# --binding-loss 0.1 (docs/training.md): `make model GEN_STEPS=20000` takes about 1 h 40-50 min more.
+# The paper's time shift 2.5 from the first step learns about twice as fast per step as shift 1, and
+# the text stream's learned positions (the default) led in one pair of runs, a lead a second run did
+# not reproduce (docs/experiments.md).
 GEN_STEPS ?= 8000
 model-generator: model-fae
 	$(TRAIN) generator --data $(TRAIN_DATA) --val-data $(EVAL_DATA) --out $(TRAINED) --steps $(GEN_STEPS) --lr 5e-4 --warmup 300 --shift 2.5 --val-every 1000 --resume
@@ -113,7 +114,7 @@ model-generator: model-fae
 
 model: model-generator
 
-# The paper's ablations in miniature (docs/ablations.md). Each variant gets the same budget; they
+# The paper's ablations in miniature (docs/experiments.md). Each variant gets the same budget; they
 # reuse the trained encoder, its feature cache and the pixel decoder of $(TRAINED).
 # ablation-generator: about 30 minutes per target on 2 cores; it keeps the recipe its published figures
 # were made with (shift 1, no text positions).

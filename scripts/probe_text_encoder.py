@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Linear probes on a model folder's T5 text encoder: what does each shape word's output vector say?
 
-Development-time diagnostic (docs/training.md, session 8); never needed to build, run or test.
+Development-time diagnostic (docs/experiments.md: does the text encoder bind a colour to its shape?);
+never needed to build, run or test.
 The MMDiT sees the text tokens only through the text encoder's outputs (before `text_positions`
 its text stream had no positions), so it can bind colour to shape, or tell the first object of a
 relation from the second, only as far as these vectors carry it. Run from the repository root:

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Which shape the model draws when it draws the wrong one, from `eval shapebench --details` lines.
 
-Development-time diagnostic (docs/training.md, session 12); never needed to build, run or test.
+Development-time diagnostic (docs/experiments.md: which shapes go wrong, and where?);
+never needed to build, run or test.
 `eval shapebench` already counts the failure kinds (object count, shape, colour, relation, ...);
 this splits the shape failures further. Only prompts that give every object its own colour
 (single, colors, position, color_attribution, novel, background) are read, so each parsed object
