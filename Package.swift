@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Models", targets: ["Models"]),
         .library(name: "Sampler", targets: ["Sampler"]),
         .library(name: "TextToImage", targets: ["TextToImage"]),
+        .library(name: "Generation", targets: ["Generation"]),
         .library(name: "JobQueue", targets: ["JobQueue"]),
         .library(name: "Tokenizer", targets: ["Tokenizer"]),
     ],
@@ -54,20 +55,20 @@ let package = Package(
         .target(name: "Sampler", dependencies: ["Generation", "ModuleErrors", "TensorEngine", "Models"]),
         .target(name: "Tokenizer", dependencies: ["ModuleErrors", "CSentencePiece"]),
         .target(name: "TextToImage", dependencies: [
-            "Generation", "Models", "Sampler", "Tokenizer", "TensorEngine", "ImageCodec",
+            "Generation", "ModuleErrors", "Models", "Sampler", "Tokenizer", "TensorEngine", "ImageCodec",
         ]),
         // Evaluation reads held-out images from a Dataset (eval fae) and renders through TextToImage (ShapeBench).
         .target(name: "Evaluation", dependencies: [
             "ModuleErrors", "Models", "TensorEngine", "Sampler", "Tokenizer", "TextToImage", "Dataset", "ShapesWorld", "ImageCodec",
         ]),
         .target(name: "Training", dependencies: [
-            "TensorEngine", "Models", "Dataset", "ShapesWorld", "Sampler", "Tokenizer", "ImageCodec", "Digest", "Evaluation",
+            "ModuleErrors", "TensorEngine", "Models", "Dataset", "ShapesWorld", "Sampler", "Tokenizer", "Digest", "Evaluation",
         ]),
         .target(name: "JobQueue", dependencies: [
-            "Generation", "Digest", .product(name: "GRDB", package: "GRDB.swift"),
+            "Generation", "ModuleErrors", "Digest", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "Worker", dependencies: [
-            "Generation", "JobQueue", "ShapesWorld", "ImageCodec", "TextToImage", "Models", "Sampler", "TensorEngine", "Digest",
+            "Generation", "JobQueue", "ShapesWorld", "ImageCodec", "TextToImage", "Models", "TensorEngine", "Digest",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
@@ -80,7 +81,7 @@ let package = Package(
         ]),
 
         // Tests.
-        .target(name: "TestSupport", dependencies: ["FaeResources", "ShapesWorld"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["FaeResources", "ShapesWorld", "Models"], path: "Tests/TestSupport"),
         .testTarget(name: "ImageCodecTests", dependencies: ["ImageCodec", "TestSupport"]),
         .testTarget(name: "ShapesWorldTests", dependencies: ["ShapesWorld", "ImageCodec", "TestSupport"]),
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "ShapesWorld", "ImageCodec", "TestSupport"]),
@@ -91,6 +92,8 @@ let package = Package(
                                                           "Sampler", "Tokenizer"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "TestSupport"]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation"]),
+        // Reads Sources/ and holds every import to the layers of docs/architecture.md.
+        .testTarget(name: "ArchitectureTests", dependencies: ["TestSupport"]),
         .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "Generation", "Digest", "TestSupport"]),
         .testTarget(name: "DigestTests", dependencies: ["Digest", "ModuleErrors", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: [

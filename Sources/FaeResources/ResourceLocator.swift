@@ -34,6 +34,10 @@ public enum ResourceLocator {
     public static func migrationsDirectory() throws -> URL { try directory("migrations") }
     public static func promptsDirectory() throws -> URL { try directory("prompts") }
     public static func modelsDirectory() throws -> URL { try directory("models") }
+    /// The shipped model folder, `models/default`.
+    public static func defaultModelDirectory() throws -> URL {
+        try modelsDirectory().appendingPathComponent("default", isDirectory: true)
+    }
 
     static func roots() -> [URL] {
         var roots: [URL] = []

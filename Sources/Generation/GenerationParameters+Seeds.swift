@@ -5,16 +5,20 @@ extension GenerationParameters {
     public static func resolve(prompt: String, negativePrompt: String = "", seed: Int64? = nil, count: Int = 1,
                                steps: Int = defaultSteps, guidance: Double = defaultGuidance,
                                sampler: String = SamplerMethod.euler.rawValue) throws -> GenerationParameters {
-        // Before any seed is made: a count out of range allocates nothing.
+        // Field by field in the order the options are listed, before any seed is made: a count
+        // out of range allocates nothing.
+        try validateText(prompt, field: .prompt, allowEmpty: false)
+        try validateText(negativePrompt, field: .negativePrompt, allowEmpty: true)
         try validateCount(count)
+        try validateSteps(steps)
+        try validateGuidance(guidance)
+        let method = try SamplerMethod(named: sampler)
         if let seed, !firstSeedRange.contains(seed) {
             throw GenerationError(.seed, "seed must be between 0 and \(firstSeedRange.upperBound), got \(seed)")
         }
-        let parameters = GenerationParameters(prompt: prompt, negativePrompt: negativePrompt,
-                                              seeds: seeds(startingAt: seed, count: count), steps: steps,
-                                              guidance: guidance, sampler: try SamplerMethod(named: sampler))
-        try parameters.validate()
-        return parameters
+        return GenerationParameters(prompt: prompt, negativePrompt: negativePrompt,
+                                    seeds: seeds(startingAt: seed, count: count), steps: steps,
+                                    guidance: guidance, sampler: method)
     }
 
     /// `count` seeds: `seed` and its successors, or random ones in 0...2^32-1 when `seed` is nil.

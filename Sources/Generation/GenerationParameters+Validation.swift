@@ -22,14 +22,22 @@ extension GenerationParameters {
     /// were accepted under the limits of their day.
     public func validateSettings() throws {
         try Self.validateCount(count)
-        guard Self.stepsRange.contains(steps) else {
+        try Self.validateSteps(steps)
+        try Self.validateGuidance(guidance)
+        if let seed = seeds.first(where: { $0 < 0 }) {
+            throw GenerationError(.seed, "every seed must be at least 0, got \(seed)")
+        }
+    }
+
+    static func validateSteps(_ steps: Int) throws {
+        guard stepsRange.contains(steps) else {
             throw GenerationError(.steps, "steps must be between 1 and 1000, got \(steps)")
         }
-        guard guidance.isFinite, Self.guidanceRange.contains(guidance) else {
+    }
+
+    static func validateGuidance(_ guidance: Double) throws {
+        guard guidance.isFinite, guidanceRange.contains(guidance) else {
             throw GenerationError(.guidance, "guidance must be between 0 and 30, got \(guidance)")
-        }
-        if let seed = seeds.first(where: { $0 < 0 }) {
-            throw GenerationError(.seed, "seed must be between 0 and \(Int64.max), got \(seed)")
         }
     }
 

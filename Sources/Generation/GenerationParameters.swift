@@ -36,6 +36,6 @@ public struct GenerationParameters: Sendable, Equatable, Hashable, Codable {
     public static let defaultSteps = 25
     /// The CFG weight of every entry point (jobs, `render`, the evaluations). On the 10000-step
     /// generator ShapeBench scored 0.344 with 3 and with 4.5 (worse FD) and 0.300 with 6; the first
-    /// model 0.152 with 3 against 0.079 with 1.5 (docs/training.md).
+    /// model 0.152 with 3 against 0.079 with 1.5 (docs/experiments.md).
     public static let defaultGuidance = 3.0
 }

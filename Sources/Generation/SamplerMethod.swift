@@ -3,9 +3,11 @@
 public enum SamplerMethod: String, Codable, Sendable, CaseIterable {
     /// One velocity evaluation per step.
     case euler
-    /// Two evaluations per step (trapezoidal correction); the last step, which ends at t = 0, is an
-    /// Euler step, as in EDM, so the model is never evaluated at t = 0.
+    /// Two evaluations per step (trapezoidal correction; `FlowSampler` has the details).
     case heun
+
+    /// "euler or heun": the list for help texts and messages.
+    public static var names: String { allCases.map(\.rawValue).joined(separator: " or ") }
 
     /// The method called `name`; throws naming the known ones otherwise.
     public init(named name: String) throws {

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-/// The SQLite-backed job queue (design.md section 4).
+/// The SQLite-backed job queue (docs/architecture.md walks one job through it).
 ///
 /// Many processes may open the same file: WAL mode lets readers run beside the one writer, every
 /// write is a short `BEGIN IMMEDIATE` transaction, and a busy handler with short randomised sleeps

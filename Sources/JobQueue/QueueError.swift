@@ -1,41 +1,28 @@
-import Foundation
+import ModuleErrors
 
 /// Every failure of the queue, with a one-line message fit for a user and, when another library
 /// failed first, its error as the cause.
-public struct QueueError: Error, CustomStringConvertible, Equatable {
-    public enum Code: String, Sendable {
-        case invalidRequest      // a submitted field is out of range or malformed
-        case idempotencyConflict // an idempotency key reused with other parameters
-        case malformedJobID
-        case unknownJob
-        case invalidTransition   // e.g. retry of a running job, fetch of a queued one
-        case leaseLost           // the caller's lease token is no longer current
-        case notADatabase
-        case newerSchema
-        case olderSchema         // a read-only open of a database that still needs migrations
-        case migrationFailed
-        case corrupt             // a stored job or image that cannot be what was written
-        case busy                // the database stayed locked past the busy timeout
-        case diskFull
-        case storage             // any other SQLite failure
-    }
+public typealias QueueError = ModuleError<QueueErrorCode>
 
-    public let code: Code
-    public let message: String
-    public let cause: (any Error)?
+/// The ways the queue fails.
+public enum QueueErrorCode: String, ModuleErrorCode {
+    case invalidRequest      // a submitted field is out of range or malformed
+    case idempotencyConflict // an idempotency key reused with other parameters
+    case malformedJobID
+    case unknownJob
+    case invalidTransition   // e.g. retry of a running job, fetch of a queued one
+    case leaseLost           // the caller's lease token is no longer current
+    case notADatabase
+    case newerSchema
+    case olderSchema         // a read-only open of a database that still needs migrations
+    case migrationFailed
+    case corrupt             // a stored job or image that cannot be what was written
+    case busy                // the database stayed locked past the busy timeout
+    case diskFull
+    case storage             // any other SQLite failure
+}
 
-    public init(_ code: Code, _ message: String, cause: (any Error)? = nil) {
-        self.code = code
-        self.message = message
-        self.cause = cause
-    }
-
-    public var description: String { message }
-
+extension QueueError {
     /// Errors that retrying cannot cure: the worker gives up on the database instead of spinning.
     public var isTransient: Bool { code == .busy }
-
-    public static func == (lhs: QueueError, rhs: QueueError) -> Bool {
-        lhs.code == rhs.code && lhs.message == rhs.message
-    }
 }

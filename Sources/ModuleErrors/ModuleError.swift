@@ -1,6 +1,7 @@
 /// The error type each module specialises with its own codes, e.g.
 /// `public typealias SamplerError = ModuleError<SamplerErrorCode>`: a code to branch on, a one-line
-/// message for people, and the underlying error when another library or module failed first.
+/// message for people, and the underlying error when another library or module failed first (or,
+/// where a caller needs more than the code, a small error value carrying that detail).
 ///
 /// Each specialisation is its own type, so `catch let error as SamplerError` catches only the
 /// Sampler's errors. Equality compares code and message (a cause need not be comparable).

@@ -3,7 +3,8 @@ import TensorEngine
 /// ODE sampler for flow-matching generators: integrates dx/dt = v(x, t) from noise at t = 1 to
 /// t = 0 on the shifted grid (Euler or Heun), with classifier-free guidance inside the interval
 /// t <= guidanceMaxTime. The conditional and unconditional branches run as one forward of batch
-/// 2B; outside the interval only the conditional half (batch B) runs.
+/// 2B; outside the interval only the conditional half (batch B) runs. Heun's last step, which
+/// ends at t = 0, is an Euler step, as in EDM, so the model is never evaluated at t = 0.
 ///
 /// Image i's initial noise comes only from `seeds[i]`, so it renders identically alone or in a
 /// batch. All buffers live in slots: after the first step nothing is allocated.

@@ -3,11 +3,8 @@ import Generation
 /// Sampler settings (value data; defaults are the paper's text-to-image ones, the guidance weight
 /// is `GenerationParameters.defaultGuidance`).
 public struct FlowSamplerConfiguration: Codable, Equatable, Sendable {
-    /// The integrators: the request's list, `SamplerMethod`.
-    public typealias Method = SamplerMethod
-
     public var steps: Int = GenerationParameters.defaultSteps
-    public var method: Method = .euler
+    public var method: SamplerMethod = .euler
     /// CFG weight w: v = v_u + w (v_c - v_u); 1 disables guidance (one forward of batch B).
     public var guidanceScale: Double = GenerationParameters.defaultGuidance
     /// CFG is applied only at times t <= this (the guidance interval [0, t_hi]).
@@ -22,7 +19,7 @@ public struct FlowSamplerConfiguration: Codable, Equatable, Sendable {
         case guidanceMaxTime = "guidance_max_time"
     }
 
-    public init(steps: Int = GenerationParameters.defaultSteps, method: Method = .euler,
+    public init(steps: Int = GenerationParameters.defaultSteps, method: SamplerMethod = .euler,
                 guidanceScale: Double = GenerationParameters.defaultGuidance, guidanceMaxTime: Double = 0.9,
                 shift: Double? = nil) {
         self.steps = steps; self.method = method; self.guidanceScale = guidanceScale

@@ -1,4 +1,4 @@
-/// The ShapeBench categories (design.md section 5), GenEval-style.
+/// The ShapeBench categories (docs/results.md lists the categories and their figures), GenEval-style.
 public enum ShapeBenchCategory: String, CaseIterable, Codable, Sendable {
     /// One object; right shape and colour, nothing else.
     case single

@@ -1,4 +1,4 @@
-/// Decides whether a parsed image satisfies a ShapeBench prompt (design.md section 5).
+/// Decides whether a parsed image satisfies a ShapeBench prompt (the prompts: `prompts/eval/shapebench.jsonl`).
 ///
 /// Every category but `colors` is strict: the image holds exactly the described objects (same count, a
 /// one-to-one matching in which each object has every stated attribute: shape, colour, size, cell), each

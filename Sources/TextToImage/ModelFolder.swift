@@ -37,13 +37,13 @@ public enum ModelFolder {
     public static func checkComplete(_ directory: URL, target: GenerationSettings.Target? = nil, withEncoder: Bool = false) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw TextToImageError(.incompleteModel, "there is no model folder at \(directory.path)", missing: ["."])
+            throw TextToImageError(.incompleteModel, "there is no model folder at \(directory.path)", cause: MissingModelParts(paths: ["."]))
         }
         let missing = missingFiles(in: directory, target: target, withEncoder: withEncoder)
         guard missing.isEmpty else {
             throw TextToImageError(.incompleteModel,
                                    "the model folder \(directory.path) is incomplete: missing \(missing.joined(separator: ", "))",
-                                   missing: missing)
+                                   cause: MissingModelParts(paths: missing))
         }
     }
 }

@@ -19,6 +19,12 @@ public final class FeatureCache {
 
     static let magic = Array("FAEFEAT1".utf8)
 
+    /// Where `train fae` keeps the training data's features in its model folder, and where the
+    /// later stages look for them: `<folder>/runs/features-train.f32`.
+    public static func defaultFile(in modelFolder: URL) -> URL {
+        modelFolder.appendingPathComponent("runs").appendingPathComponent("features-train.f32")
+    }
+
     public let header: Header
     public let values: UnsafeMutableBufferPointer<Float>
     /// Root mean square of all features (the noise scale of pixel-decoder stage Ia).

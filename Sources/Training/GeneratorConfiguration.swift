@@ -19,7 +19,7 @@ public struct GeneratorConfiguration: Sendable, Equatable {
     /// Learned text positions in the MMDiT's text stream (`MMDiTConfig.textPositions`). On by
     /// default: from scratch, the run with them led the run without from step 5000 on (validation
     /// loss 1-4% lower, ShapeBench 0.511 against 0.429 at step 10000; one pair of runs, and a
-    /// second run with them did not reproduce the composition gain, see docs/training.md).
+    /// second run with them did not reproduce the composition gain, see docs/experiments.md).
     public var textPositions = true
     /// Weight of the binding loss (a `TokenClassifier` head: the text encoder's output at an
     /// object's colour and shape words must name the object's colour-shape pair); 0: off.

@@ -77,7 +77,7 @@ extension GeneratorStage {
     /// there is one (pixel targets need none).
     func matchingFeatureCache(train: ImageDataset) throws -> FeatureCache? {
         guard configuration.target != .pixels else { return nil }
-        let url = featureCacheFile ?? faeDirectory.appendingPathComponent("runs/features-train.f32")
+        let url = featureCacheFile ?? FeatureCache.defaultFile(in: faeDirectory)
         guard FileManager.default.fileExists(atPath: url.path) else {
             if featureCacheFile != nil { throw TrainingError(.missingInput, "--feature-cache: no file at \(url.path)") }
             return nil

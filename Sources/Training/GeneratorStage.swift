@@ -65,8 +65,8 @@ public struct GeneratorStage {
                                            resume: data.resume || exportOnly, threads: Engine.threads, replicas: replicas,
                                            report: TrainingOutput.note)
         } catch let error as TrainingError where error.setting == GeneratorConfiguration.textPositionsSetting && configuration.textPositions {
-            throw TrainingError(error.code, "\(error) (runs made before text positions were the default resume with --no-text-positions)",
-                                cause: error, setting: error.setting)
+            throw TrainingError(error.code, "\(error) (a run trained without text positions resumes with --no-text-positions)",
+                                cause: error)
         }
         let shift = String(format: "%.3f", trainer.generation.shift)
         TrainingOutput.note("generator: \(inputs.train.count) training images, target \(configuration.target.rawValue) (\(trainer.mmdit.config.latentChannels) channels), shift \(shift)")

@@ -84,7 +84,7 @@ public enum TrainingCheckpoint {
         for (key, value) in expectedSettings where state.settings[key] != value {
             throw TrainingError(.checkpointMismatch,
                                 "the checkpoint in \(directory.path) was made with \(key) = \(state.settings[key] ?? "(unset)"), this run has \(value); start a new run or use the same settings",
-                                setting: key)
+                                cause: CheckpointSettingMismatch(setting: key, saved: state.settings[key], requested: value))
         }
         do {
             let file = try SafetensorsFile(url: directory.appendingPathComponent(tensorsFile))

@@ -3,6 +3,7 @@ import Evaluation
 import Foundation
 import ShapesWorld
 import TensorEngine
+import TestSupport
 import Testing
 
 /// `eval fae`: every figure of the report is present and in range.
@@ -12,7 +13,7 @@ import Testing
         let data = try EvaluationFixtures.datasets(train: 32, eval: 16)
         defer { try? FileManager.default.removeItem(at: data.root) }
         let grammar = EvaluationFixtures.grammar
-        var evaluation = FAEEvaluation(model: try EvaluationFixtures.tinyAutoencoder(), world: ShapesWorld(grammar: grammar),
+        var evaluation = FAEEvaluation(model: try TinyFAE.make(), world: ShapesWorld(grammar: grammar),
                                        prompts: Array(ShapeBench.prompts(grammar: grammar).prefix(3)),
                                        evaluation: try ImageDataset.open(url: data.eval), probeTraining: try ImageDataset.open(url: data.train))
         evaluation.evaluationImages = 16

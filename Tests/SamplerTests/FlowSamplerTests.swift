@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Models
+import Generation
 import Sampler
 import TensorEngine
 import TestSupport
@@ -32,7 +33,7 @@ import TestSupport
     /// closer than Euler at the same step count.
     @Test func heunIsAccurateOnSmoothField() throws {
         let k: Float = 1.3, c: Float = 0.4
-        func run(_ method: FlowSamplerConfiguration.Method, steps: Int) throws -> (Float, [Float]) {
+        func run(_ method: SamplerMethod, steps: Int) throws -> (Float, [Float]) {
             let sampler = FlowSampler(model: LinearFieldModel(k: k),
                                       configuration: .init(steps: steps, method: method, guidanceScale: 1, shift: 1))
             let x = try sampler.sample(seeds: [5], prompt: try Self.condition(c), negative: try Self.condition(c)).values

@@ -36,7 +36,7 @@ import Tokenizer
         let pipeline = try TextToImagePipeline(directory: try TinyModelFolder.make())
         let prompts = ["a red circle", "two blue squares", "a green triangle to the left of a yellow diamond"]
         let seeds: [UInt64] = [11, 12, 13]
-        for method in FlowSamplerConfiguration.Method.allCases {
+        for method in SamplerMethod.allCases {
             var configuration = Self.fast
             configuration.method = method
             let batch = try pipeline.generate(prompts: prompts, negativePrompts: [""], seeds: seeds, configuration: configuration)

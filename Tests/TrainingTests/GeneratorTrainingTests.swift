@@ -22,26 +22,7 @@ struct GeneratorFixture {
     init() throws {
         root = try TestPaths.temporaryDirectory("generator")
         fae = root.appendingPathComponent("fae")
-        var encoderConfig = Dinov2Config()
-        encoderConfig.hiddenSize = 32
-        encoderConfig.numHiddenLayers = 1
-        encoderConfig.numAttentionHeads = 2
-        encoderConfig.imageSize = SpatialSize(square: 64)
-        // Patch 16: a 4x4 token grid keeps the debug-build steps cheap.
-        encoderConfig.patchSize = SpatialSize(square: 16)
-        let encoder = try Dinov2Model(config: encoderConfig)
-        encoder.initialize(seed: 1)
-        var config = FAEConfig()
-        config.encoderWidth = 32; config.encoderHeads = 2; config.encoderHeadDim = 16
-        config.latentChannels = 4
-        config.featureDecoderWidth = 16; config.featureDecoderDepth = 1; config.featureDecoderHeads = 2
-        config.pixelDecoderWidth = 16; config.pixelDecoderDepth = 1; config.pixelDecoderHeads = 2
-        config.pixelDecoderMapChannels = 4
-        config.patchSize = 16
-        try encoder.save(directory: fae.appendingPathComponent(ModelLayout.encoderFolder))
-        try FAEEncoder(config: config).save(directory: fae.appendingPathComponent(ModelLayout.faeEncoderFolder))
-        try FeatureDecoder(config: config).save(directory: fae.appendingPathComponent(ModelLayout.featureDecoderFolder))
-        try PixelDecoder(config: config).save(directory: fae.appendingPathComponent(ModelLayout.pixelDecoderFolder))
+        try TinyFAE.save(to: fae)
         grammar = try ShapesGrammar.load(from: TestPaths.repositoryRoot.appendingPathComponent("prompts"))
         var generator = DatasetGenerator(grammar: grammar)
         generator.threads = 2

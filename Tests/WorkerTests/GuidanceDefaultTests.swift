@@ -12,6 +12,5 @@ struct GuidanceDefaultTests {
         #expect(JobRequest(prompt: "a red circle").parameters.guidance == expected)
         #expect(GenerationParameters(prompt: "a red circle", seeds: [1]).guidance == expected)
         #expect(FlowSamplerConfiguration().guidanceScale == expected)
-        #expect(FlowSamplerConfiguration.Method.allCases == SamplerMethod.allCases)
     }
 }

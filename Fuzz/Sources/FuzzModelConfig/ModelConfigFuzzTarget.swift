@@ -11,7 +11,7 @@ enum ModelConfigFuzzTarget {
     static func run(_ data: Data) {
         let pristine = TinyModel.pristine
         for part in ModelPart.allCases {
-            let path = "\(part.folder)/config.json"
+            let path = "\(part.folder)/\(ModelLayout.configFile)"
             // Configs of big but possible models are skipped (see ModelSizeEstimate); ones that do not
             // decode still go to the loader, whose error path is part of what is tested.
             if let size = part.estimatedSize(of: data), ModelSizeEstimate.skipped.contains(size) { continue }

@@ -2,15 +2,25 @@ import Foundation
 import Models
 
 /// A component folder of a model folder with a `config.json`, and how generation loads it.
-enum ModelPart: String, CaseIterable {
-    case encoder = "encoder"
-    case faeEncoder = "fae_encoder"
-    case featureDecoder = "feature_decoder"
-    case pixelDecoder = "pixel_decoder"
-    case textEncoder = "text_encoder"
-    case generator = "generator"
+enum ModelPart: CaseIterable {
+    case encoder
+    case faeEncoder
+    case featureDecoder
+    case pixelDecoder
+    case textEncoder
+    case generator
 
-    var folder: String { rawValue }
+    /// The part's folder in a model folder, as `ModelLayout` names it.
+    var folder: String {
+        switch self {
+        case .encoder: ModelLayout.encoderFolder
+        case .faeEncoder: ModelLayout.faeEncoderFolder
+        case .featureDecoder: ModelLayout.featureDecoderFolder
+        case .pixelDecoder: ModelLayout.pixelDecoderFolder
+        case .textEncoder: ModelLayout.textEncoderFolder
+        case .generator: ModelLayout.generatorFolder
+        }
+    }
 
     /// The part's loader: config.json decoded and checked, the model built, model.safetensors loaded strictly.
     func load(from directory: URL) throws {

@@ -16,7 +16,7 @@ enum TinyModel {
     static let pristine: [String: Data] = FuzzSetup.require("build the tiny model folder") {
         try make()
         var files: [String: Data] = [:]
-        for path in ModelPart.allCases.map({ "\($0.folder)/config.json" }) + settingsFiles {
+        for path in ModelPart.allCases.map({ "\($0.folder)/\(ModelLayout.configFile)" }) + settingsFiles {
             files[path] = try Data(contentsOf: folder.appendingPathComponent(path))
         }
         return files

@@ -65,13 +65,6 @@ struct BenchEngineCommand: ParsableCommand {
         model.initialize(seed: 0)
         var generator = SystemRandomNumberGenerator()
         let pixels = try Tensor(shape: [1, 3, 224, 224], values: (0..<(3 * 224 * 224)).map { _ in Float.random(in: -1...1, using: &generator) })
-        _ = try model.forward(pixels)  // warm-up: sizes every buffer
-        var best = Double.infinity
-        for _ in 0..<repeats {
-            let start = DispatchTime.now().uptimeNanoseconds
-            _ = try model.forward(pixels)
-            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-        }
-        return best
+        return try BestRound.seconds(rounds: repeats) { _ = try model.forward(pixels) } * 1e3
     }
 }

@@ -48,14 +48,7 @@ struct BenchRenderCommand: ParsableCommand {
         let configuration = FlowSamplerConfiguration()
         func best(prompts: [String]) throws -> Double {
             let seeds = prompts.indices.map { UInt64($0) }
-            _ = try pipeline.generate(prompts: prompts, seeds: seeds, configuration: configuration)   // warm-up: sizes every buffer
-            var best = Double.infinity
-            for _ in 0..<rounds {
-                let start = DispatchTime.now().uptimeNanoseconds
-                _ = try pipeline.generate(prompts: prompts, seeds: seeds, configuration: configuration)
-                best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-            }
-            return best
+            return try BestRound.seconds(rounds: rounds) { _ = try pipeline.generate(prompts: prompts, seeds: seeds, configuration: configuration) }
         }
         let single = try best(prompts: [Self.batchPrompts[8]])
         let batched = Double(Self.batchPrompts.count) / (try best(prompts: Self.batchPrompts))

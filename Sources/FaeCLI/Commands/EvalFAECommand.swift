@@ -35,10 +35,7 @@ struct EvalFAECommand: ParsableCommand {
     func run() throws {
         threads.apply()
         let directory = try model.directory()
-        let autoencoder: FAEAutoencoder
-        do { autoencoder = try FAEAutoencoder(directory: directory) } catch {
-            throw CLIError("cannot load the FAE from \(directory.path): \(error)", cause: error)
-        }
+        let autoencoder = try model.autoencoder()
         let promptsDirectory = try ResourceLocator.promptsDirectory()
         let world = try ShapesWorld(promptsDirectory: promptsDirectory)
         let benchPrompts: [ShapeBenchPrompt]

@@ -2,11 +2,11 @@ import ArgumentParser
 import Evaluation
 import FaeResources
 import Foundation
+import Generation
 import ImageCodec
 import Models
 import Sampler
 import ShapesWorld
-import TensorEngine
 import TextToImage
 
 /// `eval shapebench`: renders every ShapeBench prompt K times with the model, judges each image with
@@ -30,11 +30,11 @@ struct EvalShapeBenchCommand: ParsableCommand {
     @Option(help: "Images per prompt.") var samples: Int = 1
     @Option(help: "ShapeBench prompt file (default: prompts/eval/shapebench.jsonl).") var prompts: String?
     @Option(help: "Images per model pass.") var batch: Int = 16
-    @Option(help: "Sampler steps.") var steps: Int = 25
+    @Option(help: "Sampler steps.") var steps: Int = GenerationParameters.defaultSteps
     @Option(help: "CFG weight (1 = no guidance).") var guidance: Double = FlowSamplerConfiguration().guidanceScale
     @Option(help: "CFG applies only at times t <= this (1 = every step).") var guidanceMaxTime: Double = FlowSamplerConfiguration().guidanceMaxTime
     @Option(help: "Time shift of the sampling grid (default: the one the generator was trained with).") var shift: Double?
-    @Option(help: "Sampler: euler or heun.") var sampler: String = "euler"
+    @Option(help: "Sampler: \(SamplerMethod.names).") var sampler: String = SamplerMethod.euler.rawValue
     @Option(help: "Seed of the first image; image k of prompt p uses seed + p * samples + k.") var seed: UInt64 = 0
     @Option(help: "Also save the images here (<prompt index>-<sample>.png).") var out: String?
     @Option(help: "Also write one JSON line per image here: the verdict and the objects the scene parser found.") var details: String?
@@ -44,12 +44,12 @@ struct EvalShapeBenchCommand: ParsableCommand {
     func validate() throws {
         guard (1...1_000).contains(samples) else { throw CLIError("--samples must be between 1 and 1000, got \(samples)") }
         guard (1...256).contains(batch) else { throw CLIError("--batch must be between 1 and 256, got \(batch)") }
-        guard (1...1_000).contains(steps) else { throw CLIError("--steps must be between 1 and 1000, got \(steps)") }
+        guard GenerationParameters.stepsRange.contains(steps) else { throw CLIError("--steps must be between 1 and 1000, got \(steps)") }
         guard guidance.isFinite else { throw CLIError("--guidance must be a finite number") }
         guard (0...1).contains(guidanceMaxTime) else { throw CLIError("--guidance-max-time must be between 0 and 1, got \(guidanceMaxTime)") }
         if let shift, !(shift > 0 && shift.isFinite) { throw CLIError("--shift must be a positive number, got \(shift)") }
-        guard FlowSamplerConfiguration.Method(rawValue: sampler) != nil else {
-            throw CLIError("--sampler must be euler or heun, got '\(sampler)'")
+        guard SamplerMethod(rawValue: sampler) != nil else {
+            throw CLIError("--sampler must be \(SamplerMethod.names), got '\(sampler)'")
         }
     }
 
@@ -69,7 +69,7 @@ struct EvalShapeBenchCommand: ParsableCommand {
             throw CLIError(error.description, cause: error)
         }
         guard !benchPrompts.isEmpty else { throw CLIError("\(promptFile.path) holds no prompts") }
-        let configuration = FlowSamplerConfiguration(steps: steps, method: FlowSamplerConfiguration.Method(rawValue: sampler)!,
+        let configuration = FlowSamplerConfiguration(steps: steps, method: SamplerMethod(rawValue: sampler)!,
                                                      guidanceScale: guidance, guidanceMaxTime: guidanceMaxTime, shift: shift)
         let encoder: Dinov2Model, images: ShapeBenchEvaluator.ImageSource
         do {
@@ -127,30 +127,13 @@ struct EvalShapeBenchCommand: ParsableCommand {
         print("  FD (mean-pooled encoder patch tokens vs reference renders): " + (report.fd.map { String(format: "%.4f", $0) } ?? "n/a"))
     }
 
-    /// The images `--source` names for a batch of prompts and their seeds.
+    /// The images `--source` names.
     private func imageSource(directory: URL, world: ShapesWorld,
                              configuration: FlowSamplerConfiguration) throws -> ShapeBenchEvaluator.ImageSource {
-        let references: ShapeBenchEvaluator.ImageSource = { prompts, seeds in
-            try zip(prompts, seeds).map { try world.render(prompt: $0.0, seed: $0.1).1 }
-        }
         switch source {
-        case .model:
-            let pipeline = try TextToImagePipeline(directory: directory)
-            return { prompts, seeds in
-                try pipeline.generate(prompts: prompts, negativePrompts: [""], seeds: seeds, configuration: configuration)
-            }
-        case .references:
-            return references
-        case .reconstructions:
-            let autoencoder = try FAEAutoencoder(directory: directory)
-            let side = autoencoder.config.imageSize
-            return { prompts, seeds in
-                let renders = try references(prompts, seeds)
-                let batch = Tensor(zeros: [renders.count, 3, side, side])   // (B, 3, S, S) in [-1, 1]
-                try PixelNormalization.planes(of: renders, into: batch.buffer)
-                let output = try autoencoder.reconstruct(batch)                // (B, 3, S, S)
-                return try PixelNormalization.images(fromCHWBatch: UnsafeBufferPointer(output.buffer), side: side)
-            }
+        case .model: return ShapeBenchImageSources.model(try TextToImagePipeline(directory: directory), configuration: configuration)
+        case .references: return ShapeBenchImageSources.references(world)
+        case .reconstructions: return ShapeBenchImageSources.reconstructions(try FAEAutoencoder(directory: directory), world: world)
         }
     }
 }

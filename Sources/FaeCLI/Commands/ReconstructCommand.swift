@@ -25,11 +25,7 @@ struct ReconstructCommand: ParsableCommand {
 
     func run() throws {
         threads.apply()
-        let directory = try model.directory()
-        let autoencoder: FAEAutoencoder
-        do { autoencoder = try FAEAutoencoder(directory: directory) } catch {
-            throw CLIError("cannot load the FAE from \(directory.path): \(error) (train it with `make model-fae`)", cause: error)
-        }
+        let autoencoder = try model.autoencoder(hint: "train it with `make model-fae`")
         let side = autoencoder.config.imageSize
         let input: RGBImage
         do { input = try ImageDataset.loadImage(URL(fileURLWithPath: image), side: side) } catch { throw CLIError("\(error)", cause: error) }

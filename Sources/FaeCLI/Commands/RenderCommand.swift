@@ -17,7 +17,7 @@ struct RenderCommand: ParsableCommand {
     @OptionGroup var threadOption: ThreadOption
     @Flag(help: "Print machine-readable JSON.") var json = false
 
-    /// The request as typed, validated; without `--seed` the seed is drawn here, once per call.
+    /// The request as typed, validated; without `--seed` the seed is drawn here.
     func parameters() throws -> GenerationParameters {
         do {
             return try GenerationParameters.resolve(prompt: prompt, seed: seed)
@@ -26,14 +26,11 @@ struct RenderCommand: ParsableCommand {
         }
     }
 
-    func validate() throws {
-        _ = try parameters()
-    }
-
     func run() throws {
+        // Validated before the model is loaded.
+        let parameters = try parameters()
         threadOption.apply()
         let imageRenderer = try renderer.make(model: modelOption)
-        let parameters = try parameters()
         let seed = parameters.seeds[0]
         let started = Date()
         let rendered = try imageRenderer.render(parameters, progress: { _, _ in })

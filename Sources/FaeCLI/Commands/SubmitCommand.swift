@@ -16,16 +16,16 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Seed of the first image; image i uses seed + i (default: random, always stored).")
     var seed: Int64?
 
-    @Option(parsing: .unconditional, help: "Number of images (1-16).")
+    @Option(parsing: .unconditional, help: "Number of images (\(GenerationParameters.countRange.lowerBound)-\(GenerationParameters.countRange.upperBound)).")
     var count: Int = 1
 
-    @Option(parsing: .unconditional, help: "Sampling steps (1-1000).")
-    var steps: Int = 25
+    @Option(parsing: .unconditional, help: "Sampling steps (\(GenerationParameters.stepsRange.lowerBound)-\(GenerationParameters.stepsRange.upperBound)).")
+    var steps: Int = GenerationParameters.defaultSteps
 
-    @Option(parsing: .unconditional, help: "Classifier-free guidance weight (0-30).")
+    @Option(parsing: .unconditional, help: "Classifier-free guidance weight (\(Int(GenerationParameters.guidanceRange.lowerBound))-\(Int(GenerationParameters.guidanceRange.upperBound))).")
     var guidance: Double = GenerationParameters.defaultGuidance
 
-    @Option(help: "ODE sampler: \(SamplerMethod.allCases.map(\.rawValue).joined(separator: " or ")).")
+    @Option(help: "ODE sampler: \(SamplerMethod.names).")
     var sampler: String = SamplerMethod.euler.rawValue
 
     @Option(parsing: .unconditional, help: "Higher runs first (-1000...1000).")
@@ -42,7 +42,7 @@ struct SubmitCommand: AsyncParsableCommand {
 
     @OptionGroup var queueOptions: QueueOptions
 
-    /// The request as typed, validated; without `--seed` its seeds are drawn here, once per call.
+    /// The request as typed, validated; without `--seed` its seeds are drawn here.
     func request() throws -> JobRequest {
         do {
             let parameters = try GenerationParameters.resolve(prompt: prompt, negativePrompt: negative, seed: seed, count: count,
@@ -58,13 +58,11 @@ struct SubmitCommand: AsyncParsableCommand {
         }
     }
 
-    func validate() throws {
-        _ = try request()
-    }
-
     func run() async throws {
+        // Validated before the queue is opened, so a bad request never creates a database.
+        let request = try request()
         let queue = try queueOptions.openQueue(.create)
-        let result = try queue.submit(try request())
+        let result = try queue.submit(request)
         if !wait {
             if queueOptions.json {
                 try JSONOutput.print(["id": result.job.id, "state": result.job.state.rawValue])

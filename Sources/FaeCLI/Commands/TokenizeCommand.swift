@@ -25,7 +25,7 @@ struct TokenizeCommand: ParsableCommand {
         if let model {
             url = URL(fileURLWithPath: model)
         } else {
-            url = try ResourceLocator.modelsDirectory().appendingPathComponent("default").appendingPathComponent(ModelLayout.tokenizerFile)
+            url = try ResourceLocator.defaultModelDirectory().appendingPathComponent(ModelLayout.tokenizerFile)
         }
         let tokenizer: SentencePieceTokenizer
         do {

@@ -14,8 +14,7 @@ struct TrainFAECommand: ParsableCommand {
     @OptionGroup var training: TrainingArguments
     @OptionGroup var threads: ThreadOption
 
-    @Option(help: "Frozen visual encoder folder (default: <out>/encoder).") var encoder: String?
-    @Option(name: .customLong("feature-cache"), help: "Feature cache file (default: <out>/runs/features-train.f32).") var featureCache: String?
+    @OptionGroup var frozenEncoder: FrozenEncoderArguments
     @Option(name: .customLong("encoder-kind"), help: "attention (the paper's), linear or transformer3 (ablations).") var encoderKind: FAEEncoderKind = .attention
     @Option(name: .customLong("latent-channels"), help: "Latent channels d per token.") var latentChannels = 16
     @Option(name: .customLong("decoder-width"), help: "Feature decoder width.") var decoderWidth = 192
@@ -40,8 +39,7 @@ struct TrainFAECommand: ParsableCommand {
         config.featureDecoderDepth = decoderDepth
         config.featureDecoderHeads = decoderHeads
         var stage = FAETraining(config: config, options: training.options(Self.defaults), data: data,
-                                encoderDirectory: encoder.map { URL(fileURLWithPath: $0) } ?? data.out.appendingPathComponent(ModelLayout.encoderFolder),
-                                featureCache: featureCache.map { URL(fileURLWithPath: $0) } ?? data.runDirectory("features-train.f32"))
+                                encoderDirectory: frozenEncoder.encoderDirectory(data), featureCache: frozenEncoder.featureCacheFile(data))
         stage.beta = beta
         try TrainingStop.reported { try stage.run() }
         print("fae: \(data.out.appendingPathComponent(ModelLayout.faeEncoderFolder).path), \(data.out.appendingPathComponent(ModelLayout.featureDecoderFolder).path)")

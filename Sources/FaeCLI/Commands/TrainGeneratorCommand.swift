@@ -43,7 +43,7 @@ struct TrainGeneratorCommand: ParsableCommand {
     @Option(name: .customLong("text-heads"), help: "T5 text encoder heads.") var textHeads = 4
     @Option(name: .customLong("text-tokens"), help: "Text tokens per caption (with </s>; longer captions are cut).") var textTokens = GeneratorConfiguration().textTokens
     @Flag(name: .customLong("text-positions"), inversion: .prefixedNo,
-          help: "Give the generator's text stream learned positions, so it can tell which word goes with which and in what order (with --init-from from a model without them, they start at zero). Runs made before this was the default resume with --no-text-positions.")
+          help: "Give the generator's text stream learned positions, so it can tell which word goes with which and in what order (with --init-from from a model without them, they start at zero). A run trained without them resumes with --no-text-positions.")
     var textPositions = GeneratorConfiguration().textPositions
     @Option(name: .customLong("binding-loss"),
             help: "Weight of the binding loss: a linear head on the text encoder's output must name, at each colour and shape word of a caption, the colour-shape pair of its object (labels from the shapes grammar's parse; the head is not exported). 0: off.")
@@ -66,7 +66,7 @@ struct TrainGeneratorCommand: ParsableCommand {
     var exportOnly = false
 
     func validate() throws {
-        if training.valData == nil { throw CLIError("--val-data is required: the generator's validation figures are its learning curve") }
+        if training.valData == nil { throw ValidationError("--val-data is required: the generator's validation figures are its learning curve") }
     }
 
     func run() throws {
@@ -88,8 +88,7 @@ struct TrainGeneratorCommand: ParsableCommand {
         var stage = GeneratorStage(configuration: configuration, options: options, data: data,
                                    faeDirectory: fae.map { URL(fileURLWithPath: $0) } ?? data.out,
                                    defaultTokenizer: {
-                                       try ResourceLocator.modelsDirectory().appendingPathComponent("default")
-                                           .appendingPathComponent(ModelLayout.tokenizerFile)
+                                       try ResourceLocator.defaultModelDirectory().appendingPathComponent(ModelLayout.tokenizerFile)
                                    },
                                    promptsDirectory: ResourceLocator.promptsDirectory)
         stage.tokenizerFile = tokenizer.map { URL(fileURLWithPath: $0) }
@@ -98,14 +97,6 @@ struct TrainGeneratorCommand: ParsableCommand {
         stage.dataParallel = dataParallel
         stage.shapeBenchValidation = valShapeBench
         stage.exportOnly = exportOnly
-        try TrainingStop.reported {
-            do {
-                try stage.run()
-            } catch let error as TrainingError where error.code == .interrupted {
-                throw error
-            } catch {
-                throw CLIError("\(error)", cause: error)
-            }
-        }
+        try TrainingStop.reported { try stage.run() }
     }
 }

@@ -17,9 +17,8 @@ struct TrainPixelDecoderCommand: ParsableCommand {
     @OptionGroup var training: TrainingArguments
     @OptionGroup var threads: ThreadOption
 
-    @Option(help: "Frozen visual encoder folder (default: <out>/encoder).") var encoder: String?
+    @OptionGroup var frozenEncoder: FrozenEncoderArguments
     @Option(help: "Folder with fae_encoder/ and feature_decoder/ for stage II (default: <out>).") var fae: String?
-    @Option(name: .customLong("feature-cache"), help: "Feature cache file (default: <out>/runs/features-train.f32).") var featureCache: String?
     @Option(name: .customLong("noisy-steps"), help: "Steps of stage Ia (noisy encoder features); the rest are stage II (default: 3/4 of --steps).") var noisySteps: Int?
     @Option(name: .customLong("noise-scale"), help: "Largest stage-Ia noise, as a fraction of the features' RMS.") var noiseScale: Float = 0.2
     @Option(name: .customLong("object-weight"), help: "Loss weight of object pixels (background pixels weigh 1).") var objectWeight: Float = 4
@@ -45,9 +44,9 @@ struct TrainPixelDecoderCommand: ParsableCommand {
         let faeDirectory = fae.map { URL(fileURLWithPath: $0) } ?? data.out
         let stageII = FileManager.default.fileExists(atPath: faeDirectory.appendingPathComponent(ModelLayout.faeEncoderFolder).path)
         var stage = PixelDecoderTraining(options: options, data: data,
-                                         encoderDirectory: encoder.map { URL(fileURLWithPath: $0) } ?? data.out.appendingPathComponent(ModelLayout.encoderFolder),
+                                         encoderDirectory: frozenEncoder.encoderDirectory(data),
                                          faeDirectory: stageII || fae != nil ? faeDirectory : nil,
-                                         featureCache: featureCache.map { URL(fileURLWithPath: $0) } ?? data.runDirectory("features-train.f32"),
+                                         featureCache: frozenEncoder.featureCacheFile(data),
                                          noisySteps: noisySteps ?? options.steps * 3 / 4)
         stage.noiseScale = noiseScale
         stage.objectWeight = objectWeight

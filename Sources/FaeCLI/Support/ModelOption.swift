@@ -1,6 +1,7 @@
 import ArgumentParser
 import FaeResources
 import Foundation
+import Models
 import TextToImage
 
 /// `--model DIR`: a model folder (docs/model-layout.md), by default `models/default` found like the
@@ -12,7 +13,7 @@ struct ModelOption: ParsableArguments {
     func directory() throws -> URL {
         if let model { return URL(fileURLWithPath: model, isDirectory: true) }
         do {
-            return try ResourceLocator.modelsDirectory().appendingPathComponent("default", isDirectory: true)
+            return try ResourceLocator.defaultModelDirectory()
         } catch {
             throw CLIError("\(error)", cause: error)
         }
@@ -28,6 +29,15 @@ struct ModelOption: ParsableArguments {
             throw CLIError("\(error.message). \(hint)", cause: error)
         }
         return url
+    }
+
+    /// The folder's FAE (visual encoder, FAE encoder, feature and pixel decoders); otherwise an error
+    /// naming the folder and the cause, then `hint` in parentheses.
+    func autoencoder(hint: String? = nil) throws -> FAEAutoencoder {
+        let url = try directory()
+        do { return try FAEAutoencoder(directory: url) } catch {
+            throw CLIError("cannot load the FAE from \(url.path): \(error)" + (hint.map { " (\($0))" } ?? ""), cause: error)
+        }
     }
 
     static let trainHint = "Train a model and copy it there with `make model`, or pass --model DIR"

@@ -1,10 +1,10 @@
 import TensorEngine
 
 /// Configuration of the FAE autoencoder (one `config.json` shared by the encoder, the feature
-/// decoder and the pixel decoder). Defaults are the shapes-64 sizes of design.md section 6 and the
-/// round-2 calibration: 192-wide encoder features on an 8x8 token grid, d = 16, a 3-block feature
+/// decoder and the pixel decoder). Defaults are the shipped model's sizes
+/// for 64x64 shapes-world images (docs/fae-model.md): 192-wide encoder features on an 8x8 token grid, d = 16, a 3-block feature
 /// decoder, and a width-256 depth-2 pixel decoder with a 32-channel map and two 3x3 convolutions
-/// (docs/training.md: at width 128 with a 16-channel map the decoder, not the encoder, was the limit).
+/// (docs/experiments.md: at width 128 with a 16-channel map the decoder, not the encoder, was the limit).
 public struct FAEConfig: Codable, Equatable, Sendable {
     /// Input feature width C (the frozen visual encoder's hidden size).
     public var encoderWidth: Int = 192

@@ -5,7 +5,7 @@ import TensorEngine
 /// Linear C -> width, `pixel_decoder_depth` ViT blocks (LayerNorm, GELU MLP, 2D RoPE over the
 /// token grid), LayerNorm, linear to k*p*p values per token, reassembled into a (B, k, H, W) map,
 /// then conv3x3 -> GELU -> conv3x3 to the image channels. The convolutions see across patch borders,
-/// which removes the seams a token -> patch head leaves (design.md section 7). Keys: `input_proj.*`,
+/// which removes the seams a token -> patch head leaves (docs/fae-model.md). Keys: `input_proj.*`,
 /// `blocks.{i}.*`, `norm.*`, `output_proj.*`, `conv1.*`, `conv2.*`.
 public final class PixelDecoder: FAEComponent {
     public let config: FAEConfig

@@ -39,7 +39,7 @@ extension MMDiT {
     /// model made for tests and benchmarks has a non-zero output; `train generator` zeroes it, as DiT
     /// does, so the untrained generator predicts v = 0. Text positions start as the Transformer's
     /// sinusoids, about as large as the embedded tokens: a zero start learns too slowly to matter
-    /// (rms 0.015 after 1000 steps, docs/training.md).
+    /// (rms 0.015 after 1000 steps, docs/experiments.md).
     public func initialize(seed: UInt64) {
         var rng = RandomGenerator(seed: seed)
         for (key, p) in namedParameters(prefix: "") {
