@@ -49,6 +49,9 @@ public struct GeneratorStage {
     public var runDirectory: URL { data.runDirectory("generator") }
 
     public func run() throws {
+        guard data.validation != nil else {
+            throw TrainingError(.missingInput, "--val-data is required: the generator's validation figures are its learning curve")
+        }
         let hasCheckpoint = TrainingCheckpoint.exists(at: runDirectory.appendingPathComponent("checkpoint"))
         let out = data.out.relativePath
         if exportOnly, !hasCheckpoint { throw TrainingError(.missingInput, "--export-only: \(out) holds no checkpoint to export") }
