@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     ],
     targets: [
         // C shims over system libraries.
@@ -64,8 +65,11 @@ let package = Package(
         .target(name: "Training", dependencies: [
             "ModuleErrors", "TensorEngine", "Models", "Dataset", "ShapesWorld", "Sampler", "Tokenizer", "Digest", "Evaluation",
         ]),
+        // The queue on a SQLite file (GRDB) or a PostgreSQL server (postgres-nio), behind one protocol.
         .target(name: "JobQueue", dependencies: [
             "Generation", "ModuleErrors", "Digest", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Worker", dependencies: [
             "Generation", "JobQueue", "ShapesWorld", "ImageCodec", "TextToImage", "Models", "TensorEngine", "Digest",

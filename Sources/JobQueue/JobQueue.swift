@@ -1,184 +1,114 @@
 import Foundation
-import GRDB
 
-/// The SQLite-backed job queue (docs/architecture.md walks one job through it).
+/// The job queue, whichever database holds it: a SQLite file on one host (`SQLiteJobQueue`) or a
+/// PostgreSQL server that workers on many hosts share (`PostgresJobQueue`). A job's life is the
+/// same on both (docs/architecture.md walks one job through it); the queue test suite runs
+/// unchanged against each.
 ///
-/// Many processes may open the same file: WAL mode lets readers run beside the one writer, every
-/// write is a short `BEGIN IMMEDIATE` transaction, and a busy handler with short randomised sleeps
-/// absorbs contention. All SQL takes its values as bound arguments.
-public final class JobQueue: @unchecked Sendable {
-    public let path: String
-    let database: DatabaseQueue
-    /// Current time in Unix seconds; injectable so lease expiry and backoff can be tested.
-    let clock: @Sendable () -> Double
-    /// Base of the exponential retry backoff: attempt n waits `base * 2^(n-1)` seconds (capped).
-    public var retryBackoffBase: TimeInterval = 2
-    public var retryBackoffCap: TimeInterval = 300
+/// Every call that names a claim proves it with the claim's lease token: a stale token gets
+/// `leaseLost` and changes nothing. Requests are validated where they enter
+/// (`JobRequest.validate()`, `GenerationParameters.validate()`); ids are checked here.
+public protocol JobQueue: AnyObject, Sendable {
+    /// Where the queue lives, fit for logs and messages: a file path, or a PostgreSQL URL
+    /// without its password.
+    var location: String { get }
 
-    /// How a queue is opened. Read-only opens never migrate, so a user who may only read the file
-    /// can still run `status`, `list` and `fetch`.
-    public enum Access: Sendable {
-        case readWrite
-        case readOnly
+    // MARK: Submitting
+
+    /// Enqueues a job. With an idempotency key that is already known, returns the existing job
+    /// instead of creating another if it was submitted with the same parameters; the key reused
+    /// for other parameters is an `idempotencyConflict`.
+    func submit(_ request: JobRequest) async throws -> SubmitResult
+
+    // MARK: The worker's side
+
+    /// Claims the next job (highest priority, then oldest) whose backoff has passed, leasing it
+    /// for `leaseSeconds` (within `leaseRange`). Expired leases are reaped first. A job whose row
+    /// cannot be read is failed for good, with the reason, and the next one is claimed instead.
+    func claim(worker: String, leaseSeconds: TimeInterval) async throws -> ClaimedJob?
+
+    /// Extends the lease and records progress; tells the worker to stop if the user canceled.
+    func heartbeat(_ claim: ClaimedJob, step: Int, total: Int, leaseSeconds: TimeInterval) async throws -> HeartbeatReply
+
+    /// Stores the images and marks the job `succeeded`, in one transaction. If a cancel arrived
+    /// since the last heartbeat, the job ends `canceled` and no image is kept.
+    func complete(_ claim: ClaimedJob, images: [RenderedImage], modelID: String, weightsHash: String?,
+                  warning: String?) async throws -> CompletionOutcome
+
+    /// Records a failed attempt: back to `queued` after the retry backoff, or `failed` with the
+    /// error once `maxAttempts` is used up (or at once when `retryable` is false).
+    func fail(_ claim: ClaimedJob, error: String, retryable: Bool) async throws -> FailureOutcome
+
+    /// Gives a job back untouched (a worker shutting down): queued again at once, and the
+    /// interrupted attempt does not count.
+    func release(_ claim: ClaimedJob) async throws
+
+    /// The worker saw `cancelRequested` and stopped: the job ends `canceled` with no images.
+    func acknowledgeCancel(_ claim: ClaimedJob) async throws
+
+    /// Calls `onWork` whenever a job may have become claimable (a submit, a retry) for as long as
+    /// the queue is open, so an idle worker claims at once instead of at its next poll. A queue
+    /// that cannot tell (SQLite) never calls it; workers poll as well either way.
+    func watchForWork(_ onWork: @escaping @Sendable () -> Void)
+
+    // MARK: The user's side
+
+    func status(_ id: String) async throws -> Job
+
+    /// Newest first; `limit` must be positive.
+    func list(state: JobState?, limit: Int) async throws -> [Job]
+
+    /// Counts of jobs per state (every state present, zero when empty).
+    func counts() async throws -> [JobState: Int]
+
+    /// A queued job is canceled at once; a running one is flagged and ends `canceled` at its
+    /// worker's next heartbeat.
+    func cancel(_ id: String) async throws -> Job
+
+    /// Puts a failed or canceled job back in the queue with a fresh set of attempts.
+    func retry(_ id: String) async throws -> Job
+
+    /// The images of a succeeded job, in index order, each checked against its stored sha256.
+    func images(_ id: String) async throws -> [StoredImage]
+
+    /// Deletes finished jobs (and their images) that finished more than `age` seconds ago;
+    /// returns how many jobs were removed.
+    func prune(olderThan age: TimeInterval) async throws -> Int
+
+    // MARK: Moving and checking
+
+    /// Up to `limit` whole jobs (every stored field, the images' bytes) after the job `after` in
+    /// id order: `queue copy` pages through a queue with it.
+    func exportJobs(after: String?, limit: Int) async throws -> [JobSnapshot]
+
+    /// Stores snapshots as they are, in one transaction; an id already present is an
+    /// `invalidRequest` and nothing is stored.
+    func importJobs(_ jobs: [JobSnapshot]) async throws
+
+    /// Deletes every job and image (`queue copy --replace`); returns how many jobs were removed.
+    func deleteAllJobs() async throws -> Int
+
+    /// Every stored image index per job id: lets tests and tools check that no job has images
+    /// twice or in part.
+    func storedImageIndices() async throws -> [String: [Int]]
+
+    /// Ends the queue's connections and background work; further calls fail.
+    func close() async
+}
+
+extension JobQueue {
+    @discardableResult
+    public func complete(_ claim: ClaimedJob, images: [RenderedImage], modelID: String,
+                         weightsHash: String?) async throws -> CompletionOutcome {
+        try await complete(claim, images: images, modelID: modelID, weightsHash: weightsHash, warning: nil)
     }
 
-    /// Opens the queue at `path` and applies pending migrations; a missing file is created.
-    /// With `.readOnly`, the file must exist and have exactly the schema `migrations` describe.
-    /// An existing file that is not a fae-t2i queue (empty, a device, another program's data) is
-    /// refused untouched.
-    public init(
-        path: String, migrations: [Migration], access: Access = .readWrite, busyTimeout: TimeInterval = 10,
-        clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
-    ) throws {
-        self.path = path
-        self.clock = clock
-        var configuration = Self.configuration(busyTimeout: busyTimeout)
-        switch access {
-        case .readWrite:
-            try QueueFile.createIfMissing(path: path, configuration: configuration, migrations: migrations)
-            try QueueFile.checkExisting(path: path)
-            try QueueFile.checkIsQueue(path: path, busyMode: configuration.busyMode)
-        case .readOnly:
-            try QueueFile.checkExisting(path: path)
-            configuration.readonly = true
-        }
-        switch access {
-        case .readWrite:
-            database = try Self.open(path, configuration)
-            try MigrationRunner(database: database, path: path).apply(migrations)
-            QueueFile.ensureReserve(path)
-        case .readOnly:
-            database = try Self.openReadOnly(path, configuration, migrations)
-        }
+    @discardableResult
+    public func fail(_ claim: ClaimedJob, error: String) async throws -> FailureOutcome {
+        try await fail(claim, error: error, retryable: true)
     }
 
-    private static func openReadOnly(_ path: String, _ configuration: Configuration, _ migrations: [Migration]) throws -> DatabaseQueue {
-        do {
-            let database = try open(path, configuration)
-            try MigrationRunner(database: database, path: path).checkCurrent(migrations)
-            return database
-        } catch let error as QueueError where [.storage, .diskFull].contains(error.code) && !QueueFile.hasWALFrames(path) {
-            // Reading a WAL database needs its -shm file, which a user who may not write the
-            // folder (or a full disk) cannot create. With no WAL frames no writer has changes
-            // pending, so the file is read as it stands.
-            let database = try open(QueueFile.immutableURI(path), configuration, reportingAs: path)
-            try MigrationRunner(database: database, path: path).checkCurrent(migrations)
-            return database
-        }
-    }
-
-    private static func open(_ location: String, _ configuration: Configuration, reportingAs path: String? = nil) throws -> DatabaseQueue {
-        do {
-            return try DatabaseQueue(path: location, configuration: configuration)
-        } catch {
-            throw translate(error, path: path ?? location)
-        }
-    }
-
-    static func configuration(busyTimeout: TimeInterval) -> Configuration {
-        var configuration = Configuration()
-        configuration.busyMode = .callback(Self.busyCallback(timeout: busyTimeout))
-        configuration.journalMode = .wal
-        configuration.foreignKeysEnabled = true
-        configuration.label = "fae-t2i.queue"
-        configuration.prepareDatabase { db in
-            // WAL + NORMAL is durable across process crashes (the only kind the queue must survive);
-            // it skips an fsync per commit, which is what lets workers claim thousands of jobs/s.
-            if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
-            // Debian's SQLite zeroes every freed page by default, so deleting images would write as
-            // many bytes as it frees: too much for a prune on a full disk. FAST skips the extra I/O.
-            try db.execute(sql: "PRAGMA secure_delete = FAST")
-        }
-        return configuration
-    }
-
-    /// SQLite's own busy timeout sleeps in steps of 1-100 ms, which stalls a contended queue;
-    /// sleeping 50-500 us with jitter keeps writers interleaving tightly.
-    static func busyCallback(timeout: TimeInterval) -> Database.BusyCallback {
-        return { tries in
-            // Each try sleeps ~275 us on average, growing after the first thousand tries.
-            let maxTries = Int(timeout / 0.000_275)
-            guard tries < maxTries else { return false }
-            let ceiling: UInt32 = tries < 1_000 ? 500 : 5_000
-            usleep(UInt32.random(in: 50...ceiling))
-            return true
-        }
-    }
-
-    /// Runs `body` in a `BEGIN IMMEDIATE` transaction: the write lock is taken up front, so two
-    /// writers never deadlock upgrading read locks.
-    func immediate<T>(_ body: (Database) throws -> T) throws -> T {
-        try Self.immediate(database, path: path, body)
-    }
-
-    /// The same for code that has a connection but no queue yet (the migration runner).
-    static func immediate<T>(_ database: DatabaseQueue, path: String, _ body: (Database) throws -> T) throws -> T {
-        do {
-            return try database.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
-                }
-                // inTransaction returned without throwing, so body ran and set result.
-                return result!
-            }
-        } catch {
-            throw translate(error, path: path)
-        }
-    }
-
-    func read<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try database.read(body)
-        } catch {
-            throw Self.translate(error, path: path)
-        }
-    }
-
-    static func diskFull(_ path: String, _ cause: Error) -> QueueError {
-        QueueError(.diskFull,
-            "the disk holding \(path) is full; `fae-t2i prune` and `fae-t2i cancel` still run on the space the queue keeps "
-            + "in reserve (\(QueueFile.reservePath(path)), while it lasts); otherwise free space on that disk and try again",
-            cause: cause)
-    }
-
-    /// Runs `body` (which opens the queue at `path` and uses it); if the disk is full, frees the
-    /// queue's reserve and runs it once more. Only for work that frees space or merely reads:
-    /// submitting into the reserve would leave nothing for `prune`.
-    public static func usingReserveIfDiskFull<T>(path: String, _ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as QueueError where error.code == .diskFull {
-            guard QueueFile.releaseReserve(path) else { throw error }
-            return try body()
-        }
-    }
-
-    /// Maps SQLite errors to `QueueError` with a message a user can act on, keeping the SQLite error.
-    static func translate(_ error: Error, path: String) -> Error {
-        if error is QueueError { return error }
-        guard let dbError = error as? DatabaseError else { return error }
-        switch dbError.resultCode {
-        case .SQLITE_NOTADB:
-            return QueueError(.notADatabase, "\(path) is not a SQLite database", cause: dbError)
-        case .SQLITE_BUSY, .SQLITE_LOCKED:
-            return QueueError(.busy, "database \(path) stayed locked; try again", cause: dbError)
-        case .SQLITE_CANTOPEN:
-            return QueueError(.storage, "cannot open database \(path)", cause: dbError)
-        case .SQLITE_READONLY:
-            return QueueError(.storage, "database \(path) is read-only", cause: dbError)
-        case .SQLITE_FULL:
-            return diskFull(path, dbError)
-        case .SQLITE_IOERR where (QueueFile.availableBytes(near: path) ?? .max) < UInt64(QueueFile.reserveBytes):
-            // SQLite reports a -shm file it cannot grow as an I/O error, not as a full disk.
-            return diskFull(path, dbError)
-        case .SQLITE_CORRUPT:
-            return QueueError(.corrupt,
-                "database \(path) is damaged (\(dbError.message ?? "corrupt")); `sqlite3 \(path) .recover` can save what is left",
-                cause: dbError)
-        default:
-            return QueueError(.storage, "database \(path): \(dbError.message ?? "\(dbError.resultCode)")", cause: dbError)
-        }
+    public func list(state: JobState? = nil) async throws -> [Job] {
+        try await list(state: state, limit: 50)
     }
 }

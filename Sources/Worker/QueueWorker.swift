@@ -9,14 +9,14 @@ import TensorEngine
 /// Runs synchronously on its own thread; `requestStop()` (from a signal handler) makes it stop
 /// claiming, give back a job in progress at its next heartbeat, and return.
 public final class QueueWorker: @unchecked Sendable {
-    public let queue: JobQueue
+    public let queue: any JobQueue
     public let renderer: ImageRenderer
     public let configuration: WorkerConfiguration
     let logger: Logger
     let stopSignal = StopSignal()
     public private(set) var processedJobs = 0
 
-    public init(queue: JobQueue, renderer: ImageRenderer, configuration: WorkerConfiguration, logger: Logger) {
+    public init(queue: any JobQueue, renderer: ImageRenderer, configuration: WorkerConfiguration, logger: Logger) {
         self.queue = queue
         self.renderer = renderer
         self.configuration = configuration
@@ -34,12 +34,16 @@ public final class QueueWorker: @unchecked Sendable {
     public func run() throws {
         logger.info("worker started", metadata: ["worker": "\(configuration.name)", "renderer": "\(renderer.modelID)"])
         var failures = QueueFailures(limit: configuration.queueFailureLimit)
+        // A submit on a queue that announces them (PostgreSQL) ends the idle sleep at once.
+        queue.watchForWork { [stopSignal] in stopSignal.wake() }
+        var unavailableDelay = Self.firstUnavailableDelay
         while !stopSignal.isStopped {
             if let maxJobs = configuration.maxJobs, processedJobs >= maxJobs { break }
             do {
-                guard let claim = try withBusyRetry("claim", {
-                    try queue.claim(worker: configuration.name, leaseSeconds: configuration.leaseSeconds)
-                }) else {
+                let (queue, name, lease) = (queue, configuration.name, configuration.leaseSeconds)
+                let claimed = try withBusyRetry("claim") { try await queue.claim(worker: name, leaseSeconds: lease) }
+                unavailableDelay = Self.firstUnavailableDelay
+                guard let claim = claimed else {
                     if configuration.exitWhenIdle, try isQueueDrained() { break }
                     stopSignal.sleep(configuration.pollSeconds)
                     continue
@@ -50,6 +54,11 @@ public final class QueueWorker: @unchecked Sendable {
                 // Only a job carried to its end shows the queue healthy: on a full disk claims
                 // still fit while storing the images does not.
                 failures.reset()
+            } catch let error as QueueError where error.code == .unavailable {
+                // A database server restarting or out of reach: wait for it, longer each time.
+                logger.warning("queue unavailable; trying again in \(unavailableDelay)s: \(error)")
+                stopSignal.sleep(unavailableDelay)
+                unavailableDelay = min(unavailableDelay * 2, Self.lastUnavailableDelay)
             } catch let error as QueueError where error.isTransient {
                 // A lock held for long (a big prune, an open sqlite3 shell) delays, it does not break.
                 logger.warning("database still busy; trying again in \(configuration.pollSeconds)s: \(error)")
@@ -75,7 +84,8 @@ public final class QueueWorker: @unchecked Sendable {
 
     /// Nothing queued (even in backoff) and nothing running: no job can appear without a new submit.
     func isQueueDrained() throws -> Bool {
-        let counts = try withBusyRetry("count") { try queue.counts() }
+        let queue = self.queue
+        let counts = try withBusyRetry("count") { try await queue.counts() }
         return (counts[.queued] ?? 0) == 0 && (counts[.running] ?? 0) == 0
     }
 
@@ -90,9 +100,9 @@ public final class QueueWorker: @unchecked Sendable {
         do {
             let (images, warning) = try render(claim)
             if let warning { logger.warning("\(warning)", metadata: metadata) }
+            let (queue, modelID, weightsHash) = (queue, renderer.modelID, renderer.weightsHash)
             let outcome = try withBusyRetry("complete") {
-                try queue.complete(claim, images: images, modelID: renderer.modelID, weightsHash: renderer.weightsHash,
-                                   warning: warning)
+                try await queue.complete(claim, images: images, modelID: modelID, weightsHash: weightsHash, warning: warning)
             }
             metadata["seconds"] = "\(String(format: "%.3f", Date().timeIntervalSince(started)))"
             switch outcome {
@@ -100,31 +110,39 @@ public final class QueueWorker: @unchecked Sendable {
             case .canceled: logger.info("job canceled", metadata: metadata)
             }
         } catch WorkerError.canceled {
-            settle("acknowledge cancel", metadata) { try queue.acknowledgeCancel(claim) }
+            settle("acknowledge cancel", metadata) { [queue] in try await queue.acknowledgeCancel(claim) }
             logger.info("job canceled", metadata: metadata)
         } catch WorkerError.shuttingDown {
-            settle("release", metadata) { try queue.release(claim) }
+            settle("release", metadata) { [queue] in try await queue.release(claim) }
             logger.info("job released for shutdown", metadata: metadata)
         } catch let error as QueueError where error.code == .leaseLost {
             logger.warning("lost the lease; another worker owns the job now", metadata: metadata)
         } catch let error as QueueError {
-            settle("release", metadata) { try queue.release(claim) }
+            settle("release", metadata) { [queue] in try await queue.release(claim) }
             logger.error("the queue failed during the job; gave it back", metadata: metadata.merging(["error": "\(error)"]) { $1 })
             throw error
         } catch {
             metadata["error"] = "\(error)"
             // A prompt that cannot render now never will: it fails at once instead of retrying.
             let retryable = !Self.isPermanent(error)
-            settle("record failure", metadata) {
-                switch try queue.fail(claim, error: "\(error)", retryable: retryable) {
+            let message = "\(error)"
+            do {
+                switch try withBusyRetry("record failure", { [queue] in
+                    try await queue.fail(claim, error: message, retryable: retryable)
+                }) {
                 case .retryScheduled(let delay):
                     logger.warning("job attempt failed; retry in \(delay)s", metadata: metadata)
                 case .failed:
                     logger.error("job failed", metadata: metadata)
                 }
+            } catch {
+                logger.error("could not record failure: \(error)", metadata: metadata)
             }
         }
     }
+
+    static let firstUnavailableDelay = 0.1
+    static let lastUnavailableDelay = 5.0
 
     static func isPermanent(_ error: Error) -> Bool {
         switch error {
@@ -145,8 +163,9 @@ public final class QueueWorker: @unchecked Sendable {
             if stopSignal.isStopped { throw WorkerError.shuttingDown }
             guard Date().timeIntervalSince(lastBeat) >= beatInterval || step == total else { return }
             lastBeat = Date()
+            let (queue, lease) = (queue, configuration.leaseSeconds)
             let reply = try withBusyRetry("heartbeat") {
-                try queue.heartbeat(claim, step: step, total: total, leaseSeconds: configuration.leaseSeconds)
+                try await queue.heartbeat(claim, step: step, total: total, leaseSeconds: lease)
             }
             if reply == .cancelRequested { throw WorkerError.canceled }
         }
@@ -164,22 +183,23 @@ public final class QueueWorker: @unchecked Sendable {
         return (images, rendered.warning)
     }
 
-    /// Retries an operation while the database is busy, for up to `busyRetrySeconds`.
-    func withBusyRetry<T>(_ what: String, _ operation: () throws -> T) throws -> T {
+    /// Runs a queue call, retrying it while the database is busy or its server out of reach, for
+    /// up to `busyRetrySeconds`: a job in progress outlives a database restart.
+    func withBusyRetry<T: Sendable>(_ what: String, _ operation: @escaping @Sendable () async throws -> T) throws -> T {
         let deadline = Date().addingTimeInterval(configuration.busyRetrySeconds)
         var delay = 0.05
         while true {
             do {
-                return try operation()
-            } catch let error as QueueError where error.code == .busy && Date() < deadline {
-                logger.warning("database busy during \(what); retrying in \(delay)s")
+                return try QueueCall.wait(operation)
+            } catch let error as QueueError where error.isTransient && Date() < deadline {
+                logger.warning("database \(error.code == .busy ? "busy" : "unavailable") during \(what); retrying in \(delay)s: \(error)")
                 Thread.sleep(forTimeInterval: delay)
                 delay = min(delay * 2, 2)
             }
         }
     }
 
-    private func settle(_ what: String, _ metadata: Logger.Metadata, _ operation: () throws -> Void) {
+    private func settle(_ what: String, _ metadata: Logger.Metadata, _ operation: @escaping @Sendable () async throws -> Void) {
         do {
             try withBusyRetry(what, operation)
         } catch {

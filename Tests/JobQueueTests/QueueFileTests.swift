@@ -6,9 +6,9 @@ import TestSupport
 
 /// What `--db` may point at: only a fae-t2i queue is opened; anything else is refused untouched.
 @Suite struct QueueFileTests {
-    func expectRefused(_ path: String, _ code: QueueError.Code, access: JobQueue.Access = .readWrite) throws {
+    func expectRefused(_ path: String, _ code: QueueError.Code, access: SQLiteJobQueue.Access = .readWrite) throws {
         do {
-            _ = try JobQueue(path: path, migrations: QueueFixture.migrations(), access: access)
+            _ = try SQLiteJobQueue(path: path, migrations: SQLiteFixture.migrations(), access: access)
             Issue.record("expected \(path) to be refused")
         } catch let error as QueueError {
             #expect(error.code == code, "\(error)")
@@ -48,16 +48,16 @@ import TestSupport
     @Test func newQueueLeavesNoStagingFiles() throws {
         let directory = try TestPaths.temporaryDirectory("new-db")
         let path = directory.appendingPathComponent("q.sqlite").path
-        let queue = try JobQueue(path: path, migrations: QueueFixture.migrations())
+        let queue = try SQLiteJobQueue(path: path, migrations: SQLiteFixture.migrations())
         try queue.submit(JobRequest(prompt: "a red circle"))
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         #expect(names.allSatisfy { $0.hasPrefix("q.sqlite") }, "\(names)")
     }
 
     @Test func readOnlyOpenReadsWithoutMigrating() throws {
-        let fixture = try QueueFixture()
+        let fixture = try SQLiteFixture()
         let job = try fixture.queue.submit(JobRequest(prompt: "a red circle", seed: 2)).job
-        let reader = try JobQueue(path: fixture.path, migrations: QueueFixture.migrations(), access: .readOnly)
+        let reader = try SQLiteJobQueue(path: fixture.path, migrations: SQLiteFixture.migrations(), access: .readOnly)
         #expect(try reader.status(job.id).parameters.prompt == "a red circle")
         #expect(try reader.list().count == 1)
         #expect(throws: QueueError.self) { try reader.cancel(job.id) }
@@ -67,8 +67,8 @@ import TestSupport
     @Test func readOnlyOpenOfAnOlderSchemaSaysHowToUpgrade() throws {
         let directory = try TestPaths.temporaryDirectory("old-ro")
         let path = directory.appendingPathComponent("q.sqlite").path
-        let all = try QueueFixture.migrations()
-        _ = try JobQueue(path: path, migrations: Array(all.prefix(1)))
+        let all = try SQLiteFixture.migrations()
+        _ = try SQLiteJobQueue(path: path, migrations: Array(all.prefix(1)))
         try expectRefused(path, .olderSchema, access: .readOnly)
         let versions = try DatabaseQueue(path: path).read { try Int.fetchAll($0, sql: "SELECT version FROM schema_migrations") }
         #expect(versions == [1])

@@ -1,40 +1,42 @@
 import Digest
 import Foundation
 import Generation
-import GRDB
 import Testing
 @testable import JobQueue
 
 @Suite struct SubmitTests {
-    @Test func submitStoresParametersAndSeeds() throws {
-        let fixture = try QueueFixture()
-        let result = try fixture.queue.submit(JobRequest(prompt: "a red circle", negativePrompt: "blur", seed: 7, count: 3,
+    @Test(arguments: QueueBackend.allCases)
+    func submitStoresParametersAndSeeds(_ backend: QueueBackend) async throws {
+        let fixture = try await QueueFixture(backend)
+        let result = try await fixture.queue.submit(JobRequest(prompt: "a red circle", negativePrompt: "blur", seed: 7, count: 3,
                                                          steps: 30, guidance: 2.5, priority: 5))
-        let job = try fixture.queue.status(result.job.id)
+        let job = try await fixture.queue.status(result.job.id)
         #expect(job.state == .queued)
         #expect(job.parameters.seeds == [7, 8, 9])
         #expect(job.parameters.prompt == "a red circle" && job.parameters.negativePrompt == "blur")
         #expect(job.parameters.steps == 30 && job.parameters.guidance == 2.5 && job.priority == 5 && job.maxAttempts == 3)
     }
 
-    @Test func drawnSeedsAreStored() throws {
-        let fixture = try QueueFixture()
-        let job = try fixture.queue.submit(JobRequest(prompt: "a blue square", count: 4)).job
+    @Test(arguments: QueueBackend.allCases)
+    func drawnSeedsAreStored(_ backend: QueueBackend) async throws {
+        let fixture = try await QueueFixture(backend)
+        let job = try await fixture.queue.submit(JobRequest(prompt: "a blue square", count: 4)).job
         #expect(job.parameters.seeds.count == 4)
-        #expect(try fixture.queue.status(job.id).parameters.seeds == job.parameters.seeds)
+        #expect(try await fixture.queue.status(job.id).parameters.seeds == job.parameters.seeds)
     }
 
-    @Test func idempotencyKeyReturnsExistingJob() throws {
-        let fixture = try QueueFixture()
-        let first = try fixture.queue.submit(JobRequest(prompt: "a red circle", idempotencyKey: "k1"))
-        let second = try fixture.queue.submit(JobRequest(prompt: "a red circle", idempotencyKey: "k1"))
+    @Test(arguments: QueueBackend.allCases)
+    func idempotencyKeyReturnsExistingJob(_ backend: QueueBackend) async throws {
+        let fixture = try await QueueFixture(backend)
+        let first = try await fixture.queue.submit(JobRequest(prompt: "a red circle", idempotencyKey: "k1"))
+        let second = try await fixture.queue.submit(JobRequest(prompt: "a red circle", idempotencyKey: "k1"))
         #expect(!first.reusedExisting && second.reusedExisting)
         #expect(first.job.id == second.job.id)
-        #expect(try fixture.queue.list().count == 1)
+        #expect(try await fixture.queue.list().count == 1)
     }
 
     /// As payment APIs do: a key names one request, and reusing it for another is a mistake to report.
-    @Test(arguments: [
+    @Test(arguments: QueueBackend.allCases, [
         JobRequest(prompt: "something else", seed: 4, idempotencyKey: "k1"),
         JobRequest(prompt: "a red circle", seed: 5, idempotencyKey: "k1"),
         JobRequest(prompt: "a red circle", idempotencyKey: "k1"),
@@ -42,24 +44,25 @@ import Testing
         JobRequest(prompt: "a red circle", seed: 4, guidance: 4, idempotencyKey: "k1"),
         JobRequest(prompt: "a red circle", seed: 4, priority: 1, idempotencyKey: "k1"),
     ])
-    func idempotencyKeyReusedWithOtherParametersIsRefused(request: JobRequest) throws {
-        let fixture = try QueueFixture()
-        let first = try fixture.queue.submit(JobRequest(prompt: "a red circle", seed: 4, idempotencyKey: "k1")).job
+    func idempotencyKeyReusedWithOtherParametersIsRefused(_ backend: QueueBackend, request: JobRequest) async throws {
+        let fixture = try await QueueFixture(backend)
+        let first = try await fixture.queue.submit(JobRequest(prompt: "a red circle", seed: 4, idempotencyKey: "k1")).job
         do {
-            try fixture.queue.submit(request)
+            _ = try await fixture.queue.submit(request)
             Issue.record("expected an idempotency conflict")
         } catch let error as QueueError {
             #expect(error.code == .idempotencyConflict)
             #expect(error.message.contains("k1") && error.message.contains(first.id))
         }
-        #expect(try fixture.queue.list().map(\.id) == [first.id])
+        #expect(try await fixture.queue.list().map(\.id) == [first.id])
     }
 
     /// The byte limit itself is `GenerationParameters`' (GenerationTests); a prompt at it is stored whole.
-    @Test func promptAtTheByteLimitIsStoredWhole() throws {
-        let fixture = try QueueFixture()
+    @Test(arguments: QueueBackend.allCases)
+    func promptAtTheByteLimitIsStoredWhole(_ backend: QueueBackend) async throws {
+        let fixture = try await QueueFixture(backend)
         let atLimit = String(repeating: "\u{1F600}", count: GenerationParameters.maxPromptBytes / 4)
-        #expect(try fixture.queue.submit(JobRequest(prompt: atLimit)).job.parameters.prompt == atLimit)
+        #expect(try await fixture.queue.submit(JobRequest(prompt: atLimit)).job.parameters.prompt == atLimit)
     }
 
     /// The queue's own fields; the parameters' rules are tested in GenerationTests.
@@ -99,38 +102,41 @@ import Testing
     }
 
     /// A job stored before digests existed is compared field by field; drawn seeds match any seeds.
-    @Test func jobWithoutADigestIsComparedByItsFields() throws {
-        let fixture = try QueueFixture()
-        let first = try fixture.queue.submit(JobRequest(prompt: "a red circle", count: 2, idempotencyKey: "k1")).job
-        try DatabaseQueue(path: fixture.path).write { try $0.execute(sql: "UPDATE jobs SET request_digest = NULL") }
-        let again = try fixture.queue.submit(JobRequest(prompt: "a red circle", count: 2, idempotencyKey: "k1"))
+    @Test(arguments: QueueBackend.allCases)
+    func jobWithoutADigestIsComparedByItsFields(_ backend: QueueBackend) async throws {
+        let fixture = try await QueueFixture(backend)
+        let first = try await fixture.queue.submit(JobRequest(prompt: "a red circle", count: 2, idempotencyKey: "k1")).job
+        try fixture.execute("UPDATE jobs SET request_digest = NULL")
+        let again = try await fixture.queue.submit(JobRequest(prompt: "a red circle", count: 2, idempotencyKey: "k1"))
         #expect(again.reusedExisting && again.job.id == first.id)
-        let sameSeeds = try fixture.queue.submit(JobRequest(parameters: first.parameters, idempotencyKey: "k1"))
+        let sameSeeds = try await fixture.queue.submit(JobRequest(parameters: first.parameters, idempotencyKey: "k1"))
         #expect(sameSeeds.reusedExisting && sameSeeds.job.id == first.id)
         var otherSeeds = first.parameters
         otherSeeds.seeds = otherSeeds.seeds.map { $0 == 0 ? 1 : 0 }
         for other in [JobRequest(prompt: "a red circle", count: 3, idempotencyKey: "k1"),
                       JobRequest(prompt: "a red circle", count: 2, steps: 5, idempotencyKey: "k1"),
                       JobRequest(parameters: otherSeeds, idempotencyKey: "k1")] {
-            #expect(throws: QueueError.self) { try fixture.queue.submit(other) }
+            await #expect(throws: QueueError.self) { try await fixture.queue.submit(other) }
         }
     }
 
-    @Test func sqlInPromptIsJustText() throws {
-        let fixture = try QueueFixture()
+    @Test(arguments: QueueBackend.allCases)
+    func sqlInPromptIsJustText(_ backend: QueueBackend) async throws {
+        let fixture = try await QueueFixture(backend)
         let prompt = "'); DROP TABLE jobs;--"
-        let job = try fixture.queue.submit(JobRequest(prompt: prompt)).job
-        #expect(try fixture.queue.status(job.id).parameters.prompt == prompt)
-        #expect(try fixture.queue.list().count == 1)
+        let job = try await fixture.queue.submit(JobRequest(prompt: prompt)).job
+        #expect(try await fixture.queue.status(job.id).parameters.prompt == prompt)
+        #expect(try await fixture.queue.list().count == 1)
     }
 
-    @Test func malformedAndUnknownIDs() throws {
-        let fixture = try QueueFixture()
-        #expect(throws: QueueError(.malformedJobID, "malformed job id 'xyz': expected 16 lowercase hex digits")) {
-            try fixture.queue.status("xyz")
+    @Test(arguments: QueueBackend.allCases)
+    func malformedAndUnknownIDs(_ backend: QueueBackend) async throws {
+        let fixture = try await QueueFixture(backend)
+        await #expect(throws: QueueError(.malformedJobID, "malformed job id 'xyz': expected 16 lowercase hex digits")) {
+            try await fixture.queue.status("xyz")
         }
-        #expect(throws: QueueError(.unknownJob, "no job with id 0123456789abcdef")) {
-            try fixture.queue.status("0123456789abcdef")
+        await #expect(throws: QueueError(.unknownJob, "no job with id 0123456789abcdef")) {
+            try await fixture.queue.status("0123456789abcdef")
         }
     }
 }

@@ -34,7 +34,9 @@ func checkGradients(inputs: [Tensor], grads: [Tensor], eps: Float = 1e-2, rtol: 
 
 /// Runs `body` once with 1 thread and once with 2, restoring the previous setting.
 func withThreads(_ counts: [Int] = [1, 2], _ body: (Int) throws -> Void) rethrows {
-    let saved = Engine.threads
-    defer { Engine.threads = saved }
-    for n in counts { Engine.threads = n; try body(n) }
+    try EngineThreadSetting.exclusively {
+        let saved = Engine.threads
+        defer { Engine.threads = saved }
+        for n in counts { Engine.threads = n; try body(n) }
+    }
 }

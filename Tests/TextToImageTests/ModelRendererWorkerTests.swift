@@ -28,8 +28,8 @@ final class RecordingRenderer: ImageRenderer {
         let folder = try TinyModelFolder.make()
         let renderer = RecordingRenderer(try ModelImageRenderer(directory: folder))
         let queuePath = try TestPaths.temporaryDirectory("model-worker").appendingPathComponent("queue.sqlite").path
-        let queue = try JobQueue(path: queuePath,
-                                 migrations: Migration.load(from: TestPaths.repositoryRoot.appendingPathComponent("migrations")))
+        let queue = try SQLiteJobQueue(path: queuePath,
+                                 migrations: Migration.load(from: TestPaths.repositoryRoot.appendingPathComponent("migrations/sqlite")))
         let job = try queue.submit(JobRequest(prompt: "a red circle above a blue square", negativePrompt: "a green cross",
                                               seed: 40, count: 2, steps: 4, guidance: 2, sampler: .heun)).job
         var configuration = WorkerConfiguration(name: "test-model-worker")
@@ -62,8 +62,8 @@ final class RecordingRenderer: ImageRenderer {
     @Test func aPromptLongerThanTheModelReadsSucceedsWithAWarning() throws {
         let folder = try TinyModelFolder.make()
         let queuePath = try TestPaths.temporaryDirectory("model-worker-long").appendingPathComponent("queue.sqlite").path
-        let queue = try JobQueue(path: queuePath,
-                                 migrations: Migration.load(from: TestPaths.repositoryRoot.appendingPathComponent("migrations")))
+        let queue = try SQLiteJobQueue(path: queuePath,
+                                 migrations: Migration.load(from: TestPaths.repositoryRoot.appendingPathComponent("migrations/sqlite")))
         let long = "a picture of a small pink cross to the left of a large cyan circle on a black background"
         let job = try queue.submit(JobRequest(prompt: long, seed: 1, steps: 2)).job
         var configuration = WorkerConfiguration(name: "test-long-prompt")

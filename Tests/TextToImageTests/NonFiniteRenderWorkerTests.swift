@@ -14,7 +14,7 @@ import Worker
         let bias = try #require(renderer.pipeline.generator.namedParameters(prefix: "").first { $0.0 == "final_layer.linear.bias" }?.1)
         bias.value.pointer[0] = .infinity
         let path = try TestPaths.temporaryDirectory("nonfinite-worker").appendingPathComponent("queue.sqlite").path
-        let queue = try JobQueue(path: path, migrations: Migration.load(from: TestPaths.repositoryRoot.appendingPathComponent("migrations")))
+        let queue = try SQLiteJobQueue(path: path, migrations: Migration.load(from: TestPaths.repositoryRoot.appendingPathComponent("migrations/sqlite")))
         let job = try queue.submit(JobRequest(prompt: "a red circle", seed: 1, steps: 2, maxAttempts: 3)).job
         var configuration = WorkerConfiguration(name: "test-nonfinite")
         configuration.exitWhenIdle = true

@@ -158,7 +158,7 @@ import TestSupport
         #expect(try Data(contentsOf: garbage) == Data(repeating: 0x42, count: 8_192))
 
         _ = try submit("a red circle")
-        let queue = try JobQueue(path: db, migrations: Migration.load(from: TestPaths.repositoryRoot.appendingPathComponent("migrations"))
+        let queue = try SQLiteJobQueue(path: db, migrations: Migration.load(from: TestPaths.repositoryRoot.appendingPathComponent("migrations/sqlite"))
             + [Migration(version: 9_999, name: "future", sql: "CREATE TABLE future (x INTEGER);")])
         _ = queue
         let newer = try run(["list", "--db", db])

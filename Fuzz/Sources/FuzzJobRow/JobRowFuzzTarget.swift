@@ -11,7 +11,7 @@ enum JobRowFuzzTarget {
     static let path = FuzzPaths.scratch.appendingPathComponent("queue.sqlite").path
     /// A fixed clock, so that an input always meets the same lease and backoff decisions.
     static let queue = FuzzSetup.require("create the queue") {
-        try JobQueue(path: path, migrations: try Migration.load(from: FuzzPaths.repository("migrations")),
+        try SQLiteJobQueue(path: path, migrations: try Migration.load(from: FuzzPaths.repository("migrations/sqlite")),
                      clock: { 1_800_000_000 })
     }
     /// A second connection that writes rows the queue's API never would.

@@ -73,7 +73,7 @@ struct BenchWorkersCommand: ParsableCommand {
     /// queue is drained, and times them from start to the last exit (model loading included).
     func measure(workers: Int, folder: URL) throws -> Run {
         let path = folder.appendingPathComponent("queue-\(workers).sqlite").path
-        let queue = try JobQueue(path: path, migrations: Migration.load(from: ResourceLocator.migrationsDirectory()))
+        let queue = try SQLiteJobQueue(path: path, migrations: Migration.load(from: ResourceLocator.migrationsDirectory().appendingPathComponent("sqlite")))
         let prompts = ["a red circle to the left of a blue square", "two green triangles", "a large yellow diamond",
                        "a purple cross above an orange square"]
         for index in 0..<jobs {

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import JobQueue
 
-struct FetchCommand: ParsableCommand {
+struct FetchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fetch", abstract: "Write a succeeded job's images as DIR/<job>-<index>.jpg and print their paths.")
 
@@ -10,9 +10,9 @@ struct FetchCommand: ParsableCommand {
     @Option(help: "Folder to write into (created if missing).") var out: String
     @OptionGroup var queueOptions: QueueOptions
 
-    func run() throws {
+    func run() async throws {
         let job = target.job
-        let images = try queueOptions.withQueue(.read) { try $0.images(job) }
+        let images = try await queueOptions.withQueue(.read) { try await $0.images(job) }
         let folder = URL(fileURLWithPath: out, isDirectory: true)
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -3,7 +3,7 @@ import JobQueue
 
 extension JobState: ExpressibleByArgument {}
 
-struct ListCommand: ParsableCommand {
+struct ListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List jobs, newest first.")
 
     @Option(help: "Only jobs in this state: \(JobState.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -18,8 +18,8 @@ struct ListCommand: ParsableCommand {
         guard limit >= 1 else { throw CLIError("--limit must be at least 1, got \(limit)") }
     }
 
-    func run() throws {
-        let jobs = try queueOptions.withQueue(.read) { try $0.list(state: state, limit: limit) }
+    func run() async throws {
+        let jobs = try await queueOptions.withQueue(.read) { try await $0.list(state: state, limit: limit) }
         if queueOptions.json {
             try JSONOutput.print(jobs)
         } else if jobs.isEmpty {

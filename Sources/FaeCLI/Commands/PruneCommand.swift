@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import JobQueue
 
-struct PruneCommand: ParsableCommand {
+struct PruneCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prune", abstract: "Delete finished jobs (succeeded, failed, canceled) and their images.")
 
@@ -22,9 +22,9 @@ struct PruneCommand: ParsableCommand {
 
     static let maxAgeSeconds: TimeInterval = 36_500 * 86_400
 
-    func run() throws {
+    func run() async throws {
         let seconds = DurationText.seconds(olderThan) ?? 0
-        let removed = try queueOptions.withQueue(.free) { try $0.prune(olderThan: seconds) }
+        let removed = try await queueOptions.withQueue(.free) { try await $0.prune(olderThan: seconds) }
         if queueOptions.json { try JSONOutput.print(["removed": removed]) } else { print("removed \(removed) jobs") }
     }
 }

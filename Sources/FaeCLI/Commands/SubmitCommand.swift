@@ -61,18 +61,20 @@ struct SubmitCommand: AsyncParsableCommand {
     func run() async throws {
         // Validated before the queue is opened, so a bad request never creates a database.
         let request = try request()
-        let queue = try queueOptions.openQueue(.create)
-        let result = try queue.submit(request)
-        if !wait {
-            if queueOptions.json {
-                try JSONOutput.print(["id": result.job.id, "state": result.job.state.rawValue])
-            } else {
-                print(result.job.id)
+        let job = try await queueOptions.withQueue(.create) { queue -> Job? in
+            let result = try await queue.submit(request)
+            if !wait {
+                if queueOptions.json {
+                    try JSONOutput.print(["id": result.job.id, "state": result.job.state.rawValue])
+                } else {
+                    print(result.job.id)
+                }
+                return nil
             }
-            return
+            if !queueOptions.json { print(result.job.id) }
+            return try await JobWaiter(queue: queue, showProgress: !queueOptions.json).wait(for: result.job.id)
         }
-        if !queueOptions.json { print(result.job.id) }
-        let job = try await JobWaiter(queue: queue, showProgress: !queueOptions.json).wait(for: result.job.id)
+        guard let job else { return }
         if queueOptions.json {
             try JSONOutput.print(job)
         } else {

@@ -39,8 +39,8 @@ struct WorkerCommand: AsyncParsableCommand {
     @OptionGroup var queueOptions: QueueOptions
 
     func validate() throws {
-        guard lease.isFinite, JobQueue.leaseRange.contains(lease) else {
-            throw CLIError("--lease must be between \(Int(JobQueue.leaseRange.lowerBound)) and \(Int(JobQueue.leaseRange.upperBound)) seconds, got \(lease)")
+        guard lease.isFinite, JobLease.range.contains(lease) else {
+            throw CLIError("--lease must be between \(Int(JobLease.range.lowerBound)) and \(Int(JobLease.range.upperBound)) seconds, got \(lease)")
         }
         guard poll.isFinite, poll > 0, poll <= 3_600 else { throw CLIError("--poll must be between 0 and 3600 seconds, got \(poll)") }
         if let maxJobs, maxJobs < 1 { throw CLIError("--max-jobs must be at least 1, got \(maxJobs)") }
@@ -56,9 +56,9 @@ struct WorkerCommand: AsyncParsableCommand {
             json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label) as LogHandler
         }
         let logger = Logger(label: "fae-t2i.worker")
-        let queue: JobQueue
+        let queue: any JobQueue
         do {
-            queue = try queueOptions.openQueue(.create)
+            queue = try await queueOptions.openQueue(.create)
         } catch let error as QueueError where !error.isTransient {
             FileHandle.standardError.write(Data("Error: queue unavailable: \(error)\n".utf8))
             throw ExitCode(Self.queueUnavailableStatus)
@@ -96,7 +96,9 @@ struct WorkerCommand: AsyncParsableCommand {
             logger: logger))
         do {
             try await group.run()
+            await queue.close()
         } catch let error as WorkerError {
+            await queue.close()
             // A distinct status lets systemd (RestartPreventExitStatus) and pool.sh stop restarting.
             FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
             throw ExitCode(Self.queueUnavailableStatus)

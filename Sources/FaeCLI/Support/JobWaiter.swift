@@ -3,7 +3,7 @@ import JobQueue
 
 /// Polls a job until it ends, drawing its progress on stderr.
 struct JobWaiter {
-    let queue: JobQueue
+    let queue: any JobQueue
     let showProgress: Bool
     var pollInterval: Duration = .milliseconds(200)
 
@@ -11,7 +11,7 @@ struct JobWaiter {
         var lastLine = ""
         let isTerminal = isatty(STDERR_FILENO) == 1
         while true {
-            let job = try queue.status(id)
+            let job = try await queue.status(id)
             let line = "\(id): \(JobText.stateLine(job))"
             if showProgress && line != lastLine {
                 FileHandle.standardError.write(Data((isTerminal ? "\r\u{1B}[K" + line : line + "\n").utf8))

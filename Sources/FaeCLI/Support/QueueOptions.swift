@@ -3,16 +3,19 @@ import FaeResources
 import Foundation
 import JobQueue
 
-/// `--db PATH` and `--json`, shared by every queue command.
+/// `--db PATH_OR_URL` and `--json`, shared by every queue command.
 struct QueueOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "Queue database (default: $FAE_T2I_DB, else $XDG_DATA_HOME/fae-t2i/queue.sqlite).", valueName: "path"))
+        "Queue: a SQLite file or postgres://user@host[:port]/dbname (default: $FAE_T2I_DB, else "
+        + "$XDG_DATA_HOME/fae-t2i/queue.sqlite). A PostgreSQL password comes from the URL, $PGPASSWORD or ~/.pgpass.",
+        valueName: "path-or-url"))
     var db: String?
 
     @Flag(name: .long, help: "Print machine-readable JSON.")
     var json = false
 
-    var databasePath: String {
+    /// The `--db` text, else `FAE_T2I_DB`, else the default file.
+    var databaseText: String {
         if let db, !db.isEmpty { return db }
         let environment = ProcessInfo.processInfo.environment
         if let path = environment["FAE_T2I_DB"], !path.isEmpty { return path }
@@ -21,40 +24,17 @@ struct QueueOptions: ParsableArguments {
         return (dataHome as NSString).appendingPathComponent("fae-t2i/queue.sqlite")
     }
 
-    /// What a command does with the queue.
-    enum Use {
-        /// Adds work (submit, worker): a missing database is created.
-        case create
-        /// Changes existing jobs (retry).
-        case write
-        /// Frees space or stops work (prune, cancel): may use the queue's disk reserve.
-        case free
-        /// Only reads (status, list, fetch): a file this user may not write is opened read-only.
-        case read
+    func location() throws -> QueueLocation {
+        try QueueLocation(parsing: databaseText)
     }
 
-    /// Opens the queue and runs `body` on it. On a full disk, `.free` commands (prune, cancel)
-    /// use the queue's disk reserve, so that space can be freed; everything else leaves it to them.
-    func withQueue<T>(_ use: Use, _ body: (JobQueue) throws -> T) throws -> T {
-        guard use == .free else { return try body(openQueue(use)) }
-        return try JobQueue.usingReserveIfDiskFull(path: databasePath) { try body(openQueue(use)) }
+    /// Opens the queue for `use`, runs `body` on it and closes it.
+    func withQueue<T>(_ use: QueueUse, _ body: (any JobQueue) async throws -> T) async throws -> T {
+        try await location().withQueue(use, migrationsRoot: ResourceLocator.migrationsDirectory(), body)
     }
 
-    /// Opens the queue. Only commands that add work may create a new database; the others
-    /// report a missing one instead of leaving an empty file behind.
-    func openQueue(_ use: Use) throws -> JobQueue {
-        let path = databasePath
-        if use != .create && !FileManager.default.fileExists(atPath: path) {
-            throw CLIError("no queue database at \(path) (submit a job first, or pass --db)")
-        }
-        let migrations = try Migration.load(from: try ResourceLocator.migrationsDirectory())
-        guard use == .read else { return try JobQueue(path: path, migrations: migrations) }
-        guard Foundation.access(path, W_OK) == 0 else { return try JobQueue(path: path, migrations: migrations, access: .readOnly) }
-        do {
-            return try JobQueue(path: path, migrations: migrations)
-        } catch let error as QueueError where error.code == .diskFull {
-            // Opening for writing needs a little space (WAL set-up, migrations); reading needs none.
-            return try JobQueue(path: path, migrations: migrations, access: .readOnly)
-        }
+    /// Opens the queue for a caller that keeps it (the worker).
+    func openQueue(_ use: QueueUse) async throws -> any JobQueue {
+        try await location().open(use, migrationsRoot: ResourceLocator.migrationsDirectory())
     }
 }

@@ -62,6 +62,20 @@ public struct ClaimedJob: Sendable, Equatable {
     public var leaseToken: String
 }
 
+extension ClaimedJob {
+    func leaseLost() -> QueueError {
+        QueueError(.leaseLost, "lease on job \(job.id) is no longer held (expired or taken by another worker)")
+    }
+
+    /// `complete` takes exactly one image per seed, indexed 0..<count.
+    func checkComplete(_ images: [RenderedImage]) throws {
+        let expected = job.parameters.count
+        guard images.count == expected, Set(images.map(\.index)) == Set(0..<expected) else {
+            throw QueueError(.invalidRequest, "job \(job.id) needs images 0..<\(expected), got indices \(images.map(\.index))")
+        }
+    }
+}
+
 /// What a heartbeat tells the worker.
 public enum HeartbeatReply: Sendable, Equatable {
     case keepGoing

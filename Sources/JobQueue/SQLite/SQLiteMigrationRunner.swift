@@ -4,7 +4,7 @@ import GRDB
 /// Applies numbered migrations in order, each once, each in its own `BEGIN IMMEDIATE` transaction
 /// that also records it in `schema_migrations`. Safe when several processes open a new database at
 /// once: whoever takes the write lock first applies a migration, the others see it recorded.
-struct MigrationRunner {
+struct SQLiteMigrationRunner {
     let database: DatabaseQueue
     let path: String
 
@@ -32,7 +32,7 @@ struct MigrationRunner {
                 do {
                     try db.execute(sql: migration.sql)
                 } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
-                    throw JobQueue.translate(error, path: path)
+                    throw SQLiteJobQueue.translate(error, path: path)
                 } catch {
                     throw QueueError(.migrationFailed,
                         "migration \(migration.version)_\(migration.name) failed on \(path): \(error)")
@@ -55,7 +55,7 @@ struct MigrationRunner {
                 return try Int.fetchOne(db, sql: "SELECT MAX(version) FROM schema_migrations") ?? 0
             }
         } catch {
-            throw JobQueue.translate(error, path: path)
+            throw SQLiteJobQueue.translate(error, path: path)
         }
         if recorded > newest {
             throw QueueError(.newerSchema,
@@ -73,6 +73,6 @@ struct MigrationRunner {
     }
 
     private func runImmediate(_ body: (Database) throws -> Void) throws {
-        try JobQueue.immediate(database, path: path, body)
+        try SQLiteJobQueue.immediate(database, path: path, body)
     }
 }

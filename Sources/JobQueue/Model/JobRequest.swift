@@ -80,4 +80,14 @@ public struct JobRequest: Sendable, Equatable {
         }
         return String(first)
     }
+
+    /// Whether `job`, stored with `storedDigest`, is what this request asks for: the answer to an
+    /// idempotency key used again. Jobs stored before digests compare field by field (drawn seeds
+    /// then match any seeds, but not another count).
+    func asks(for job: Job, storedDigest: String?) -> Bool {
+        if let storedDigest { return storedDigest == digest }
+        var asked = parameters
+        if seedsDrawn, asked.count == job.parameters.count { asked.seeds = job.parameters.seeds }
+        return job.parameters == asked && job.priority == priority && job.maxAttempts == maxAttempts
+    }
 }

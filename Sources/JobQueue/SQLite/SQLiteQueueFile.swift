@@ -7,7 +7,7 @@ import GRDB
 /// SQLite happily turns any empty file (or `/dev/null`) into a database and leaves a journal beside
 /// it. So a new queue is built under a temporary name and linked into place only once its schema
 /// is complete; a path that already exists must then hold a fae-t2i queue, or it is left untouched.
-enum QueueFile {
+enum SQLiteQueueFile {
     static let sqliteMagic = Array("SQLite format 3\0".utf8)
 
     /// Creates a complete, migrated queue at `path` unless a file is already there. Two processes
@@ -28,11 +28,11 @@ enum QueueFile {
             // Only possible before the first table: lets `prune` hand freed pages back to the disk.
             // (VACUUM applies it: opening in WAL mode has already written the file's first page.)
             try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL; VACUUM") }
-            try MigrationRunner(database: database, path: path).apply(migrations)
+            try SQLiteMigrationRunner(database: database, path: path).apply(migrations)
             // Closing the last connection checkpoints the WAL into the file, so the file is whole.
             try database.close()
         } catch {
-            throw JobQueue.translate(error, path: path)
+            throw SQLiteJobQueue.translate(error, path: path)
         }
         if link(staging, path) != 0 && errno != EEXIST {
             throw QueueError(.storage, "cannot create database \(path): \(String(cString: strerror(errno))) "
@@ -72,11 +72,11 @@ enum QueueFile {
         do {
             let database = try DatabaseQueue(path: path, configuration: configuration)
             isQueue = try database.read { db in
-                try MigrationRunner.hasMigrationTable(db)
+                try SQLiteMigrationRunner.hasMigrationTable(db)
             }
             try database.close()
         } catch {
-            throw JobQueue.translate(error, path: path)
+            throw SQLiteJobQueue.translate(error, path: path)
         }
         guard isQueue else {
             throw QueueError(.notADatabase, "\(path) is a SQLite database but not a fae-t2i queue (no schema_migrations table); "

@@ -19,10 +19,14 @@ public enum QueueErrorCode: String, ModuleErrorCode {
     case corrupt             // a stored job or image that cannot be what was written
     case busy                // the database stayed locked past the busy timeout
     case diskFull
-    case storage             // any other SQLite failure
+    case storage             // any other database failure
+    case invalidLocation     // a --db value that names no usable database
+    case unavailable         // the database server cannot be reached (down, restarting, network)
+    case authentication      // the server refused the user or password
 }
 
 extension QueueError {
-    /// Errors that retrying cannot cure: the worker gives up on the database instead of spinning.
-    public var isTransient: Bool { code == .busy }
+    /// Errors that waiting cures (a lock held a while, a server restarting): workers retry them
+    /// without counting; other failures count towards giving up on the database.
+    public var isTransient: Bool { code == .busy || code == .unavailable }
 }

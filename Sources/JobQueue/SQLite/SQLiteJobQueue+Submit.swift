@@ -2,13 +2,7 @@ import Foundation
 import Generation
 import GRDB
 
-/// The result of `submit`: the job, and whether an idempotency key matched an earlier one.
-public struct SubmitResult: Sendable, Equatable {
-    public var job: Job
-    public var reusedExisting: Bool
-}
-
-extension JobQueue {
+extension SQLiteJobQueue {
     /// Enqueues a job. With an idempotency key that is already known, returns the existing job
     /// instead of creating another, if it was submitted with the same parameters; the key reused
     /// for other parameters is an `idempotencyConflict`.
@@ -30,7 +24,7 @@ extension JobQueue {
                 let existingID: String = try existing.decode(forColumn: "id")
                 let job = try Self.requireJob(db, id: existingID)
                 let stored: String? = try existing.decode(forColumn: "request_digest")
-                guard stored.map({ $0 == digest }) ?? Self.sameParameters(job, request) else {
+                guard request.asks(for: job, storedDigest: stored) else {
                     throw QueueError(.idempotencyConflict,
                         "idempotency key '\(key)' was already used for job \(existingID) with other parameters; use a new key")
                 }
@@ -47,14 +41,5 @@ extension JobQueue {
                                  request.priority, request.maxAttempts, now, now, now])
             return SubmitResult(job: try Self.requireJob(db, id: id), reusedExisting: false)
         }
-    }
-
-    /// For jobs stored without a digest: the stored fields against the request's (a request
-    /// with drawn seeds matches any seeds).
-    static func sameParameters(_ job: Job, _ request: JobRequest) -> Bool {
-        var asked = request.parameters
-        // Drawn seeds stand for any seeds, but not for another count.
-        if request.seedsDrawn, asked.count == job.parameters.count { asked.seeds = job.parameters.seeds }
-        return job.parameters == asked && job.priority == request.priority && job.maxAttempts == request.maxAttempts
     }
 }

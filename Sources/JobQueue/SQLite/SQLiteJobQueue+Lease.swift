@@ -4,14 +4,14 @@ import GRDB
 
 /// The worker's side of the queue: claim, heartbeat, complete, fail, release.
 /// Every call after `claim` names the lease token; a stale token gets `leaseLost` and changes nothing.
-extension JobQueue {
+extension SQLiteJobQueue {
     /// Claims the next job (highest priority, then oldest) whose backoff has passed, leasing it for
     /// `leaseSeconds`. Expired leases are reaped first, in the same transaction. A job whose row
     /// cannot be read is failed for good, with the reason, and the next one is claimed instead: one
     /// damaged row must not stop the queue.
     public func claim(worker: String, leaseSeconds: TimeInterval) throws -> ClaimedJob? {
-        precondition(Self.leaseRange.contains(leaseSeconds), "lease \(leaseSeconds) s outside \(Self.leaseRange)")
-        let token = Self.newLeaseToken()
+        precondition(JobLease.range.contains(leaseSeconds), "lease \(leaseSeconds) s outside \(JobLease.range)")
+        let token = JobLease.newToken()
         return try immediate { db in
             let now = clock()
             try reapExpiredLeases(db, now: now)
@@ -39,10 +39,6 @@ extension JobQueue {
         }
     }
 
-    /// Leases from a second to a day: a longer one would keep a killed worker's job `running` for
-    /// longer than anyone waits.
-    public static let leaseRange: ClosedRange<TimeInterval> = 1...86_400
-
     /// A job whose lease ran out lost its worker: it goes back to the queue, or ends `failed` when
     /// it has used all its attempts, or `canceled` if a cancel was waiting for it.
     func reapExpiredLeases(_ db: Database, now: Double) throws {
@@ -69,7 +65,7 @@ extension JobQueue {
                 WHERE id = ? AND lease_token = ? AND state = 'running'
                 RETURNING cancel_requested
                 """), arguments: [now + leaseSeconds, step, total, now, claim.job.id, claim.leaseToken])
-            else { throw Self.leaseLost(claim) }
+            else { throw claim.leaseLost() }
             return cancelRequested ? .cancelRequested : .keepGoing
         }
     }
@@ -80,17 +76,14 @@ extension JobQueue {
     @discardableResult
     public func complete(_ claim: ClaimedJob, images: [RenderedImage], modelID: String, weightsHash: String?,
                          warning: String? = nil) throws -> CompletionOutcome {
-        let expected = claim.job.parameters.count
-        guard images.count == expected, Set(images.map(\.index)) == Set(0..<expected) else {
-            throw QueueError(.invalidRequest, "job \(claim.job.id) needs images 0..<\(expected), got indices \(images.map(\.index))")
-        }
+        try claim.checkComplete(images)
         let digests = images.map { SHA256Hex.of($0.jpeg) }
         return try immediate { db in
             let now = clock()
             guard let cancelRequested = try Bool.fetchOne(db.cachedStatement(sql: """
                 SELECT cancel_requested FROM jobs WHERE id = ? AND lease_token = ? AND state = 'running'
                 """), arguments: [claim.job.id, claim.leaseToken])
-            else { throw Self.leaseLost(claim) }
+            else { throw claim.leaseLost() }
             if cancelRequested {
                 try finishCanceled(db, claim: claim, now: now)
                 return .canceled
@@ -119,11 +112,11 @@ extension JobQueue {
             guard let row = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT attempts, max_attempts FROM jobs WHERE id = ? AND lease_token = ? AND state = 'running'
                 """), arguments: [claim.job.id, claim.leaseToken])
-            else { throw Self.leaseLost(claim) }
+            else { throw claim.leaseLost() }
             let attempts: Int = row["attempts"]
             let maxAttempts: Int = row["max_attempts"]
             if retryable && attempts < maxAttempts {
-                let delay = min(retryBackoffCap, retryBackoffBase * pow(2, Double(attempts - 1)))
+                let delay = retryBackoff.delay(afterAttempt: attempts)
                 try db.cachedStatement(sql: """
                     UPDATE jobs SET state = 'queued', run_after = ?, error = ?, updated_at = ?,
                         lease_token = NULL, lease_expires_at = NULL
@@ -152,7 +145,7 @@ extension JobQueue {
                     progress_step = 0, progress_total = 0
                 WHERE id = ? AND lease_token = ? AND state = 'running'
                 """).execute(arguments: [now, now, now, claim.job.id, claim.leaseToken])
-            guard db.changesCount == 1 else { throw Self.leaseLost(claim) }
+            guard db.changesCount == 1 else { throw claim.leaseLost() }
         }
     }
 
@@ -162,7 +155,7 @@ extension JobQueue {
             let now = clock()
             guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM jobs WHERE id = ? AND lease_token = ? AND state = 'running'"),
                                     arguments: [claim.job.id, claim.leaseToken]) != nil
-            else { throw Self.leaseLost(claim) }
+            else { throw claim.leaseLost() }
             try finishCanceled(db, claim: claim, now: now)
         }
     }
@@ -172,14 +165,5 @@ extension JobQueue {
             UPDATE jobs SET state = 'canceled', finished_at = ?, updated_at = ?, lease_token = NULL, lease_expires_at = NULL
             WHERE id = ?
             """).execute(arguments: [now, now, claim.job.id])
-    }
-
-    static func leaseLost(_ claim: ClaimedJob) -> QueueError {
-        QueueError(.leaseLost, "lease on job \(claim.job.id) is no longer held (expired or taken by another worker)")
-    }
-
-    static func newLeaseToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return Hex.encode(generator.next() as UInt64) + Hex.encode(generator.next() as UInt64)
     }
 }

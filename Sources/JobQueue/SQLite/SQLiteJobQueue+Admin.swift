@@ -2,14 +2,8 @@ import Digest
 import Foundation
 import GRDB
 
-/// One stored image with its bytes, as `fetch` writes it.
-public struct StoredImage: Sendable, Equatable {
-    public var info: JobImageInfo
-    public var jpeg: Data
-}
-
 /// The user's side of the queue: status, list, cancel, retry, fetch, prune.
-extension JobQueue {
+extension SQLiteJobQueue {
     public func status(_ id: String) throws -> Job {
         let id = try JobID.validate(id)
         return try read { db in try Self.requireJob(db, id: id) }
@@ -162,22 +156,11 @@ extension JobQueue {
             freePages = left
         }
         _ = try? database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
-        QueueFile.ensureReserve(path)
+        SQLiteQueueFile.ensureReserve(path)
     }
 
     /// `PRAGMA integrity_check`: "ok" when the file is sound.
     public func integrityCheck() throws -> String {
         try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
-    }
-
-    /// The raw list of image rows per job, for consistency checks in tests and tools.
-    public func imageIndices() throws -> [String: [Int]] {
-        try read { db in
-            var result: [String: [Int]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT job_id, image_index FROM images ORDER BY job_id, image_index") {
-                result[row["job_id"], default: []].append(row["image_index"])
-            }
-            return result
-        }
     }
 }
