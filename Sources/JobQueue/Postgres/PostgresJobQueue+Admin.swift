@@ -123,13 +123,7 @@ extension PostgresJobQueue {
             throw QueueError(.invalidTransition, "job \(id) is \(job.state.rawValue), not succeeded: it has no images to fetch")
         }
         return try zip(stored.images, stored.jpegs).map { info, jpeg in
-            let digest = SHA256Hex.of(jpeg)
-            guard digest == info.sha256 else {
-                throw QueueError(.corrupt,
-                    "image \(info.index) of job \(id) does not match its stored sha256 (stored \(info.sha256.prefix(16))…, "
-                    + "bytes hash to \(digest.prefix(16))…): the database was altered or damaged")
-            }
-            return StoredImage(info: info, jpeg: jpeg)
+            try StoredImage.verified(info, jpeg: jpeg, jobID: id)
         }
     }
 

@@ -186,7 +186,8 @@ public final class PostgresJobQueue: Sendable {
         _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         let held = Locked<PostgresConnection?>(nil)
-        let timedOut = Locked(false)
+        /// Set when the timer fired: whether a connection was in use then.
+        let timedOut = Locked<Bool?>(nil)
         let client = client
         let work = start {
             try await client.withConnection { connection in
@@ -197,7 +198,7 @@ public final class PostgresJobQueue: Sendable {
         }
         let timer = eventLoop.scheduleTask(in: .nanoseconds(Self.nanoseconds(timeout))) {
             let connection = held.withLock { connection -> PostgresConnection? in
-                timedOut.withLock { $0 = true }
+                timedOut.withLock { $0 = connection != nil }
                 return connection
             }
             // Closing the connection ends the statement stuck on it; the pool makes a new one.
@@ -207,11 +208,12 @@ public final class PostgresJobQueue: Sendable {
         defer { timer.cancel() }
         do {
             return try await withTaskCancellationHandler { try await work.value } onCancel: { work.cancel() }
-        } catch where timedOut.current {
+        } catch {
+            guard let hadConnection = timedOut.current else { throw error }
             let waited = PostgresFailure.seconds(timeout)
-            throw QueueError(.unavailable, held.current == nil && !(error is PSQLError)
-                ? "cannot reach PostgreSQL at \(location): no connection within \(waited); try again"
-                : "PostgreSQL at \(location) did not answer within \(waited); try again", cause: error)
+            throw QueueError(.unavailable, hadConnection
+                ? "PostgreSQL at \(location) did not answer within \(waited); try again"
+                : "cannot reach PostgreSQL at \(location): no connection within \(waited); try again", cause: error)
         }
     }
 

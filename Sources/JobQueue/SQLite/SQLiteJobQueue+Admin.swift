@@ -99,14 +99,7 @@ extension SQLiteJobQueue {
                 guard let jpeg = try? row.decode(Data.self, forColumn: "jpeg") else {
                     throw QueueError(.corrupt, "an image of job \(id) has no JPEG bytes")
                 }
-                let info = try Self.imageInfo(row, jobID: id, bytes: jpeg.count)
-                let digest = SHA256Hex.of(jpeg)
-                guard digest == info.sha256 else {
-                    throw QueueError(.corrupt,
-                        "image \(info.index) of job \(id) does not match its stored sha256 (stored \(info.sha256.prefix(16))…, "
-                        + "bytes hash to \(digest.prefix(16))…): the database was altered or damaged")
-                }
-                return StoredImage(info: info, jpeg: jpeg)
+                return try StoredImage.verified(try Self.imageInfo(row, jobID: id, bytes: jpeg.count), jpeg: jpeg, jobID: id)
             }
         }
     }
