@@ -125,18 +125,14 @@ public final class QueueWorker: @unchecked Sendable {
             metadata["error"] = "\(error)"
             // A prompt that cannot render now never will: it fails at once instead of retrying.
             let retryable = !Self.isPermanent(error)
-            let message = "\(error)"
-            do {
-                switch try withBusyRetry("record failure", { [queue] in
-                    try await queue.fail(claim, error: message, retryable: retryable)
-                }) {
+            let (message, logger) = ("\(error)", logger)
+            settle("record failure", metadata) { [queue, metadata] in
+                switch try await queue.fail(claim, error: message, retryable: retryable) {
                 case .retryScheduled(let delay):
                     logger.warning("job attempt failed; retry in \(delay)s", metadata: metadata)
                 case .failed:
                     logger.error("job failed", metadata: metadata)
                 }
-            } catch {
-                logger.error("could not record failure: \(error)", metadata: metadata)
             }
         }
     }
