@@ -16,7 +16,7 @@ TARGET_CPU ?=
 RELEASE_FLAGS := -c release $(if $(TARGET_CPU),-Xswiftc -target-cpu -Xswiftc $(TARGET_CPU))
 APT_PACKAGES := libsqlite3-dev libopenblas-dev libjpeg-dev libpng-dev libsentencepiece-dev pkg-config
 
-.PHONY: deps deps-test build release test demo install clean bench tokenizer model-data model-fae model-generator model eval-fae ablation-fae ablation-generator fuzz test-cluster
+.PHONY: deps deps-test build release test demo install clean bench bench-http tokenizer model-data model-fae model-generator model eval-fae ablation-fae ablation-generator fuzz test-cluster
 
 # Training (`make model-fae`, `make model`): every stage resumes from its checkpoint when run again,
 # so an interrupted `make model` continues where it stopped. Work goes to MODEL_WORK; the trained
@@ -61,6 +61,12 @@ test: deps-test
 test-cluster: deps-test
 	$(SWIFT) build
 	@TIMEFORMAT='test-cluster: %1R s'; time FAE_T2I_BIN=$(CURDIR)/.build/debug/fae-t2i bash scripts/test-cluster.sh
+
+# `serve` under wrk over loopback: GET and POST requests/s and p99 beside their targets, then the
+# queue file's integrity check (scripts/bench-http.sh).
+bench-http: release
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="wrk sqlite3 curl"
+	bash scripts/bench-http.sh $(BIN_RELEASE)
 
 # Submits a prompt, runs a worker until the queue is idle, fetches the image and prints its path.
 demo: release

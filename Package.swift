@@ -27,6 +27,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
     ],
     targets: [
         // C shims over system libraries.
@@ -76,8 +80,21 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // The JSON API, Server-Sent Events, metrics and the web gallery over any JobQueue (Hummingbird).
+        .target(name: "HTTPServer", dependencies: [
+            "Generation", "JobQueue", "ModuleErrors",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], resources: [
+            .embedInCode("Gallery/index.html"), .embedInCode("Gallery/gallery.css"), .embedInCode("Gallery/gallery.js"),
+            .embedInCode("API/openapi.json"),
+        ]),
         .executableTarget(name: "FaeCLI", dependencies: [
-            "FaeResources", "Generation", "JobQueue", "Worker", "ShapesWorld", "ImageCodec", "TensorEngine", "Models", "Tokenizer",
+            "FaeResources", "Generation", "JobQueue", "Worker", "HTTPServer", "ShapesWorld", "ImageCodec", "TensorEngine", "Models", "Tokenizer",
             "Dataset", "Training", "Sampler", "TextToImage", "Evaluation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -106,6 +123,13 @@ let package = Package(
         .testTarget(name: "TextToImageTests", dependencies: [
             "TextToImage", "Generation", "Evaluation", "Worker", "JobQueue", "Models", "Sampler", "Tokenizer", "TensorEngine", "ShapesWorld",
             "ImageCodec", "TestSupport", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "HTTPServerTests", dependencies: [
+            "HTTPServer", "JobQueue", "Generation", "TestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "WorkerTests", dependencies: [
             "Worker", "Generation", "JobQueue", "Sampler", "ShapesWorld", "ImageCodec", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),

@@ -8,7 +8,7 @@ struct FaeT2I: AsyncParsableCommand {
         abstract: "Text-to-image on the CPU: a job queue, worker daemons and the FAE diffusion model.",
         subcommands: [
             SubmitCommand.self, StatusCommand.self, ListCommand.self, CancelCommand.self, RetryCommand.self,
-            PruneCommand.self, FetchCommand.self, WorkerCommand.self, QueueCommand.self, RenderCommand.self, BenchCommand.self,
+            PruneCommand.self, FetchCommand.self, WorkerCommand.self, ServeCommand.self, QueueCommand.self, RenderCommand.self, BenchCommand.self,
             BenchClaimerCommand.self, TokenizeCommand.self, TokenizerCommand.self, DataCommand.self, RunEncoderCommand.self,
             TrainCommand.self, ReconstructCommand.self, EvalCommand.self, ModelCommand.self,
         ])

@@ -55,8 +55,16 @@ public protocol JobQueue: AnyObject, Sendable {
 
     func status(_ id: String) async throws -> Job
 
-    /// Newest first; `limit` must be positive.
-    func list(state: JobState?, limit: Int) async throws -> [Job]
+    /// Newest first; `limit` must be positive. With `before` (a job id: the last of the previous
+    /// page), only jobs older than that one; a `before` that names no job is `unknownJob`.
+    func list(state: JobState?, limit: Int, before: String?) async throws -> [Job]
+
+    /// Jobs that finished (in any end state) after `after`, in the order they finished, at most
+    /// `limit`: what the server's metrics have not seen yet.
+    func finished(after: Date, limit: Int) async throws -> [Job]
+
+    /// How many distinct workers claimed, or renewed a lease, at `since` or later.
+    func workersSeen(since: Date) async throws -> Int
 
     /// Counts of jobs per state (every state present, zero when empty).
     func counts() async throws -> [JobState: Int]
@@ -71,8 +79,8 @@ public protocol JobQueue: AnyObject, Sendable {
     /// The images of a succeeded job, in index order, each checked against its stored sha256.
     func images(_ id: String) async throws -> [StoredImage]
 
-    /// Deletes finished jobs (and their images) that finished more than `age` seconds ago;
-    /// returns how many jobs were removed.
+    /// Deletes finished jobs (and their images) that finished more than `age` seconds ago, and
+    /// forgets workers not seen for as long; returns how many jobs were removed.
     func prune(olderThan age: TimeInterval) async throws -> Int
 
     // MARK: Moving and checking
@@ -108,7 +116,7 @@ extension JobQueue {
         try await fail(claim, error: error, retryable: true)
     }
 
-    public func list(state: JobState? = nil) async throws -> [Job] {
-        try await list(state: state, limit: 50)
+    public func list(state: JobState? = nil, limit: Int = 50) async throws -> [Job] {
+        try await list(state: state, limit: limit, before: nil)
     }
 }

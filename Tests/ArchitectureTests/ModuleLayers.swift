@@ -8,7 +8,7 @@ enum ModuleLayers {
         "Models": 2, "ShapesWorld": 2,
         "Sampler": 3, "Dataset": 3,
         "TextToImage": 4, "JobQueue": 4,
-        "Evaluation": 5, "Worker": 5,
+        "Evaluation": 5, "Worker": 5, "HTTPServer": 5,
         "Training": 6,
         "FaeCLI": 7,
     ]
@@ -17,6 +17,8 @@ enum ModuleLayers {
     static let onlyImports: [String: Set<String>] = [
         // The queue stores requests and images; it never imports the engine or the models.
         "JobQueue": ["Generation", "Digest", "ModuleErrors"],
+        // The server speaks HTTP over the queue; it renders nothing, so it never imports the engine.
+        "HTTPServer": ["Generation", "JobQueue", "ModuleErrors"],
         // The engine never imports models or the queue.
         "TensorEngine": ["ModuleErrors", "CBLAS"],
     ]

@@ -44,15 +44,10 @@ struct SubmitCommand: AsyncParsableCommand {
 
     /// The request as typed, validated; without `--seed` its seeds are drawn here.
     func request() throws -> JobRequest {
+        let submission = JobSubmission(prompt: prompt, negativePrompt: negative, seed: seed, count: count, steps: steps,
+                                       guidance: guidance, sampler: sampler, priority: priority, maxAttempts: maxAttempts, key: key)
         do {
-            let parameters = try GenerationParameters.resolve(prompt: prompt, negativePrompt: negative, seed: seed, count: count,
-                                                              steps: steps, guidance: guidance, sampler: sampler)
-            let request = JobRequest(parameters: parameters, seedsDrawn: seed == nil, priority: priority,
-                                     idempotencyKey: key, maxAttempts: maxAttempts)
-            try request.validate()
-            return request
-        } catch let error as GenerationError {
-            throw CLIError(error.message, cause: error)
+            return try submission.request()
         } catch let error as QueueError {
             throw CLIError(error.message, cause: error)
         }

@@ -42,17 +42,16 @@ public struct JobRequest: Sendable, Equatable {
     /// Checks the queue's fields (priority, attempts, key); throws `invalidRequest` naming the first
     /// bad one. The parameters have their own `GenerationParameters.validate()`.
     public func validate() throws {
-        func reject(_ message: String) -> QueueError { QueueError(.invalidRequest, message) }
         guard Self.priorityRange.contains(priority) else {
-            throw reject("priority must be between -1000 and 1000, got \(priority)")
+            throw JobSubmission.invalid(.priority, "priority must be between -1000 and 1000, got \(priority)")
         }
         guard Self.maxAttemptsRange.contains(maxAttempts) else {
-            throw reject("max attempts must be between 1 and 100, got \(maxAttempts)")
+            throw JobSubmission.invalid(.maxAttempts, "max attempts must be between 1 and 100, got \(maxAttempts)")
         }
         if let key = idempotencyKey {
             guard !key.isEmpty, key.count <= 200, key.utf8.count <= 800,
                   !key.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-                throw reject("idempotency key must be 1-200 printable characters (at most 800 UTF-8 bytes)")
+                throw JobSubmission.invalid(.key, "idempotency key must be 1-200 printable characters (at most 800 UTF-8 bytes)")
             }
         }
     }

@@ -21,27 +21,47 @@ extension PostgresJobQueue {
         return job
     }
 
-    /// Newest first.
-    public func list(state: JobState?, limit: Int) async throws -> [Job] {
+    /// Newest first; with `before`, the jobs older than that one.
+    public func list(state: JobState?, limit: Int, before: String?) async throws -> [Job] {
         guard limit > 0 else { throw QueueError(.invalidRequest, "limit must be positive, got \(limit)") }
-        let columns = PostgresJobRows.columns(withBytes: false)
-        let query: PostgresQuery
-        if let state {
-            query = """
-                SELECT \(unescaped: columns)
-                FROM (SELECT * FROM jobs WHERE state = \(state.rawValue) ORDER BY created_at DESC, seq DESC LIMIT \(limit)) AS jobs
-                LEFT JOIN images ON images.job_id = jobs.id
-                ORDER BY jobs.created_at DESC, jobs.seq DESC, image_index
-                """
-        } else {
-            query = """
-                SELECT \(unescaped: columns)
-                FROM (SELECT * FROM jobs ORDER BY created_at DESC, seq DESC LIMIT \(limit)) AS jobs
-                LEFT JOIN images ON images.job_id = jobs.id
-                ORDER BY jobs.created_at DESC, jobs.seq DESC, image_index
-                """
-        }
-        return try PostgresJobRows.read(await rows(query), withBytes: false).map { try $0.job() }
+        let before = try before.map(JobID.validate)
+        // NULL parameters switch a filter off, so one statement serves every combination.
+        let rows = try await rows("""
+            SELECT \(unescaped: PostgresJobRows.columns(withBytes: false))
+            FROM (SELECT * FROM jobs
+                  WHERE (\(state?.rawValue)::text IS NULL OR state = \(state?.rawValue))
+                    AND (\(before)::text IS NULL OR (created_at, seq) < (SELECT created_at, seq FROM jobs WHERE id = \(before)))
+                  ORDER BY created_at DESC, seq DESC LIMIT \(limit)) AS jobs
+            LEFT JOIN images ON images.job_id = jobs.id
+            ORDER BY jobs.created_at DESC, jobs.seq DESC, image_index
+            """)
+        let jobs = try PostgresJobRows.read(rows, withBytes: false).map { try $0.job() }
+        if jobs.isEmpty, let before { _ = try await requireJob(before) }
+        return jobs
+    }
+
+    public func finished(after: Date, limit: Int) async throws -> [Job] {
+        guard limit > 0 else { throw QueueError(.invalidRequest, "limit must be positive, got \(limit)") }
+        let rows = try await rows("""
+            SELECT \(unescaped: PostgresJobRows.columns(withBytes: false))
+            FROM (SELECT * FROM jobs WHERE finished_at > \(after.timeIntervalSince1970)
+                  ORDER BY finished_at LIMIT \(limit)) AS jobs
+            LEFT JOIN images ON images.job_id = jobs.id
+            ORDER BY jobs.finished_at, jobs.seq, image_index
+            """)
+        return try PostgresJobRows.read(rows, withBytes: false).map { try $0.job() }
+    }
+
+    public func workersSeen(since: Date) async throws -> Int {
+        let since = since.timeIntervalSince1970
+        guard let row = try await rows("""
+            SELECT count(*)::int8 FROM (
+                SELECT name FROM workers WHERE last_seen >= \(since)
+                UNION SELECT worker FROM jobs WHERE state = 'running' AND updated_at >= \(since) AND worker IS NOT NULL
+            ) AS seen
+            """).first else { throw QueueError(.storage, "database \(location) did not count workers") }
+        var reader = PostgresRowReader(row)
+        return try reader.next()
     }
 
     public func counts() async throws -> [JobState: Int] {
@@ -147,8 +167,10 @@ extension PostgresJobQueue {
             var reader = PostgresRowReader(row)
             let batch: Int = try reader.next()
             removed += batch
-            if batch < Self.pruneBatch { return removed }
+            if batch < Self.pruneBatch { break }
         }
+        _ = try await rows("DELETE FROM workers WHERE last_seen < \(cutoff)")
+        return removed
     }
 
     static let pruneBatch = 1_000

@@ -9,26 +9,65 @@ extension SQLiteJobQueue {
         return try read { db in try Self.requireJob(db, id: id) }
     }
 
-    /// Newest first.
-    public func list(state: JobState? = nil, limit: Int = 50) throws -> [Job] {
+    /// Newest first; with `before`, the jobs older than that one.
+    public func list(state: JobState? = nil, limit: Int = 50, before: String? = nil) throws -> [Job] {
+        guard limit > 0 else { throw QueueError(.invalidRequest, "limit must be positive, got \(limit)") }
+        let before = try before.map(JobID.validate)
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let state {
+            conditions.append("state = ?")
+            arguments += [state.rawValue]
+        }
+        if let before {
+            conditions.append("(created_at, rowid) < (SELECT created_at, rowid FROM jobs WHERE id = ?)")
+            arguments += [before]
+        }
+        arguments += [limit]
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        return try read { db in
+            if let before, try !Self.jobExists(db, id: before) {
+                throw QueueError(.unknownJob, "no job with id \(before)")
+            }
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT \(Self.jobColumns) FROM jobs \(filter) ORDER BY created_at DESC, rowid DESC LIMIT ?
+                """, arguments: arguments)
+            return try Self.decodeJobs(db, rows)
+        }
+    }
+
+    public func finished(after: Date, limit: Int) throws -> [Job] {
         guard limit > 0 else { throw QueueError(.invalidRequest, "limit must be positive, got \(limit)") }
         return try read { db in
-            let rows: [Row]
-            if let state {
-                rows = try Row.fetchAll(db, sql: """
-                    SELECT \(Self.jobColumns) FROM jobs WHERE state = ? ORDER BY created_at DESC, rowid DESC LIMIT ?
-                    """, arguments: [state.rawValue, limit])
-            } else {
-                rows = try Row.fetchAll(db, sql: """
-                    SELECT \(Self.jobColumns) FROM jobs ORDER BY created_at DESC, rowid DESC LIMIT ?
-                    """, arguments: [limit])
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT \(Self.jobColumns) FROM jobs INDEXED BY jobs_finished
+                WHERE finished_at IS NOT NULL AND finished_at > ? ORDER BY finished_at LIMIT ?
+                """, arguments: [after.timeIntervalSince1970, limit])
+            return try Self.decodeJobs(db, rows)
+        }
+    }
+
+    public func workersSeen(since: Date) throws -> Int {
+        try read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM (
+                    SELECT name FROM workers WHERE last_seen >= ?
+                    UNION SELECT worker FROM jobs WHERE state = 'running' AND updated_at >= ? AND worker IS NOT NULL)
+                """, arguments: [since.timeIntervalSince1970, since.timeIntervalSince1970]) ?? 0
+        }
+    }
+
+    static func jobExists(_ db: Database, id: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM jobs WHERE id = ?)", arguments: [id]) ?? false
+    }
+
+    /// Job rows with their images' metadata; a row whose id cannot be read is `corrupt`.
+    static func decodeJobs(_ db: Database, _ rows: [Row]) throws -> [Job] {
+        try rows.map { row in
+            guard let id = try? row.decode(String.self, forColumn: "id") else {
+                throw QueueError(.corrupt, "a job row cannot be read: its id is \(row["id"] as DatabaseValue)")
             }
-            return try rows.map { row in
-                guard let id = try? row.decode(String.self, forColumn: "id") else {
-                    throw QueueError(.corrupt, "a job row cannot be read: its id is \(row["id"] as DatabaseValue)")
-                }
-                return try Self.decodeJob(row, images: Self.imageInfos(db, jobID: id))
-            }
+            return try decodeJob(row, images: imageInfos(db, jobID: id))
         }
     }
 
@@ -119,7 +158,9 @@ extension SQLiteJobQueue {
                     DELETE FROM jobs WHERE rowid IN (
                         SELECT rowid FROM jobs WHERE state IN ('succeeded', 'failed', 'canceled') AND finished_at < ? LIMIT ?)
                     """, arguments: [cutoff, Self.pruneBatch])
-                return db.changesCount
+                let jobs = db.changesCount
+                try db.execute(sql: "DELETE FROM workers WHERE last_seen < ?", arguments: [cutoff])
+                return jobs
             }
             removed += batch
             if batch < Self.pruneBatch { break }

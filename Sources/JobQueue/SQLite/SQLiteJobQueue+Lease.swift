@@ -14,6 +14,10 @@ extension SQLiteJobQueue {
         let token = JobLease.newToken()
         return try immediate { db in
             let now = clock()
+            try db.cachedStatement(sql: """
+                INSERT INTO workers (name, last_seen) VALUES (?, ?)
+                ON CONFLICT (name) DO UPDATE SET last_seen = excluded.last_seen
+                """).execute(arguments: [worker, now])
             try reapExpiredLeases(db, now: now)
             while true {
                 guard let row = try Row.fetchOne(db.cachedStatement(sql: """
