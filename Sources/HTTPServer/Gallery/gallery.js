@@ -465,7 +465,7 @@
     for (const node of document.querySelectorAll("#job-form .invalid")) node.classList.remove("invalid");
   }
 
-  function fieldError(field, message) {
+  function fieldError(field, message, focus = true) {
     const name = field === "seeds" ? "seed" : field;
     const slot = document.querySelector(`#job-form .field-error[data-field="${CSS.escape(name)}"]`);
     if (!slot) return false;
@@ -474,7 +474,7 @@
     if (input && input.classList) {
       input.classList.add("invalid");
       if (input.closest("details")) input.closest("details").open = true;
-      input.focus();
+      if (focus) input.focus();
     }
     return true;
   }
@@ -490,7 +490,7 @@
     const value = (name) => f.elements.namedItem(name).value.trim();
     const body = { prompt: value("prompt") };
     let ok = true;
-    const fail = (field, message) => { if (ok) fieldError(field, message); else fieldError(field, message); ok = false; };
+    const fail = (field, message) => { fieldError(field, message, ok); ok = false; };
     if (!body.prompt) fail("prompt", "Describe the image you want.");
 
     const integer = (name, min, max, label) => {
@@ -513,7 +513,7 @@
     const seedText = value("seed");
     if (seedText !== "") {
       const seed = Number(seedText);
-      if (!Number.isSafeInteger(seed)) fail("seed", "The seed must be a whole number.");
+      if (!Number.isSafeInteger(seed) || seed < 0) fail("seed", "The seed must be a whole number, 0 or more.");
       else body.seed = seed;
     }
     const negative = value("negative_prompt");
@@ -644,8 +644,8 @@
       const newest = page.jobs[0];
       if (newest && !TERMINAL.has(newest.state)) watch(newest);
     }
-    grid.loaded = true;
     renderGrid();
+    grid.loaded = true;
     if (detail.id && grid.jobs.has(detail.id)) renderDetail(grid.jobs.get(detail.id));
   }
 
@@ -681,8 +681,8 @@
     card.append(
       el("div", { className: "thumb" }),
       el("p", { className: "card-prompt" }),
-      el("div", { className: "card-meta" }, el("span", { className: "badge" }), el("span", { className: "ago" })),
-      el("div", { className: "card-meta" }, el("span", { className: "seed" })),
+      el("div", { className: "card-meta" }, el("span", { className: "badge" })),
+      el("div", { className: "card-meta" }, el("span", { className: "seed" }), el("span", { className: "ago" })),
     );
     return card;
   }
