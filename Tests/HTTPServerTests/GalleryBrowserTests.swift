@@ -90,7 +90,7 @@ import TestSupport
         try await type("2", into: "#count", page)
         try await type("7", into: "#seed", page)
         // Every value the progress bar takes, whatever the polling below catches.
-        try await page.evaluate("""
+        _ = try await page.evaluate("""
             (() => {
               window.progressSeen = [];
               const bar = document.querySelector('#progress');
@@ -163,6 +163,7 @@ import TestSupport
                 "the detail view shows the prompt, the seeds and the render time")
         #expect(try await page.evaluate("document.querySelector('#detail-retry').hidden && document.querySelector('#detail-cancel').hidden",
                                         as: Bool.self), "a succeeded job offers neither cancel nor retry")
+        try await Task.sleep(for: .milliseconds(500))
         let detailShot = try await page.send("Page.captureScreenshot", ["format": "png"], as: Screenshot.self, timeout: .seconds(30))
         try #require(Data(base64Encoded: detailShot.data)).write(to: artifacts.appendingPathComponent("gallery-detail.png"))
 

@@ -131,6 +131,10 @@
         $("#token-error").textContent = "Enter the server's token.";
         return;
       }
+      if (/[^\x21-\x7e]/.test(value)) {
+        $("#token-error").textContent = "A token is plain ASCII, without spaces.";
+        return;
+      }
       token = value;
       localStorage.setItem(TOKEN_KEY, token);
       updateTokenButton();
@@ -343,6 +347,7 @@
     progress.classList.toggle("done", job.state === "succeeded");
     progress.classList.toggle("failed", job.state === "failed" || job.state === "canceled");
     const { step, total } = job.progress || { step: 0, total: 0 };
+    progress.classList.toggle("waiting", job.state === "queued" || (job.state === "running" && !(total > 0)));
     switch (job.state) {
       case "queued":
         setProgress(0, total, job.attempts > 0 ? `retrying (attempt ${job.attempts + 1})` : "waiting for a worker");
@@ -397,6 +402,7 @@
     if (!current || current.id !== id || !current.job) return;
     if (TERMINAL.has(current.job.state)) return;
     if (current.job.state === "queued") badge($("#current-state"), "running");
+    $("#progress").classList.remove("waiting");
     setProgress(step, total, `step ${step} / ${total}`);
     if (total > 0) document.title = `${Math.round((100 * step) / total)}% · fae-t2i gallery`;
     const card = cards.get(id);
