@@ -48,14 +48,14 @@ import TestSupport
 
         do {
             let debuggerURL = try await Self.pageWebSocketURL(browser: browser, profile: profile)
-            let session = try await DevToolsSession.connect(to: debuggerURL)
+            let connection = try await DevToolsConnection.connect(to: debuggerURL)
             do {
-                try await Self.drive(session, base: base, token: token)
-                await session.close()
+                try await Self.drive(connection, base: base, token: token)
+                await connection.close()
             } catch {
-                let problems = await session.pageProblems
+                let problems = await connection.pageProblems
                 if !problems.isEmpty { print("gallery page problems:\n  " + problems.joined(separator: "\n  ")) }
-                await session.close()
+                await connection.close()
                 throw error
             }
         } catch {
@@ -65,7 +65,7 @@ import TestSupport
     }
 
     /// The steps a person takes: unlock with the token, fill the form, submit, watch.
-    static func drive(_ page: DevToolsSession, base: String, token: String) async throws {
+    static func drive(_ page: DevToolsConnection, base: String, token: String) async throws {
         try await page.send("Runtime.enable")
         try await page.send("Page.enable")
         try await page.send("Emulation.setDeviceMetricsOverride", [
@@ -219,7 +219,7 @@ import TestSupport
             """
     }
 
-    static func waitUntil(_ what: String, within limit: Duration, _ page: DevToolsSession, _ condition: String) async throws {
+    static func waitUntil(_ what: String, within limit: Duration, _ page: DevToolsConnection, _ condition: String) async throws {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
             if try await page.evaluate("Boolean(\(condition))", as: Bool.self) { return }
@@ -231,7 +231,7 @@ import TestSupport
     private struct Point: Decodable { let x: Double; let y: Double }
 
     /// A real mouse click in the middle of the element.
-    static func click(_ selector: String, _ page: DevToolsSession) async throws {
+    static func click(_ selector: String, _ page: DevToolsConnection) async throws {
         let point = try await page.evaluate("""
             (() => {
               const element = document.querySelector(\(jsString(selector)));
@@ -249,7 +249,7 @@ import TestSupport
     }
 
     /// Focuses a field, clears it and types `text` as keyboard input.
-    static func type(_ text: String, into selector: String, _ page: DevToolsSession) async throws {
+    static func type(_ text: String, into selector: String, _ page: DevToolsConnection) async throws {
         let found = try await page.evaluate("""
             (() => {
               const element = document.querySelector(\(jsString(selector)));
@@ -317,17 +317,17 @@ import TestSupport
             try await Task.sleep(for: .milliseconds(100))
         }
         let endpoint = "ws://127.0.0.1:\(lines[0])"
-        let session = try await DevToolsSession.connect(to: endpoint + lines[1])
+        let connection = try await DevToolsConnection.connect(to: endpoint + lines[1])
         do {
-            let targets = try await session.send("Target.getTargets", as: Targets.self)
+            let targets = try await connection.send("Target.getTargets", as: Targets.self)
             var page = targets.targetInfos.first(where: { $0.type == "page" })?.targetId
             if page == nil {
-                page = try await session.send("Target.createTarget", ["url": "about:blank"], as: CreatedTarget.self).targetId
+                page = try await connection.send("Target.createTarget", ["url": "about:blank"], as: CreatedTarget.self).targetId
             }
-            await session.close()
+            await connection.close()
             return "\(endpoint)/devtools/page/\(page!)"
         } catch {
-            await session.close()
+            await connection.close()
             throw error
         }
     }

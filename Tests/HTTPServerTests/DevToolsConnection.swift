@@ -5,7 +5,7 @@ import Logging
 /// One Chrome DevTools Protocol connection to a page target, over a WebSocket: commands go out as
 /// `{"id", "method", "params"}` and each reply is matched to its command by id. Every wait has a
 /// timeout, so a browser that stops answering fails the test instead of hanging it.
-actor DevToolsSession {
+actor DevToolsConnection {
     /// What went wrong talking to the browser.
     enum Failure: Error, CustomStringConvertible {
         case timedOut(String)
@@ -67,10 +67,10 @@ actor DevToolsSession {
     private init() {}
 
     /// Connects to a target's `webSocketDebuggerUrl`.
-    static func connect(to url: String, timeout: Duration = .seconds(10)) async throws -> DevToolsSession {
-        let session = DevToolsSession()
-        try await session.open(url, timeout: timeout)
-        return session
+    static func connect(to url: String, timeout: Duration = .seconds(10)) async throws -> DevToolsConnection {
+        let connection = DevToolsConnection()
+        try await connection.open(url, timeout: timeout)
+        return connection
     }
 
     private func open(_ url: String, timeout: Duration) async throws {
@@ -78,17 +78,17 @@ actor DevToolsSession {
         // Screenshots arrive as one large text frame of base64.
         let configuration = WebSocketClientConfiguration(maxFrameSize: 1 << 26, closeTimeout: .seconds(2))
         connectionTask = Task { [weak self] in
-            guard let session = self else { return }
+            guard let connection = self else { return }
             do {
                 try await WebSocketClient.connect(url: url, configuration: configuration, logger: logger) { inbound, outbound, _ in
-                    await session.attached(outbound)
+                    await connection.attached(outbound)
                     for try await message in inbound.messages(maxSize: 1 << 26) {
-                        if case .text(let text) = message { await session.received(text) }
+                        if case .text(let text) = message { await connection.received(text) }
                     }
                 }
-                await session.closed("the browser closed it")
+                await connection.closed("the browser closed it")
             } catch {
-                await session.closed("\(error)")
+                await connection.closed("\(error)")
             }
         }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
