@@ -302,7 +302,7 @@ import TestSupport
 
     /// Waits for Chromium to write <profile>/DevToolsActivePort (its port, then the browser's WebSocket
     /// path), asks the browser for its page target (opening one if there is none) and returns that
-    /// page's WebSocket URL. (Foundation's URLSession on Linux cannot read Chromium's /json/list.)
+    /// page's WebSocket URL. (Foundation's HTTP client on Linux cannot read Chromium's /json/list.)
     static func pageWebSocketURL(browser: Child, profile: URL) async throws -> String {
         let portFile = profile.appendingPathComponent("DevToolsActivePort")
         let deadline = ContinuousClock.now + .seconds(30)
