@@ -3,6 +3,8 @@ import Sampler
 
 /// The generator stage's model and data settings (optimisation settings are `TrainingOptions`).
 public struct GeneratorConfiguration: Sendable, Equatable {
+    /// The generator family: the flow-matching MMDiT or the normalizing flow (`TransformerFlow`).
+    public var family: GeneratorFamily = .diffusion
     public var target: GeneratorTarget = .latent
     /// MMDiT width, depth and heads.
     public var width = 128
@@ -24,11 +26,18 @@ public struct GeneratorConfiguration: Sendable, Equatable {
     /// Weight of the binding loss (a `TokenClassifier` head: the text encoder's output at an
     /// object's colour and shape words must name the object's colour-shape pair); 0: off.
     public var bindingWeight: Float = 0
+    /// What the binding loss's labels say (`BindingLabelSet`).
+    public var bindingLabels: BindingLabelSet = .colorShape
     /// Weight of the layout loss (`LayoutLabels`: each image token's last hidden state must name the
     /// colour-shape pair of the object it draws, or background), applied to the samples whose time
     /// is at most `layoutMaxTime` (at t near 1 the image says nothing about the layout); 0: off.
     public var layoutWeight: Float = 0
     public var layoutMaxTime: Float = 0.75
+    /// The flow family: `depth` layers in the deep block, then this many shallow blocks of
+    /// `flowShallowLayers` layers, trained on latents with Gaussian noise of `flowNoise`.
+    public var flowShallowBlocks = 3
+    public var flowShallowLayers = 1
+    public var flowNoise: Double = 0.3
     /// Fraction of captions replaced by the empty prompt (classifier-free guidance dropout).
     public var textDropout: Float = 0.1
     /// Time shift a; nil: `FlowMatching.shift`'s rule for the target's size.
@@ -55,6 +64,13 @@ public struct GeneratorConfiguration: Sendable, Equatable {
         guard layoutMaxTime > 0, layoutMaxTime <= 1 else { throw fail("--layout-max-time must be in (0, 1], got \(layoutMaxTime)") }
         guard (0 ... 1).contains(textDropout) else { throw fail("--cfg-dropout must be in [0, 1], got \(textDropout)") }
         if let shift { guard shift > 0, shift.isFinite else { throw fail("--shift must be positive, got \(shift)") } }
+        if family == .flow {
+            guard flowShallowBlocks >= 0, flowShallowLayers > 0 else { throw fail("--flow-blocks must be 0 or more and --flow-shallow-layers positive") }
+            guard flowNoise >= 0, flowNoise.isFinite else { throw fail("--flow-noise must be 0 or more, got \(flowNoise)") }
+            guard target == .latent, bindingWeight == 0, layoutWeight == 0 else {
+                throw fail("the flow family trains on the FAE latent without auxiliary losses (--target latent, no --binding-loss or --layout-loss)")
+            }
+        }
         guard validationImages > 0, encodeBatchSize > 0 else { throw fail("validation and encoding batch sizes must be positive") }
     }
 
@@ -82,6 +98,15 @@ public struct GeneratorConfiguration: Sendable, Equatable {
                     textWidth: textWidth, maxTextTokens: textTokens, textPositions: textPositions)
     }
 
+    /// The normalizing flow for `channels` values per token on a `grid` x `grid` token grid.
+    public func flowConfig(channels: Int, grid: Int) -> FlowConfig {
+        var c = FlowConfig(latentChannels: channels, gridHeight: grid, gridWidth: grid, width: width, heads: heads,
+                           deepLayers: depth, shallowBlocks: flowShallowBlocks, shallowLayers: flowShallowLayers,
+                           textWidth: textWidth, maxTextTokens: textTokens)
+        c.noiseScale = flowNoise
+        return c
+    }
+
     /// What a resumed run must agree with.
     var checkpointSettings: [String: String] {
         var settings = ["target": target.rawValue, "width": "\(width)", "depth": "\(depth)", "heads": "\(heads)",
@@ -90,6 +115,13 @@ public struct GeneratorConfiguration: Sendable, Equatable {
         // Only when set: checkpoints from before the option have no such key and resume with it off.
         if textPositions { settings[Self.textPositionsSetting] = "true" }
         if bindingWeight > 0 { settings["binding_weight"] = "\(bindingWeight)" }
+        if bindingWeight > 0, bindingLabels != .colorShape { settings["binding_labels"] = bindingLabels.rawValue }
+        if family == .flow {
+            settings["family"] = family.rawValue
+            settings["flow_shallow_blocks"] = "\(flowShallowBlocks)"
+            settings["flow_shallow_layers"] = "\(flowShallowLayers)"
+            settings["flow_noise"] = "\(flowNoise)"
+        }
         if layoutWeight > 0 { settings["layout_weight"] = "\(layoutWeight)"; settings["layout_max_time"] = "\(layoutMaxTime)" }
         return settings
     }

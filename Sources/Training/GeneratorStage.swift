@@ -29,7 +29,7 @@ public struct GeneratorStage {
     /// One copy of the models per thread, each with its share of the batch, instead of splitting
     /// every op across the threads.
     public var dataParallel = true
-    /// Logs ShapeBench of the EMA weights at every validation.
+    /// Logs ShapeBench of the EMA weights on the validation prompts (`prompts/val/`) at every validation.
     public var shapeBenchValidation = true
     /// Exports the checkpoint's EMA weights without training.
     public var exportOnly = false
@@ -61,6 +61,10 @@ public struct GeneratorStage {
         try configuration.validate()
         try options.validate()
         let (inputs, tokenizerURL) = try loadInputs()
+        if configuration.family == .flow {
+            try runFlow(inputs: inputs, tokenizerURL: tokenizerURL)
+            return
+        }
         let replicas = dataParallel && !exportOnly ? min(Engine.threads, options.batchSize) : 1
         let trainer: GeneratorTrainer
         do {
@@ -79,11 +83,22 @@ public struct GeneratorStage {
         if shapeBenchValidation, !exportOnly {
             let prompts = try promptsDirectory()
             let bench = try GeneratorShapeBench(trainer: trainer, tokenizer: inputs.tokenizer, fae: inputs.fae,
-                                                world: ShapesWorld(promptsDirectory: prompts), prompts: ShapeBench.load(from: prompts))
+                                                world: ShapesWorld(promptsDirectory: prompts),
+                                                prompts: ShapeBench.load(file: prompts.appendingPathComponent(ShapeBench.validationRelativePath)))
             trainer.sampleValidation = bench.figures
         }
         if !exportOnly { try trainer.train() }
         try trainer.export(to: data.out, tokenizerFile: tokenizerURL)
         TrainingOutput.note("exported \(ModelLayout.generatorFolder)/, \(ModelLayout.textEncoderFolder)/ and \(ModelLayout.tokenizerFile) into \(out)")
+    }
+
+    /// The flow family's run: `FlowTrainer`, then the export.
+    private func runFlow(inputs: GeneratorInputs, tokenizerURL: URL) throws {
+        let trainer = try FlowTrainer(configuration: configuration, options: options, inputs: inputs, directory: runDirectory,
+                                      resume: data.resume || exportOnly, threads: Engine.threads, report: TrainingOutput.note)
+        TrainingOutput.note("generator: normalizing flow, \(trainer.flow.parameterCount) parameters, \(inputs.train.count) training images, noise \(configuration.flowNoise)")
+        if !exportOnly { try trainer.train() }
+        try trainer.export(to: data.out, tokenizerFile: tokenizerURL)
+        TrainingOutput.note("exported \(ModelLayout.generatorFolder)/, \(ModelLayout.textEncoderFolder)/ and \(ModelLayout.tokenizerFile) into \(data.out.relativePath)")
     }
 }

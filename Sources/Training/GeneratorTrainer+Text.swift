@@ -26,11 +26,12 @@ extension GeneratorTrainer {
     static func bindingLabels(of train: ImageDataset, configuration: GeneratorConfiguration, tokenizer: SentencePieceTokenizer,
                               grammar: ShapesGrammar?, report: (String) -> Void) throws -> BindingLabels? {
         guard let grammar, configuration.bindingWeight > 0 else { return nil }
-        let labels = BindingLabels(captions: train.captions, tokenizer: tokenizer, maxTokens: configuration.textTokens, grammar: grammar)
+        let labels = BindingLabels(captions: train.captions, tokenizer: tokenizer, maxTokens: configuration.textTokens, grammar: grammar,
+                                   set: configuration.bindingLabels)
         guard labels.labelledCaptions > 0 else {
             throw TrainingError(.invalidData, "the binding loss found no caption of \(train.url.path) that the shapes grammar parses with a colour; train without --binding-loss")
         }
-        report("binding loss: \(labels.labelledCaptions) of \(train.count) captions name a colour-shape pair the grammar parses")
+        report("binding loss (\(configuration.bindingLabels.rawValue), \(labels.classes) classes): \(labels.labelledCaptions) of \(train.count) captions labelled by the grammar's parse")
         return labels
     }
 

@@ -23,7 +23,8 @@ extension GeneratorTrainer {
             let rows = text.encode(captions)
             set = FixedValidationSet(targets: standardised, ids: rows.ids, mask: rows.mask, shift: shift)
             binding = withBinding ? grammar.map {
-                BindingLabels(captions: captions, tokenizer: text.tokenizer, maxTokens: configuration.textTokens, grammar: $0)
+                BindingLabels(captions: captions, tokenizer: text.tokenizer, maxTokens: configuration.textTokens, grammar: $0,
+                              set: configuration.bindingLabels)
             } : nil
             layout = try withLayout ? grammar.map {
                 try LayoutLabels(dataset: dataset, count: count, grid: targets.encoder.gridSize, grammar: $0)

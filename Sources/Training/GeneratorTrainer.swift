@@ -183,9 +183,18 @@ public final class GeneratorTrainer {
     /// `text_encoder/` (T5) and, when given, the tokenizer as `spiece.model`.
     public func export(to directory: URL, tokenizerFile: URL?) throws {
         run.useAveragedWeights()
+        try Self.exportParts(to: directory, generator: mmdit.save(directory:), statistics: statistics, generation: generation,
+                             textEncoder: textEncoder, tokenizerFile: tokenizerFile)
+    }
+
+    /// Writes a generator's parts into `directory`: `generator/` (by `generator`, then
+    /// latent_statistics.json and generation.json), `text_encoder/` and, when given, the tokenizer
+    /// as `spiece.model`.
+    static func exportParts(to directory: URL, generator: (URL) throws -> Void, statistics: LatentStatistics,
+                            generation: GenerationSettings, textEncoder: T5Encoder, tokenizerFile: URL?) throws {
         let generatorURL = directory.appendingPathComponent(ModelLayout.generatorFolder)
         do {
-            try mmdit.save(directory: generatorURL)
+            try generator(generatorURL)
             try statistics.save(directory: generatorURL)
             try generation.save(directory: generatorURL)
             try textEncoder.save(directory: directory.appendingPathComponent(ModelLayout.textEncoderFolder))

@@ -145,8 +145,7 @@ import Testing
     @Test func theHealthCheckIs503WhenTheDatabaseServerIsDown() async throws {
         let server = try await PostgresTestServer.start()
         let migrations = try Migration.load(from: TestPaths.repositoryRoot.appendingPathComponent("migrations/postgres"))
-        let queue = try await PostgresJobQueue.open(url: PostgresURL(parsing: try await server.makeDatabase()), migrations: migrations,
-                                                    operationTimeout: .seconds(2))
+        let queue = try await PostgresJobQueue.open(url: PostgresURL(parsing: try await server.makeDatabase()), migrations: migrations)
         let api = try APIServer(queue: queue, configuration: ServerConfiguration(), logger: Logger(label: "test.http"))
         try await api.makeApplication().test(.router) { client in
             #expect(try await client.send(.get, "/healthz").status == .ok)

@@ -3,21 +3,32 @@ import Testing
 import TestSupport
 @testable import ShapesWorld
 
-/// The committed `prompts/eval/shapebench.jsonl` must equal `ShapeBench.prompts(grammar:)`.
-/// To regenerate after changing the grammar or the routine: `FAE_WRITE_SHAPEBENCH=1 swift test --filter ShapeBench`.
-@Test func committedShapeBenchMatchesTheGenerator() throws {
-    let prompts = ShapeBench.prompts(grammar: testGrammar)
+/// The committed `prompts/eval/shapebench.jsonl` and `prompts/val/shapebench.jsonl` must equal
+/// `ShapeBench.prompts(grammar:)` and `ShapeBench.validationPrompts(grammar:)`. To regenerate after
+/// changing the grammar or the routine: `FAE_WRITE_SHAPEBENCH=1 swift test --filter ShapeBench`.
+@Test(arguments: [ShapeBench.relativePath, ShapeBench.validationRelativePath])
+func committedShapeBenchMatchesTheGenerator(relativePath: String) throws {
+    let prompts = relativePath == ShapeBench.relativePath
+        ? ShapeBench.prompts(grammar: testGrammar) : ShapeBench.validationPrompts(grammar: testGrammar)
     let promptsDirectory = TestPaths.repositoryRoot.appendingPathComponent("prompts")
-    let url = promptsDirectory.appendingPathComponent(ShapeBench.relativePath)
+    let url = promptsDirectory.appendingPathComponent(relativePath)
     if ProcessInfo.processInfo.environment["FAE_WRITE_SHAPEBENCH"] == "1" {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try ShapeBench.jsonLines(prompts).write(to: url, atomically: true, encoding: .utf8)
     }
-    #expect(try ShapeBench.load(from: promptsDirectory) == prompts)
+    #expect(try ShapeBench.load(file: url) == prompts)
 }
 
-@Test func shapeBenchPromptsParseAndCoverEveryCategory() throws {
-    let prompts = ShapeBench.prompts(grammar: testGrammar)
+@Test func theValidationSetSharesNoPromptWithTheEvaluationSet() {
+    let evaluation = Set(ShapeBench.prompts(grammar: testGrammar).map(\.prompt))
+    let validation = ShapeBench.validationPrompts(grammar: testGrammar).map(\.prompt)
+    #expect(Set(validation).isDisjoint(with: evaluation))
+    #expect(Set(validation).count == validation.count)
+}
+
+@Test(arguments: [false, true])
+func shapeBenchPromptsParseAndCoverEveryCategory(validation: Bool) throws {
+    let prompts = validation ? ShapeBench.validationPrompts(grammar: testGrammar) : ShapeBench.prompts(grammar: testGrammar)
     for category in ShapeBenchCategory.allCases {
         let count = prompts.filter { $0.category == category }.count
         #expect((20...50).contains(count), "\(category.rawValue): \(count)")

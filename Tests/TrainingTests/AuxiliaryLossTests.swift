@@ -44,6 +44,32 @@ import Tokenizer
         #expect(BindingLabels.pieceCharacters(of: "a  red circle", tokenizer: tokenizer) == nil)
         #expect(BindingLabels.pieceCharacters(of: "a red circle", tokenizer: tokenizer) == [-1 ..< 1, 1 ..< 5, 5 ..< 12])   // "▁a": SentencePiece's leading space, then "a"
     }
+
+    /// The `.scene` class of an object: (colour or none, shape, place).
+    func scene(_ color: String?, _ shape: ShapeKind, place: Int) -> Int32 {
+        let colorIndex = color.map { name in grammar.colors.firstIndex { $0.name == name }! } ?? grammar.colors.count
+        return Int32((colorIndex * ShapeKind.allCases.count + ShapeKind.allCases.firstIndex(of: shape)!) * BindingLabels.places(grammar) + place)
+    }
+
+    @Test func sceneLabelsAlsoSayWhereTheCaptionPutsEachObject() throws {
+        let captions = ["a pink plus sign on the right of a small blue diamond", "a red circle below a square",
+                        "three red circles", "a circle and a blue square in the top right"]
+        let labels = BindingLabels(captions: captions, tokenizer: tokenizer, maxTokens: 16, grammar: grammar, set: .scene)
+        #expect(labels.classes == 9 * 5 * 17 && labels.labelledCaptions == 4)
+        let n = TokenLabels.unlabelled
+        let rows = stride(from: 0, to: labels.labels.count, by: 16).map { Array(labels.labels[$0 ..< $0 + 16]) }
+        // The subject of "right of" is the right-hand object and its object the left-hand one.
+        let cross = scene("pink", .cross, place: BindingLabels.rightPlace), diamond = scene("blue", .diamond, place: BindingLabels.leftPlace)
+        #expect(rows[0] == [n, cross, cross, cross, n, n, n, n, n, n, diamond, diamond, n, n, n, n])
+        // "▁a ▁red ▁circle ▁below ▁a ▁square": the square has no colour and is still labelled, as the upper object.
+        let lower = scene("red", .circle, place: BindingLabels.lowerPlace), upper = scene(nil, .square, place: BindingLabels.upperPlace)
+        #expect(Array(rows[1].prefix(7)) == [n, lower, lower, n, n, upper, n])
+        let three = scene("red", .circle, place: BindingLabels.firstCountPlace + 1)
+        #expect(Array(rows[2].prefix(4)) == [n, three, three, n])
+        // The top-right cell is place 1 + 0 * 3 + 2.
+        let circle = scene(nil, .circle, place: 0), square = scene("blue", .square, place: 3)
+        #expect(Array(rows[3].prefix(6)) == [n, circle, n, n, square, square])
+    }
 }
 
 @Suite struct LayoutLabelsTests {

@@ -1,0 +1,80 @@
+import Dataset
+import Foundation
+import Models
+import Sampler
+import TensorEngine
+import Testing
+import TestSupport
+import Tokenizer
+@testable import Training
+
+/// The flow family of `train generator` on the tiny FAE and dataset of `GeneratorFixture`.
+@Suite(.serialized) struct FlowTrainingTests {
+    func trainer(directory: URL, steps: Int, resume: Bool = false) throws -> FlowTrainer {
+        let fixture = GeneratorFixture.shared
+        var configuration = GeneratorConfiguration()
+        configuration.family = .flow
+        configuration.width = 32; configuration.depth = 2; configuration.heads = 2
+        configuration.flowShallowBlocks = 1; configuration.flowShallowLayers = 1
+        configuration.textWidth = 16; configuration.textLayers = 1; configuration.textHeads = 2
+        configuration.textTokens = 8
+        configuration.validationImages = 16
+        var options = TrainingOptions(steps: steps, batchSize: 8, learningRate: 3e-3, warmupSteps: 2)
+        options.emaDecay = 0.9
+        options.validationInterval = 10
+        options.logInterval = 5
+        let inputs = GeneratorInputs(train: try ImageDataset.open(url: fixture.train, threads: 2),
+                                     validation: try ImageDataset.open(url: fixture.validation, threads: 2),
+                                     fae: try FAEAutoencoder(directory: fixture.fae),
+                                     tokenizer: try SentencePieceTokenizer(modelFile: fixture.tokenizerFile), cacheKey: "test-fae")
+        return try FlowTrainer(configuration: configuration, options: options, inputs: inputs, directory: directory,
+                               resume: resume, threads: 2)
+    }
+
+    @Test func likelihoodRisesAndTheExportLoads() throws {
+        let run = try TestPaths.temporaryDirectory("flow-run")
+        defer { try? FileManager.default.removeItem(at: run) }
+        let trainer = try trainer(directory: run, steps: 30)
+        try trainer.train()
+        let losses = trainer.losses
+        let first = losses.prefix(5).reduce(0, +) / 5, last = losses.suffix(5).reduce(0, +) / 5
+        #expect(last < first, "negative log-likelihood \(first) -> \(last)")
+        try trainer.export(to: run, tokenizerFile: GeneratorFixture.shared.tokenizerFile)
+        let flow = try TransformerFlow.load(directory: run.appendingPathComponent("generator"))
+        #expect(flow.config.latentChannels == 4 && flow.config.deepLayers == 2 && flow.config.shallowBlocks == 1)
+        #expect(flow.config.noiseScale == 0.3 && flow.config.textWidth == 16)
+        #expect(try LatentStatistics.load(directory: run.appendingPathComponent("generator")).channels == 4)
+        _ = try T5Encoder.load(directory: run.appendingPathComponent("text_encoder"))
+        let log = try String(contentsOf: run.appendingPathComponent("log.jsonl"), encoding: .utf8)
+        let validations = log.split(separator: "\n").filter { $0.contains("val_bits_per_dim") }
+        #expect(validations.count == 3, "\(log)")
+    }
+
+    @Test func resumingGivesTheSameWeightsAsOneRun() throws {
+        try EngineThreadSetting.exclusively {
+            let straightRun = try TestPaths.temporaryDirectory("flow-straight")
+            let splitRun = try TestPaths.temporaryDirectory("flow-split")
+            defer { try? FileManager.default.removeItem(at: straightRun); try? FileManager.default.removeItem(at: splitRun) }
+            let straight = try trainer(directory: straightRun, steps: 6)
+            try straight.train()
+            let first = try trainer(directory: splitRun, steps: 6)
+            #expect(throws: TrainingError.self) { try first.train(stopAfter: 3) }
+            let second = try trainer(directory: splitRun, steps: 6, resume: true)
+            #expect(second.run.state.step == 3)
+            try second.train()
+            for ((key, a), (_, b)) in zip(straight.run.parameters, second.run.parameters) {
+                #expect(a.value.values == b.value.values, "\(key) differs after resuming")
+            }
+        }
+    }
+
+    @Test func theFlowRefusesWhatItCannotTrain() throws {
+        var configuration = GeneratorConfiguration()
+        configuration.family = .flow
+        configuration.bindingWeight = 0.1
+        #expect(throws: TrainingError.self) { try configuration.validate() }
+        configuration.bindingWeight = 0
+        configuration.flowNoise = -1
+        #expect(throws: TrainingError.self) { try configuration.validate() }
+    }
+}
