@@ -18,15 +18,32 @@ public final class GeneratorShapeBench {
     private let pipeline: TextToImagePipeline
     private let evaluator: ShapeBenchEvaluator
 
-    public init(generator: MMDiT, textEncoder: T5Encoder, statistics: LatentStatistics, settings: GenerationSettings,
-                tokenizer: SentencePieceTokenizer, fae: FAEAutoencoder, world: ShapesWorld, prompts: [ShapeBenchPrompt]) throws {
+    public convenience init(generator: MMDiT, textEncoder: T5Encoder, statistics: LatentStatistics, settings: GenerationSettings,
+                            tokenizer: SentencePieceTokenizer, fae: FAEAutoencoder, world: ShapesWorld, prompts: [ShapeBenchPrompt]) throws {
+        try self.init(settings: settings, fae: fae, world: world, prompts: prompts) { decoder in
+            try TextToImagePipeline(tokenizer: tokenizer, textEncoder: textEncoder, generator: generator,
+                                    statistics: statistics, settings: settings, decoder: decoder)
+        }
+    }
+
+    /// The same on a normalizing flow.
+    public convenience init(flow: TransformerFlow, textEncoder: T5Encoder, statistics: LatentStatistics, settings: GenerationSettings,
+                            tokenizer: SentencePieceTokenizer, fae: FAEAutoencoder, world: ShapesWorld, prompts: [ShapeBenchPrompt]) throws {
+        try self.init(settings: settings, fae: fae, world: world, prompts: prompts) { decoder in
+            try TextToImagePipeline(tokenizer: tokenizer, textEncoder: textEncoder, flow: flow,
+                                    statistics: statistics, settings: settings, decoder: decoder)
+        }
+    }
+
+    /// `pipeline` builds the pipeline around the generator from the FAE's decoders.
+    private init(settings: GenerationSettings, fae: FAEAutoencoder, world: ShapesWorld, prompts: [ShapeBenchPrompt],
+                 pipeline: (TargetDecoder) throws -> TextToImagePipeline) throws {
         guard !prompts.isEmpty else { throw EvaluationError(.invalidArgument, "no ShapeBench prompts to render") }
         let target = settings.target
         do {
             let decoder = try TargetDecoder(target: target, featureDecoder: target == .latent ? fae.featureDecoder : nil,
                                             pixelDecoder: target == .pixels ? nil : fae.pixelDecoder)
-            pipeline = try TextToImagePipeline(tokenizer: tokenizer, textEncoder: textEncoder, generator: generator,
-                                               statistics: statistics, settings: settings, decoder: decoder)
+            self.pipeline = try pipeline(decoder)
         } catch let error as TextToImageError {
             throw EvaluationError(.invalidModel, "cannot build the ShapeBench pipeline: \(error.message)", cause: error)
         }

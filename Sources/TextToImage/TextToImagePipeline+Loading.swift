@@ -30,7 +30,7 @@ extension TextToImagePipeline {
         let textEncoder = try part(ModelLayout.textEncoderFolder + "/") {
             try T5Encoder.load(directory: directory.appendingPathComponent(ModelLayout.textEncoderFolder))
         }
-        let generator = try part(ModelLayout.generatorFolder + "/") { try MMDiT.load(directory: generatorURL) }
+        let family = try part(ModelLayout.generatorFolder + "/") { try Self.family(ofGeneratorIn: generatorURL) }
         let statistics = try part("\(ModelLayout.generatorFolder)/\(ModelLayout.latentStatisticsFile)") { try LatentStatistics.load(directory: generatorURL) }
         let featureDecoder = settings.target == .latent ? try part(ModelLayout.featureDecoderFolder + "/") {
             try FeatureDecoder.load(directory: directory.appendingPathComponent(ModelLayout.featureDecoderFolder))
@@ -39,7 +39,26 @@ extension TextToImagePipeline {
             try PixelDecoder.load(directory: directory.appendingPathComponent(ModelLayout.pixelDecoderFolder))
         } : nil
         let decoder = try TargetDecoder(target: settings.target, featureDecoder: featureDecoder, pixelDecoder: pixelDecoder)
-        try self.init(directory: directory, tokenizer: tokenizer, textEncoder: textEncoder, generator: generator,
-                      statistics: statistics, settings: settings, decoder: decoder)
+        switch family {
+        case .diffusion:
+            let generator = try part(ModelLayout.generatorFolder + "/") { try MMDiT.load(directory: generatorURL) }
+            try self.init(directory: directory, tokenizer: tokenizer, textEncoder: textEncoder, generator: generator,
+                          statistics: statistics, settings: settings, decoder: decoder)
+        case .flow:
+            let flow = try part(ModelLayout.generatorFolder + "/") { try TransformerFlow.load(directory: generatorURL) }
+            try self.init(directory: directory, tokenizer: tokenizer, textEncoder: textEncoder, flow: flow,
+                          statistics: statistics, settings: settings, decoder: decoder)
+        }
+    }
+
+    /// The family of the generator in `url` by its config.json's model_type ("tarflow": a
+    /// normalizing flow; anything else is left to the MMDiT's loader to accept or refuse).
+    static func family(ofGeneratorIn url: URL) throws -> GeneratorFamily {
+        struct ModelType: Decodable {
+            let modelType: String?
+            enum CodingKeys: String, CodingKey { case modelType = "model_type" }
+        }
+        let checkpoint = try HuggingFaceCheckpoint(directory: url)
+        return try checkpoint.config(ModelType.self).modelType == FlowConfig.modelTypeName ? .flow : .diffusion
     }
 }

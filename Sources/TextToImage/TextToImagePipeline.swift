@@ -6,8 +6,9 @@ import TensorEngine
 import Tokenizer
 
 /// Text -> images with a trained model folder (docs/model-layout.md): prompts are tokenised
-/// (`TextBatchEncoder`), encoded by the T5 text encoder, the MMDiT generator is integrated by the
-/// flow sampler (conditional and unconditional branches in one batch), the result is mapped back
+/// (`TextBatchEncoder`), encoded by the T5 text encoder, the generator samples a latent (the MMDiT
+/// integrated by the flow sampler, or the normalizing flow inverted token by token; conditional and
+/// unconditional branches in one batch), the result is mapped back
 /// from standardised latents with the stored statistics and decoded to 64x64 RGB images.
 ///
 /// Image i depends only on its prompt, negative prompt and seed: it comes out the same alone or in
@@ -18,17 +19,39 @@ public final class TextToImagePipeline {
     public let tokenizer: SentencePieceTokenizer
     public let textBatchEncoder: TextBatchEncoder
     public let textEncoder: T5Encoder
-    public let generator: MMDiT
+    /// The generator: the flow-matching `MMDiT` or the normalizing flow `TransformerFlow`.
+    public let generator: any Module
+    public let family: GeneratorFamily
     public let statistics: LatentStatistics
     public let settings: GenerationSettings
     public let decoder: TargetDecoder
-    let sampler: FlowSampler
+    let sampler: LatentSampler
     private let promptMaskSlot = TensorSlot(), negativeMaskSlot = TensorSlot()
 
-    /// Assembles a pipeline from loaded parts; throws `invalidModel` when they do not fit together.
-    public init(directory: URL? = nil, tokenizer: SentencePieceTokenizer, textEncoder: T5Encoder, generator: MMDiT,
-                statistics: LatentStatistics, settings: GenerationSettings, decoder: TargetDecoder) throws {
+    /// Assembles a pipeline around a flow-matching MMDiT; throws `invalidModel` when the parts do not fit together.
+    public convenience init(directory: URL? = nil, tokenizer: SentencePieceTokenizer, textEncoder: T5Encoder, generator: MMDiT,
+                            statistics: LatentStatistics, settings: GenerationSettings, decoder: TargetDecoder) throws {
         let g = generator.config
+        try self.init(directory: directory, tokenizer: tokenizer, textEncoder: textEncoder, generator: generator, family: .diffusion,
+                      shape: (g.textWidth, g.maxTextTokens, g.imageTokens, g.latentChannels),
+                      sampler: FlowSampler(model: generator, statistics: statistics), statistics: statistics, settings: settings,
+                      decoder: decoder)
+    }
+
+    /// Assembles a pipeline around a normalizing flow; throws `invalidModel` when the parts do not fit together.
+    public convenience init(directory: URL? = nil, tokenizer: SentencePieceTokenizer, textEncoder: T5Encoder, flow: TransformerFlow,
+                            statistics: LatentStatistics, settings: GenerationSettings, decoder: TargetDecoder) throws {
+        let g = flow.config
+        try self.init(directory: directory, tokenizer: tokenizer, textEncoder: textEncoder, generator: flow, family: .flow,
+                      shape: (g.textWidth, g.maxTextTokens, g.imageTokens, g.latentChannels),
+                      sampler: NormalizingFlowSampler(flow: flow, statistics: statistics), statistics: statistics, settings: settings,
+                      decoder: decoder)
+    }
+
+    /// `shape`: the text width and tokens the generator reads and the (tokens, channels) it makes.
+    private init(directory: URL?, tokenizer: SentencePieceTokenizer, textEncoder: T5Encoder, generator: any Module,
+                 family: GeneratorFamily, shape g: (textWidth: Int, maxTextTokens: Int, imageTokens: Int, latentChannels: Int),
+                 sampler: LatentSampler, statistics: LatentStatistics, settings: GenerationSettings, decoder: TargetDecoder) throws {
         func fail(_ message: String) -> TextToImageError { TextToImageError(.invalidModel, message) }
         guard textEncoder.config.vocabSize >= tokenizer.vocabularySize else {
             throw fail("the tokenizer has \(tokenizer.vocabularySize) pieces but the text encoder's vocabulary only \(textEncoder.config.vocabSize)")
@@ -54,10 +77,11 @@ public final class TextToImagePipeline {
         self.textBatchEncoder = try TextBatchEncoder(tokenizer: tokenizer, maxTokens: settings.maxTextTokens)
         self.textEncoder = textEncoder
         self.generator = generator
+        self.family = family
         self.statistics = statistics
         self.settings = settings
         self.decoder = decoder
-        self.sampler = FlowSampler(model: generator, statistics: statistics)
+        self.sampler = sampler
     }
 
     /// The sampler settings `generate` uses for `configuration`: its shift, else the trained one.

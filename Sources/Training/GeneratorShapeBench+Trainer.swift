@@ -11,4 +11,11 @@ extension GeneratorShapeBench {
         try self.init(generator: trainer.mmdit, textEncoder: trainer.textEncoder, statistics: trainer.statistics,
                       settings: trainer.generation, tokenizer: tokenizer, fae: fae, world: world, prompts: prompts)
     }
+
+    /// ShapeBench on a flow trainer's own flow and T5.
+    public convenience init(trainer: FlowTrainer, tokenizer: SentencePieceTokenizer, fae: FAEAutoencoder,
+                            world: ShapesWorld, prompts: [ShapeBenchPrompt]) throws {
+        try self.init(flow: trainer.flow, textEncoder: trainer.textEncoder, statistics: trainer.statistics,
+                      settings: trainer.generation, tokenizer: tokenizer, fae: fae, world: world, prompts: prompts)
+    }
 }

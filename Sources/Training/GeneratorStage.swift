@@ -84,7 +84,7 @@ public struct GeneratorStage {
             let prompts = try promptsDirectory()
             let bench = try GeneratorShapeBench(trainer: trainer, tokenizer: inputs.tokenizer, fae: inputs.fae,
                                                 world: ShapesWorld(promptsDirectory: prompts),
-                                                prompts: ShapeBench.load(file: prompts.appendingPathComponent(ShapeBench.validationRelativePath)))
+                                                prompts: validationPrompts(in: prompts))
             trainer.sampleValidation = bench.figures
         }
         if !exportOnly { try trainer.train() }
@@ -97,8 +97,19 @@ public struct GeneratorStage {
         let trainer = try FlowTrainer(configuration: configuration, options: options, inputs: inputs, directory: runDirectory,
                                       resume: data.resume || exportOnly, threads: Engine.threads, report: TrainingOutput.note)
         TrainingOutput.note("generator: normalizing flow, \(trainer.flow.parameterCount) parameters, \(inputs.train.count) training images, noise \(configuration.flowNoise)")
+        if shapeBenchValidation, !exportOnly {
+            let prompts = try promptsDirectory()
+            trainer.sampleValidation = try GeneratorShapeBench(trainer: trainer, tokenizer: inputs.tokenizer, fae: inputs.fae,
+                                                               world: ShapesWorld(promptsDirectory: prompts),
+                                                               prompts: validationPrompts(in: prompts)).figures
+        }
         if !exportOnly { try trainer.train() }
         try trainer.export(to: data.out, tokenizerFile: tokenizerURL)
         TrainingOutput.note("exported \(ModelLayout.generatorFolder)/, \(ModelLayout.textEncoderFolder)/ and \(ModelLayout.tokenizerFile) into \(data.out.relativePath)")
+    }
+
+    /// The ShapeBench prompts of the validation passes (`prompts/val/`, none of the evaluation prompts).
+    private func validationPrompts(in prompts: URL) throws -> [ShapeBenchPrompt] {
+        try ShapeBench.load(file: prompts.appendingPathComponent(ShapeBench.validationRelativePath))
     }
 }

@@ -57,6 +57,27 @@ final class RecordingRenderer: ImageRenderer {
         }
     }
 
+    @Test func workerRendersAJobWithANormalizingFlow() throws {
+        let folder = try TinyModelFolder.make(family: .flow)
+        let renderer = RecordingRenderer(try ModelImageRenderer(directory: folder))
+        let queuePath = try TestPaths.temporaryDirectory("flow-worker").appendingPathComponent("queue.sqlite").path
+        let queue = try SQLiteJobQueue(path: queuePath,
+                                       migrations: Migration.load(from: TestPaths.repositoryRoot.appendingPathComponent("migrations/sqlite")))
+        let job = try queue.submit(JobRequest(prompt: "a red circle above a blue square", seed: 40, count: 2, guidance: 2)).job
+        var configuration = WorkerConfiguration(name: "test-flow-worker")
+        configuration.exitWhenIdle = true
+        configuration.pollSeconds = 0.05
+        try QueueWorker(queue: queue, renderer: renderer, configuration: configuration, logger: Logger(label: "test")).run()
+        let done = try queue.status(job.id)
+        #expect(done.state == .succeeded, "\(done.error ?? "")")
+        // Progress is the flow's tokens x blocks and the denoising step, not sampler steps.
+        #expect(done.progressStep == 129 && done.progressTotal == 129)
+        let images = try queue.images(job.id)
+        let expected = try TextToImagePipeline(directory: folder).generate(prompts: ["a red circle above a blue square"], seeds: [40, 41],
+                                                                             configuration: .init(guidanceScale: 2))
+        for (stored, image) in zip(images, expected) { #expect(try image.psnr(to: try JPEG.decode(stored.jpeg)) > 20) }
+    }
+
     /// The worker cannot refuse a prompt longer than the model reads (another model may read it all),
     /// so it renders the start and keeps a warning with the job.
     @Test func aPromptLongerThanTheModelReadsSucceedsWithAWarning() throws {

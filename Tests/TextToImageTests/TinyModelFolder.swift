@@ -28,7 +28,9 @@ enum TinyModelFolder {
     }
 
     /// Writes the folder and returns its URL.
-    static func make(target: GenerationSettings.Target = .latent, seed: UInt64 = 1) throws -> URL {
+    /// With `family: .flow` the generator is a random normalizing flow (width 32, a one-layer
+    /// deep block and one one-layer shallow block, every output projection random).
+    static func make(target: GenerationSettings.Target = .latent, family: GeneratorFamily = .diffusion, seed: UInt64 = 1) throws -> URL {
         let folder = try TestPaths.temporaryDirectory("tiny-model")
         func sub(_ name: String) -> URL { folder.appendingPathComponent(name, isDirectory: true) }
         try FileManager.default.copyItem(at: tokenizerURL, to: folder.appendingPathComponent(ModelLayout.tokenizerFile))
@@ -65,13 +67,22 @@ enum TinyModelFolder {
         case .features: channels = fae.encoderWidth
         case .pixels: channels = 3 * 8 * 8
         }
-        let generator = try MMDiT(config: MMDiTConfig(width: 32, depth: 1, heads: 2, latentChannels: channels, gridHeight: 8, gridWidth: 8,
-                                                      textWidth: 32, maxTextTokens: maxTextTokens, mlpRatio: 2, timestepEmbeddingDim: 32))
-        generator.initialize(seed: seed + 5)
-        var rng = RandomGenerator(seed: seed + 6)
-        for (key, p) in generator.namedParameters(prefix: "") where key.contains("adaLN_modulation") { rng.fillNormal(p.value, std: 0.1) }
         let generatorURL = sub(ModelLayout.generatorFolder)
-        try generator.save(directory: generatorURL)
+        var rng = RandomGenerator(seed: seed + 6)
+        switch family {
+        case .diffusion:
+            let generator = try MMDiT(config: MMDiTConfig(width: 32, depth: 1, heads: 2, latentChannels: channels, gridHeight: 8, gridWidth: 8,
+                                                          textWidth: 32, maxTextTokens: maxTextTokens, mlpRatio: 2, timestepEmbeddingDim: 32))
+            generator.initialize(seed: seed + 5)
+            for (key, p) in generator.namedParameters(prefix: "") where key.contains("adaLN_modulation") { rng.fillNormal(p.value, std: 0.1) }
+            try generator.save(directory: generatorURL)
+        case .flow:
+            let flow = try TransformerFlow(config: FlowConfig(latentChannels: channels, width: 32, heads: 2, deepLayers: 1, shallowBlocks: 1,
+                                                              shallowLayers: 1, textWidth: 32, maxTextTokens: maxTextTokens))
+            flow.initialize(&rng)
+            for block in flow.blocks { rng.fillNormal(block.output.weight.value, std: 0.05) }
+            try flow.save(directory: generatorURL)
+        }
         try LatentStatistics(mean: (0..<channels).map { Float($0 % 5) * 0.1 - 0.2 },
                              std: (0..<channels).map { 0.5 + Float($0 % 3) * 0.25 }).save(directory: generatorURL)
         try GenerationSettings(target: target, maxTextTokens: maxTextTokens, shift: 1.5).save(directory: generatorURL)

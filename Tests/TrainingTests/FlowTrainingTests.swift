@@ -2,6 +2,7 @@ import Dataset
 import Foundation
 import Models
 import Sampler
+import ShapesWorld
 import TensorEngine
 import Testing
 import TestSupport
@@ -76,5 +77,38 @@ import Tokenizer
         configuration.bindingWeight = 0
         configuration.flowNoise = -1
         #expect(throws: TrainingError.self) { try configuration.validate() }
+    }
+}
+
+extension TrainGeneratorCommandTests {
+    /// `train generator --family flow` into a folder with the FAE parts, then `render` and `eval
+    /// shapebench` from it: the folder's generator says it is a flow and every command uses it.
+    @Test func trainsAFlowThatRendersAndIsJudged() throws {
+        let runner = CommandRunner()
+        guard runner.isAvailable else { return }
+        let fixture = GeneratorFixture.shared
+        let root = try TestPaths.temporaryDirectory("flow-cli")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let model = root.appendingPathComponent("model")
+        try FileManager.default.copyItem(at: fixture.fae, to: model)
+        let trained = try runner.run(["train", "generator", "--family", "flow", "--data", fixture.train.path, "--val-data", fixture.validation.path,
+                                      "--out", model.path, "--width", "32", "--depth", "1", "--heads", "2", "--flow-blocks", "1",
+                                      "--text-width", "16", "--text-layers", "1", "--text-heads", "2", "--text-tokens", "8",
+                                      "--batch-size", "5", "--steps", "2", "--val-every", "0", "--no-val-shapebench", "--threads", "2"])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        #expect(trained.stderr.contains("generator: normalizing flow"), "\(trained.stderr)")
+        let log = try String(contentsOf: model.appendingPathComponent("runs/generator/log.jsonl"), encoding: .utf8)
+        #expect(log.contains("\"val_bits_per_dim\""), "\(log)")
+        let image = root.appendingPathComponent("x.jpg")
+        let rendered = try runner.run(["render", "a red circle", "--out", image.path, "--model", model.path, "--seed", "3", "--threads", "2"])
+        #expect(rendered.status == 0 && FileManager.default.fileExists(atPath: image.path), "\(rendered.stderr)")
+        let prompts = root.appendingPathComponent("prompts.jsonl")
+        try ShapeBench.jsonLines(Array(ShapeBench.prompts(grammar: fixture.grammar).prefix(2))).write(to: prompts, atomically: true, encoding: .utf8)
+        let judged = try runner.run(["eval", "shapebench", "--model", model.path, "--prompts", prompts.path, "--json", "--threads", "2"])
+        #expect(judged.status == 0 && judged.stdout.contains("\"overall\""), "\(judged.stderr)")
+        // A flow with binding labels is refused with a clear message.
+        let refused = try runner.run(["train", "generator", "--family", "flow", "--data", fixture.train.path, "--val-data", fixture.validation.path,
+                                      "--out", root.appendingPathComponent("refused").path, "--binding-loss", "0.1"])
+        #expect(refused.status != 0 && refused.stderr.contains("the flow family trains on the FAE latent without auxiliary losses"), "\(refused.stderr)")
     }
 }
