@@ -67,7 +67,7 @@ actor DevToolsConnection {
     private init() {}
 
     /// Connects to a target's `webSocketDebuggerUrl`.
-    static func connect(to url: String, timeout: Duration = .seconds(10)) async throws -> DevToolsConnection {
+    static func connect(to url: String, timeout: Duration = .seconds(30)) async throws -> DevToolsConnection {
         let connection = DevToolsConnection()
         try await connection.open(url, timeout: timeout)
         return connection
@@ -173,7 +173,7 @@ actor DevToolsConnection {
 
     /// Sends a command and returns its `result` object as JSON.
     @discardableResult
-    func send(_ method: String, _ params: [String: Value] = [:], timeout: Duration = .seconds(15)) async throws -> Data {
+    func send(_ method: String, _ params: [String: Value] = [:], timeout: Duration = .seconds(30)) async throws -> Data {
         guard let writer = outbound else { throw Failure.connectionClosed(closedReason ?? "not connected") }
         let id = nextID
         nextID += 1
@@ -196,7 +196,7 @@ actor DevToolsConnection {
 
     /// Sends a command and decodes its result.
     func send<Result: Decodable>(_ method: String, _ params: [String: Value] = [:], as type: Result.Type,
-                                 timeout: Duration = .seconds(15)) async throws -> Result {
+                                 timeout: Duration = .seconds(30)) async throws -> Result {
         let data = try await send(method, params, timeout: timeout)
         do {
             return try JSONDecoder().decode(Result.self, from: data)
@@ -217,7 +217,7 @@ actor DevToolsConnection {
     /// Runs JavaScript in the page (awaiting a returned promise) and decodes its value, which must be
     /// JSON-serialisable.
     func evaluate<Decoded: Decodable>(_ expression: String, as type: Decoded.Type = Decoded.self,
-                                      timeout: Duration = .seconds(15)) async throws -> Decoded {
+                                      timeout: Duration = .seconds(30)) async throws -> Decoded {
         let data = try await send("Runtime.evaluate", [
             "expression": .string(expression), "returnByValue": true, "awaitPromise": true,
         ], timeout: timeout)

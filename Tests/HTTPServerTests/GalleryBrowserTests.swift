@@ -75,16 +75,16 @@ import TestSupport
         if let error = navigation.errorText { throw Failure("Chromium cannot open \(base)/: \(error)") }
 
         // The first API call gets a 401, and the page asks for the token in its own form.
-        try await waitUntil("the token form opens", within: .seconds(20), page,
+        try await waitUntil("the token form opens", within: .seconds(45), page,
                             "document.querySelector('#token-dialog')?.open === true")
         try await type(token, into: "#token", page)
         try await click("#token-submit", page)
-        try await waitUntil("the token form closes", within: .seconds(10), page,
+        try await waitUntil("the token form closes", within: .seconds(30), page,
                             "document.querySelector('#token-dialog').open === false")
         let stored = try await page.evaluate("localStorage.getItem('fae-t2i-token')", as: String?.self)
         #expect(stored == token)
 
-        try await waitUntil("the page has loaded the (empty) job list", within: .seconds(15), page,
+        try await waitUntil("the page has loaded the (empty) job list", within: .seconds(30), page,
                             "document.querySelector('#connection').textContent === 'connected'")
         try await type(prompt, into: "#prompt", page)
         try await type("2", into: "#count", page)
@@ -107,7 +107,7 @@ import TestSupport
         var highestProgress = 0.0
         var sawPartialProgress = false
         var last: CurrentJob?
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline {
             let current = try await page.evaluate(CurrentJob.script, as: CurrentJob.self)
             last = current
@@ -135,7 +135,7 @@ import TestSupport
         #expect(sawPartialProgress, "the progress bar showed a step between start and end while the job ran: \(seen)")
 
         // The recent-jobs grid lists the job as succeeded (at once after the submit, refreshed every 3 s).
-        try await waitUntil("the grid lists job \(jobID) as succeeded", within: .seconds(10), page, """
+        try await waitUntil("the grid lists job \(jobID) as succeeded", within: .seconds(30), page, """
             document.querySelector('#jobs .job-card[data-job="\(jobID)"] .badge')?.textContent === 'succeeded'
             """)
 
@@ -151,7 +151,7 @@ import TestSupport
 
         // The job's detail view: its parameters, and a download link (a blob URL) for each image.
         try await click("#jobs .job-card[data-job=\"\(jobID)\"]", page)
-        try await waitUntil("the detail view opens with two download links", within: .seconds(10), page, """
+        try await waitUntil("the detail view opens with two download links", within: .seconds(30), page, """
             document.querySelector('#job-detail').open
               && [...document.querySelectorAll('#detail-images a[download]')].filter(a => a.href.startsWith('blob:')).length === 2
             """)

@@ -106,6 +106,11 @@ extension TrainGeneratorCommandTests {
         try ShapeBench.jsonLines(Array(ShapeBench.prompts(grammar: fixture.grammar).prefix(2))).write(to: prompts, atomically: true, encoding: .utf8)
         let judged = try runner.run(["eval", "shapebench", "--model", model.path, "--prompts", prompts.path, "--json", "--threads", "2"])
         #expect(judged.status == 0 && judged.stdout.contains("\"overall\""), "\(judged.stderr)")
+        let likelihood = try runner.run(["eval", "flow", "--model", model.path, "--data", fixture.validation.path, "--images", "8", "--json"])
+        #expect(likelihood.status == 0 && likelihood.stdout.contains("\"bits_per_dim\"") && likelihood.stdout.contains("\"images\" : 8"),
+                "\(likelihood.stdout) \(likelihood.stderr)")
+        let noFlow = try runner.run(["eval", "flow", "--model", fixture.fae.path, "--data", fixture.validation.path])
+        #expect(noFlow.status != 0 && noFlow.stderr.contains("cannot load the model folder"), "\(noFlow.stderr)")
         // A flow with binding labels is refused with a clear message.
         let refused = try runner.run(["train", "generator", "--family", "flow", "--data", fixture.train.path, "--val-data", fixture.validation.path,
                                       "--out", root.appendingPathComponent("refused").path, "--binding-loss", "0.1"])
