@@ -2,6 +2,7 @@ import Foundation
 import Models
 import Sampler
 import Testing
+import TestSupport
 import TextToImage
 
 /// The pipeline over a model folder whose generator is a normalizing flow (random weights).
@@ -48,5 +49,17 @@ import TextToImage
         #expect(throws: TextToImageError.self) {
             _ = try pipeline.generate(prompts: ["a red circle"], seeds: [1], configuration: FlowSamplerConfiguration(guidanceScale: 0.5))
         }
+    }
+}
+
+extension ModelCLITests {
+    @Test func benchRenderNamesTheFlowFamilyAndItsTargets() throws {
+        guard CommandRunner().isAvailable else { return }
+        let folder = try TinyModelFolder.make(family: .flow)
+        let result = try run(["bench", "render", "--model", folder.path, "--rounds", "1", "--threads", "2"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("normalizing flow, token by token") && result.stdout.contains("(target 0.5 s"), "\(result.stdout)")
+        let json = try run(["bench", "render", "--model", folder.path, "--rounds", "1", "--threads", "2", "--json"])
+        #expect(json.stdout.contains("\"family\" : \"flow\""), "\(json.stdout)")
     }
 }
