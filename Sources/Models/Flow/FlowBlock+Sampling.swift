@@ -26,6 +26,9 @@ extension FlowBlock {
             Self.prefixKeyMask(textMask, imageTokens: n, into: keyMask)
             fillTextCache(textProjection.forward(text), textMask: textMask, length: length)
         }
+        // The caches' tensors, fetched once: the token loop below allocates nothing.
+        let keys = layers.indices.map { slots.keys[$0].tensor(rows, config.heads, length, config.headDim) }
+        let values = layers.indices.map { slots.values[$0].tensor(rows, config.heads, length, config.headDim) }
         let history = slots.history.tensor(rows, n, d), x = slots.output.tensor(b, n, d)
         let previous = slots.token.tensor(rows, 1, d)          // (R, 1, D): the input token
         let bound = Float(config.logScaleBound)
@@ -36,12 +39,10 @@ extension FlowBlock {
             }
             let embedded = input.forward(previous)                             // (R, 1, W)
             var hidden = slots.hidden.tensor(rows, 1, w)
-            Ops.addRowForward(embedded, row: Tensor(storage: positions.value.storage, offset: positions.value.offset + i * w, shape: [w]),
-                              y: hidden)
+            let ep = embedded.pointer, sp = hidden.pointer, pp = positions.value.pointer + i * w
+            for row in 0..<rows { for c in 0..<w { sp[row * w + c] = ep[row * w + c] + pp[c] } }
             for (index, layer) in layers.enumerated() {
-                hidden = step(layer, hidden, keys: slots.keys[index].tensor(rows, config.heads, length, config.headDim),
-                              values: slots.values[index].tensor(rows, config.heads, length, config.headDim),
-                              keyMask: keyMask, position: t + i)
+                hidden = step(layer, hidden, keys: keys[index], values: values[index], keyMask: keyMask, position: t + i)
             }
             let raw = output.forward(norm.forward(hidden))                  // (R, 1, 2D)
             let rp = raw.pointer, zp = z.pointer, hp = history.pointer, xp = x.pointer
@@ -113,7 +114,7 @@ extension FlowBlock {
         let q = attention.query.forward(normed).pointer                      // (R, 1, H * hd)
         let k = attention.key.forward(normed).pointer, v = attention.value.forward(normed).pointer
         let attended = stepSlots.attended.tensor(rows, 1, heads * hd)
-        let scores = stepSlots.scores.tensor(p + 1)
+        let scores = stepSlots.scores.tensor(length)                           // the first p + 1 are used
         let kp = keys.pointer, vp = values.pointer, mp = keyMask.pointer, ap = attended.pointer, sp = scores.pointer
         let scale = attention.scale
         for row in 0..<rows {

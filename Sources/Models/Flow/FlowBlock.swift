@@ -26,7 +26,7 @@ public final class FlowBlock: Module {
     /// The text's gradient (B, T, Ct) after `backward`, for the text encoder; nil without text.
     public private(set) var textGradient: Tensor?
 
-    private var savedInput: Tensor?, savedTextTokens = 0
+    private var savedInput: Tensor?, savedTextTokens = 0, biasTextTokens = -1
     private let inputSlot = TensorSlot(), sequenceSlot = TensorSlot(), biasSlot = TensorSlot(), keyMaskSlot = TensorSlot()
     private let imageSlot = TensorSlot(), logScaleSlot = TensorSlot(), zSlot = TensorSlot()
     private let dRawSlot = TensorSlot(), dImageSlot = TensorSlot(), dSequenceSlot = TensorSlot()
@@ -106,9 +106,11 @@ public final class FlowBlock: Module {
             Self.concatenate(textProjection.forward(text), embedded, into: hidden)
             let keyMask = keyMaskSlot.tensor(b, t + n)
             Self.prefixKeyMask(textMask, imageTokens: n, into: keyMask)
-            for layer in layers { hidden = layer.forward(hidden, attentionBias: causalBias(textTokens: t), keyMask: keyMask) }
+            let bias = causalBias(textTokens: t)
+            for layer in layers { hidden = layer.forward(hidden, attentionBias: bias, keyMask: keyMask) }
         } else {
-            for layer in layers { hidden = layer.forward(hidden, attentionBias: causalBias(textTokens: 0)) }
+            let bias = causalBias(textTokens: 0)
+            for layer in layers { hidden = layer.forward(hidden, attentionBias: bias) }
         }
         let image = t == 0 ? hidden : imageSlot.tensor(b, n, w)
         if t > 0 { Self.imageRows(of: hidden, textTokens: t, into: image) }
@@ -130,7 +132,7 @@ public final class FlowBlock: Module {
     }
 
     /// The log-scales of the last `forward` (B, N, D), in this block's token order.
-    public var logScales: Tensor { logScaleSlot.tensor([savedInput?.dim(0) ?? 0, config.imageTokens, config.latentChannels]) }
+    public var logScales: Tensor { logScaleSlot.tensor(savedInput?.dim(0) ?? 0, config.imageTokens, config.latentChannels) }
 
     /// dz (B, N, D) and the gradient of the loss with respect to every log-scale's own term
     /// (`logScaleGradient`, the log-determinant's share) -> dx (B, N, D) in a block-owned buffer.
@@ -190,6 +192,8 @@ public final class FlowBlock: Module {
     func causalBias(textTokens t: Int) -> Tensor {
         let n = config.imageTokens, l = t + n, heads = config.heads
         let bias = biasSlot.tensor(heads, l, l)
+        if biasTextTokens == t { return bias }                              // the same text length as the last call
+        biasTextTokens = t
         let p = bias.pointer
         for i in 0..<l {
             for j in 0..<l {

@@ -65,24 +65,27 @@ public final class TransformerFlow: Module {
     /// (0.5 * sum(z^2) + 0.5 * N * D * log(2 pi) + sum of every block's alphas) / (N * D).
     public func negativeLogLikelihoods() -> [Float] {
         guard let z = savedZ else { preconditionFailure("TransformerFlow.negativeLogLikelihoods before forward") }
-        let b = z.dim(0), dims = dimensions
-        let halfLogTwoPi = 0.5 * log(2 * Double.pi)
-        return (0..<b).map { row in
-            var total = 0.0
-            let zp = z.pointer + row * dims
-            for i in 0..<dims { total += 0.5 * Double(zp[i] * zp[i]) }
-            for block in blocks {
-                let ap = block.logScales.pointer + row * dims
-                for i in 0..<dims { total += Double(ap[i]) }
-            }
-            return Float(total / Double(dims) + halfLogTwoPi)
-        }
+        return (0..<z.dim(0)).map { Float(negativeLogLikelihood(ofRow: $0, z: z)) }
     }
 
-    /// The batch mean of `negativeLogLikelihoods()`, the training loss.
+    /// The batch mean of `negativeLogLikelihoods()`, the training loss (without allocating).
     public func negativeLogLikelihood() -> Float {
-        let values = negativeLogLikelihoods()
-        return values.reduce(0, +) / Float(max(values.count, 1))
+        guard let z = savedZ else { preconditionFailure("TransformerFlow.negativeLogLikelihood before forward") }
+        var total = 0.0
+        for row in 0..<z.dim(0) { total += negativeLogLikelihood(ofRow: row, z: z) }
+        return Float(total / Double(max(z.dim(0), 1)))
+    }
+
+    private func negativeLogLikelihood(ofRow row: Int, z: Tensor) -> Double {
+        let dims = dimensions
+        var total = 0.0
+        let zp = z.pointer + row * dims
+        for i in 0..<dims { total += 0.5 * Double(zp[i] * zp[i]) }
+        for block in blocks {
+            let ap = block.logScales.pointer + row * dims
+            for i in 0..<dims { total += Double(ap[i]) }
+        }
+        return total / Double(dims) + 0.5 * log(2 * Double.pi)
     }
 
     /// The gradient of `gradientScale` x the batch-mean negative log-likelihood of the last
