@@ -16,7 +16,7 @@ TARGET_CPU ?=
 RELEASE_FLAGS := -c release $(if $(TARGET_CPU),-Xswiftc -target-cpu -Xswiftc $(TARGET_CPU))
 APT_PACKAGES := libsqlite3-dev libopenblas-dev libjpeg-dev libpng-dev libsentencepiece-dev pkg-config
 
-.PHONY: deps deps-test build release test demo install clean bench bench-http tokenizer model-data model-fae model-generator model eval-fae ablation-fae ablation-generator fuzz test-cluster
+.PHONY: deps deps-test build release test demo install clean bench bench-http tokenizer model-data model-fae model-generator model model-flow eval-fae ablation-fae ablation-generator fuzz test-cluster
 
 # Training (`make model-fae`, `make model`): every stage resumes from its checkpoint when run again,
 # so an interrupted `make model` continues where it stopped. Work goes to MODEL_WORK; the trained
@@ -141,6 +141,19 @@ model-generator: model-fae
 	$(BIN_RELEASE) eval shapebench
 
 model: model-generator
+
+# The normalizing-flow generator (docs/flow-model.md) on the FAE parts of models/default, packed
+# into models/flow/: its generator, text encoder and tokenizer, and links to models/default's FAE
+# parts (one copy of them in the repository). Then its bits per dimension and ShapeBench.
+FLOW_WORK := $(MODEL_WORK)/flow
+FLOW_STEPS ?= 8000
+model-flow: model-data
+	$(TRAIN) generator --family flow --data $(TRAIN_DATA) --val-data $(EVAL_DATA) --fae models/default --out $(FLOW_WORK) \
+		--steps $(FLOW_STEPS) --lr 5e-4 --warmup 300 --val-every 1000 --resume
+	$(BIN_RELEASE) model pack --from $(FLOW_WORK) --model models/flow --parts text_encoder,generator,spiece.model
+	@for part in encoder fae_encoder feature_decoder pixel_decoder; do ln -sfn ../default/$$part models/flow/$$part; done
+	$(BIN_RELEASE) eval flow --model models/flow --data $(EVAL_DATA)
+	$(BIN_RELEASE) eval shapebench --model models/flow
 
 # The paper's ablations in miniature (docs/experiments.md). Each variant gets the same budget; they
 # reuse the trained encoder, its feature cache and the pixel decoder of $(TRAINED).

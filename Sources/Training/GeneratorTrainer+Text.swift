@@ -29,7 +29,7 @@ extension GeneratorTrainer {
         let labels = BindingLabels(captions: train.captions, tokenizer: tokenizer, maxTokens: configuration.textTokens, grammar: grammar,
                                    set: configuration.bindingLabels)
         guard labels.labelledCaptions > 0 else {
-            throw TrainingError(.invalidData, "the binding loss found no caption of \(train.url.path) that the shapes grammar parses with a colour; train without --binding-loss")
+            throw TrainingError(.invalidData, "the binding loss found no caption of \(train.url.path) that the shapes grammar parses into labels (\(configuration.bindingLabels.rawValue)); train without --binding-loss")
         }
         report("binding loss (\(configuration.bindingLabels.rawValue), \(labels.classes) classes): \(labels.labelledCaptions) of \(train.count) captions labelled by the grammar's parse")
         return labels
