@@ -6,8 +6,13 @@ public struct TrainingOptions: Sendable, Equatable {
     public var batchSize: Int
     public var learningRate: Float
     public var warmupSteps: Int
-    /// Cosine decay ends at learningRate * this.
+    /// Cosine decay, or the cool-down of the constant schedule, ends at learningRate * this.
     public var finalLearningRateFraction: Float = 0.1
+    /// `.cosine`, or `.constant` with a linear cool-down over the last `cooldownFraction` of the
+    /// steps; a constant run made longer (`--resume` with more `--steps`) continues from the
+    /// checkpoint kept at the start of its cool-down (`TrainingRun`), so no warm restart.
+    public var scheduleKind: LearningRateSchedule.Kind = .cosine
+    public var cooldownFraction: Double = 0.2
     public var weightDecay: Float = 0.01
     public var beta2: Float = 0.99
     /// Global gradient-norm clip; nil disables it.
@@ -30,8 +35,9 @@ public struct TrainingOptions: Sendable, Equatable {
     }
 
     public var schedule: LearningRateSchedule {
-        LearningRateSchedule(kind: .cosine, baseLearningRate: learningRate, warmupSteps: min(warmupSteps, steps),
-                             totalSteps: steps, minLearningRate: learningRate * finalLearningRateFraction)
+        LearningRateSchedule(kind: scheduleKind, baseLearningRate: learningRate, warmupSteps: min(warmupSteps, steps),
+                             totalSteps: steps, minLearningRate: learningRate * finalLearningRateFraction,
+                             cooldownSteps: scheduleKind == .constant ? Int((Double(steps) * cooldownFraction).rounded()) : 0)
     }
 
     public func validate() throws {
@@ -39,6 +45,7 @@ public struct TrainingOptions: Sendable, Equatable {
         guard batchSize > 0 else { throw TrainingError(.invalidArgument, "--batch-size must be positive, got \(batchSize)") }
         guard learningRate > 0, learningRate.isFinite else { throw TrainingError(.invalidArgument, "--lr must be positive, got \(learningRate)") }
         guard warmupSteps >= 0 else { throw TrainingError(.invalidArgument, "--warmup must not be negative") }
+        guard (0 ... 1).contains(cooldownFraction) else { throw TrainingError(.invalidArgument, "--cooldown must be in [0, 1], got \(cooldownFraction)") }
         if let emaDecay, !(emaDecay > 0 && emaDecay < 1) { throw TrainingError(.invalidArgument, "EMA decay must be in (0, 1), got \(emaDecay)") }
     }
 }

@@ -20,6 +20,8 @@ public final class TrainingRun {
     nonisolated(unsafe) static var stopRequested: sig_atomic_t = 0
 
     public var checkpointDirectory: URL { directory.appendingPathComponent("checkpoint") }
+    /// The checkpoint kept at the first step of a constant-rate run's cool-down.
+    public var beforeCooldownDirectory: URL { directory.appendingPathComponent("checkpoint-before-cooldown") }
     public var logURL: URL { directory.appendingPathComponent("log.jsonl") }
 
     /// `settings` are recorded in the checkpoint and must match on `resume`. Without `resume`, a
@@ -43,6 +45,17 @@ public final class TrainingRun {
             }
             state = try TrainingCheckpoint.load(from: checkpoint, parameters: parameters, optimizer: optimizer, ema: ema,
                                                 expectedSettings: settings)
+            // A constant-rate run made longer continues from before its cool-down, not from the cooled weights.
+            let cooldownStart = options.schedule.cooldownStart, beforeCooldown = beforeCooldownDirectory
+            if options.steps > state.totalSteps, state.step > cooldownStart, TrainingCheckpoint.exists(at: beforeCooldown) {
+                let cooled = state.step
+                state = try TrainingCheckpoint.load(from: beforeCooldown, parameters: parameters, optimizer: optimizer, ema: ema,
+                                                    expectedSettings: settings)
+                guard state.step <= cooldownStart else {
+                    throw TrainingError(.invalidArgument, "\(name): the run cooled down from step \(state.step); --steps \(options.steps) would start its cool-down at step \(cooldownStart), before that")
+                }
+                TrainingOutput.note("\(name): --steps \(options.steps) extends a run that had cooled down to step \(cooled); continuing from step \(state.step), where its cool-down began")
+            }
             state.totalSteps = options.steps
         }
         do {
@@ -67,6 +80,9 @@ public final class TrainingRun {
         let log = try LogWriter(url: logURL)
         while state.step < options.steps {
             let i = state.step
+            if options.scheduleKind == .constant, i == schedule.cooldownStart, schedule.cooldownSteps > 0 {
+                try TrainingCheckpoint.save(to: beforeCooldownDirectory, state: state, parameters: parameters, optimizer: optimizer, ema: ema)
+            }
             optimizer.learningRate = schedule.learningRate(at: i)
             optimizer.zeroGrad()
             var metrics = try step(i)

@@ -55,6 +55,37 @@ import TensorEngine
         #expect(log.split(separator: "\n").count == 4)
     }
 
+    @Test func aConstantRunMadeLongerContinuesFromBeforeItsCooldown() throws {
+        var options = TrainingOptions(steps: 10, batchSize: 1, learningRate: 0.1, warmupSteps: 1)
+        options.scheduleKind = .constant
+        options.cooldownFraction = 0.5
+        options.emaDecay = 0.9
+        let schedule = options.schedule
+        #expect(schedule.cooldownStart == 5)
+        #expect((0..<10).map { schedule.learningRate(at: $0) }.prefix(6) == [0.1, 0.1, 0.1, 0.1, 0.1, 0.082])
+        #expect(abs(schedule.learningRate(at: 9) - 0.01) < 1e-6)
+        let dir1 = temporaryDirectory(), dir2 = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir1); try? FileManager.default.removeItem(at: dir2) }
+        let straight = Line()
+        try TrainingRun(name: "line", directory: dir1, parameters: straight.named, options: options, resume: false)
+            .run(step: { _ in straight.step() })
+        // A 6-step run cools down from step 3 and keeps the checkpoint of that step.
+        var short = options
+        short.steps = 6
+        let first = Line()
+        let shortRun = try TrainingRun(name: "line", directory: dir2, parameters: first.named, options: short, resume: false)
+        try shortRun.run(step: { _ in first.step() })
+        #expect(TrainingCheckpoint.exists(at: shortRun.beforeCooldownDirectory))
+        // Resumed with the same steps it is finished; with 10 it goes on from step 3 and ends as the 10-step run.
+        let same = Line()
+        #expect(try TrainingRun(name: "line", directory: dir2, parameters: same.named, options: short, resume: true).state.step == 6)
+        let second = Line()
+        let longer = try TrainingRun(name: "line", directory: dir2, parameters: second.named, options: options, resume: true)
+        #expect(longer.state.step == 3)
+        try longer.run(step: { _ in second.step() })
+        #expect(second.w.value.values == straight.w.value.values)
+    }
+
     struct StopAfter: Error {}
 
     @Test func refusesToOverwriteARunAndChecksSettings() throws {

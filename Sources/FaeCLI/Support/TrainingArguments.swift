@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
+import TensorEngine
 import Training
+
+extension LearningRateSchedule.Kind: ExpressibleByArgument {}
 
 /// Options every `train` stage takes; unset numbers take the stage's defaults.
 struct TrainingArguments: ParsableArguments {
@@ -19,8 +22,14 @@ struct TrainingArguments: ParsableArguments {
     @Option(name: .customLong("batch-size"), help: "Images per step.")
     var batchSize: Int?
 
-    @Option(help: "Peak learning rate (cosine decay to a tenth after warm-up).")
+    @Option(help: "Peak learning rate (after warm-up, cosine decay to a tenth, or constant then a cool-down to a tenth).")
     var lr: Float?
+
+    @Option(help: "Learning-rate schedule: cosine, or constant with a linear cool-down over the last --cooldown of the steps (a finished run resumed with more --steps continues from before its cool-down).")
+    var schedule: LearningRateSchedule.Kind = .cosine
+
+    @Option(help: "Share of the steps the constant schedule cools down over.")
+    var cooldown: Double = 0.2
 
     @Option(help: "Warm-up steps.")
     var warmup: Int?
@@ -44,6 +53,7 @@ struct TrainingArguments: ParsableArguments {
         if let warmup, warmup < 0 { throw CLIError("--warmup must not be negative") }
         if !(checkpointMinutes > 0) { throw CLIError("--checkpoint-minutes must be positive, got \(checkpointMinutes)") }
         if valEvery < 0 { throw CLIError("--val-every must not be negative, got \(valEvery)") }
+        if !(0 ... 1).contains(cooldown) { throw CLIError("--cooldown must be in [0, 1], got \(cooldown)") }
     }
 
     var stageData: StageData {
@@ -56,6 +66,8 @@ struct TrainingArguments: ParsableArguments {
         var o = TrainingOptions(steps: steps ?? defaults.steps, batchSize: batchSize ?? defaults.batchSize,
                                 learningRate: lr ?? defaults.lr, warmupSteps: warmup ?? defaults.warmup)
         o.seed = seed
+        o.scheduleKind = schedule
+        o.cooldownFraction = cooldown
         o.checkpointInterval = checkpointMinutes * 60
         o.validationInterval = valEvery
         return o
