@@ -31,7 +31,11 @@ public final class FlowSampler {
     }
 
     /// Initial noise (B, N, d): row i from `RandomGenerator(seed: seeds[i])`.
-    public func initialNoise(seeds: [UInt64], into x: Tensor) {
+    public func initialNoise(seeds: [UInt64], into x: Tensor) { Self.noise(seeds: seeds, into: x) }
+
+    /// Gaussian noise (B, ...) whose row i comes from `RandomGenerator(seed: seeds[i])` only, so an
+    /// image renders the same alone or in a batch (every sampler's starting point).
+    static func noise(seeds: [UInt64], into x: Tensor) {
         for (i, seed) in seeds.enumerated() {
             var rng = RandomGenerator(seed: seed)
             rng.fillNormal(x.slice(first: i..<(i + 1)))
@@ -52,21 +56,12 @@ public final class FlowSampler {
         let b = seeds.count, n = model.imageTokens, d = model.latentChannels
         precondition(b > 0, "FlowSampler.sample needs at least one seed")
         precondition(cfg.steps > 0, "FlowSampler.sample needs at least one step, got \(cfg.steps)")
-        for (name, c) in [("prompt", prompt), ("negative prompt", negative)] where c.rows != 1 && c.rows != b {
-            throw SamplerError(.invalidInput, "\(name) has \(c.rows) rows; need 1 or \(b)")
-        }
-        guard prompt.tokens == negative.tokens, prompt.width == negative.width else {
-            throw SamplerError(.invalidInput, "prompt \(prompt.hidden.shape) and negative prompt \(negative.hidden.shape) must have the same token count and width")
-        }
         let guided = cfg.guidanceScale != 1
         let rowsNeeded = guided ? 2 * b : b
         // Conditioning for the batch: rows [cond_0 ... cond_{B-1}, uncond_0 ... uncond_{B-1}].
         let text = batchTextSlot.tensor(rowsNeeded, prompt.tokens, prompt.width)
         let mask = batchMaskSlot.tensor(rowsNeeded, prompt.tokens)
-        for i in 0..<b {
-            prompt.copyRow(i, toRow: i, hidden: text, mask: mask)
-            if guided { negative.copyRow(i, toRow: b + i, hidden: text, mask: mask) }
-        }
+        try TextCondition.fillBatch(prompt: prompt, negative: negative, images: b, guided: guided, hidden: text, mask: mask)
         let x = xSlot.tensor(b, n, d)                                         // (B, N, d)
         initialNoise(seeds: seeds, into: x)
         let v = vSlot.tensor(b, n, d)

@@ -29,12 +29,6 @@ public final class NormalizingFlowSampler: LatentSampler {
                        progress: (Int, Int) throws -> Void = { _, _ in }) throws -> Tensor {
         let b = seeds.count, n = flow.config.imageTokens, d = flow.config.latentChannels
         precondition(b > 0, "NormalizingFlowSampler.sample needs at least one seed")
-        for (name, c) in [("prompt", prompt), ("negative prompt", negative)] where c.rows != 1 && c.rows != b {
-            throw SamplerError(.invalidInput, "\(name) has \(c.rows) rows; need 1 or \(b)")
-        }
-        guard prompt.tokens == negative.tokens, prompt.width == negative.width else {
-            throw SamplerError(.invalidInput, "prompt \(prompt.hidden.shape) and negative prompt \(negative.hidden.shape) must have the same token count and width")
-        }
         let guidance = configuration.guidanceScale
         guard guidance.isFinite, guidance >= 1 else {
             throw SamplerError(.invalidInput, "a normalizing flow's guidance must be at least 1 (1: none), got \(guidance)")
@@ -42,15 +36,9 @@ public final class NormalizingFlowSampler: LatentSampler {
         let guided = guidance != 1, rows = guided ? 2 * b : b
         // Conditioning rows [cond_0 ... cond_{B-1}, uncond_0 ... uncond_{B-1}].
         let text = batchTextSlot.tensor(rows, prompt.tokens, prompt.width), mask = batchMaskSlot.tensor(rows, prompt.tokens)
-        for i in 0..<b {
-            prompt.copyRow(i, toRow: i, hidden: text, mask: mask)
-            if guided { negative.copyRow(i, toRow: b + i, hidden: text, mask: mask) }
-        }
+        try TextCondition.fillBatch(prompt: prompt, negative: negative, images: b, guided: guided, hidden: text, mask: mask)
         let z = noiseSlot.tensor(b, n, d)
-        for (i, seed) in seeds.enumerated() {
-            var rng = RandomGenerator(seed: seed)
-            rng.fillNormal(z.slice(first: i..<(i + 1)))
-        }
+        FlowSampler.noise(seeds: seeds, into: z)
         let total = flow.blocks.count * n + 1
         let sampled: Tensor
         do {
