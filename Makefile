@@ -144,12 +144,14 @@ model: model-generator
 
 # The normalizing-flow generator (docs/flow-model.md) on the FAE parts of models/default, packed
 # into models/flow/: its generator, text encoder and tokenizer, and links to models/default's FAE
-# parts (one copy of them in the repository). Then its bits per dimension and ShapeBench.
+# parts (one copy of them in the repository). Then its bits per dimension and ShapeBench. The
+# constant rate with a final cool-down lets `make model-flow FLOW_STEPS=<more>` extend a finished
+# run from its checkpoint before the cool-down, without a warm restart.
 FLOW_WORK := $(MODEL_WORK)/flow
 FLOW_STEPS ?= 8000
 model-flow: model-data
 	$(TRAIN) generator --family flow --data $(TRAIN_DATA) --val-data $(EVAL_DATA) --fae models/default --out $(FLOW_WORK) \
-		--steps $(FLOW_STEPS) --lr 5e-4 --warmup 300 --val-every 1000 --resume
+		--steps $(FLOW_STEPS) --lr 5e-4 --warmup 300 --schedule constant --val-every 1000 --resume
 	$(BIN_RELEASE) model pack --from $(FLOW_WORK) --model models/flow --parts text_encoder,generator,spiece.model
 	@for part in encoder fae_encoder feature_decoder pixel_decoder; do ln -sfn ../default/$$part models/flow/$$part; done
 	$(BIN_RELEASE) eval flow --model models/flow --data $(EVAL_DATA)

@@ -46,7 +46,8 @@ public struct APIServer: Sendable {
         if let token = configuration.token { router.add(middleware: BearerTokenMiddleware(token: token)) }
         let jobs = JobRoutes(queue: queue,
                              limiter: SubmitRateLimiter(perSecond: configuration.submitsPerSecond, burst: configuration.submitBurst),
-                             maxBodyBytes: configuration.maxBodyBytes)
+                             maxBodyBytes: configuration.maxBodyBytes,
+                             bodyTimeout: .seconds(configuration.bodyTimeoutSeconds))
         jobs.register(on: router)
         EventRoutes(queue: queue, pollSeconds: configuration.eventPollSeconds).register(on: router, jobID: jobs.jobID)
         SiteRoutes(queue: queue, metrics: metrics).register(on: router)

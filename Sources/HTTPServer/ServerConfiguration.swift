@@ -16,6 +16,8 @@ public struct ServerConfiguration: Sendable {
     public var submitBurst = 40.0
     /// A connection idle (or a client this slow to send) this long is closed.
     public var idleTimeoutSeconds = 30
+    /// A submit's whole body must arrive within this (408 otherwise).
+    public var bodyTimeoutSeconds = 10
     /// How often an event stream looks at its job.
     public var eventPollSeconds = 0.2
 

@@ -81,6 +81,20 @@ import Testing
         #expect(try await fixture.queue.list().isEmpty)
     }
 
+    @Test func aBodyThatStallsIsRefusedWith408AndItsConnectionClosed() async throws {
+        let (chunks, sender) = AsyncStream<ByteBuffer>.makeStream()
+        sender.yield(ByteBuffer(string: #"{"prompt": "#))  // then nothing more
+        defer { sender.finish() }
+        let request = Request(head: HTTPRequest(method: .post, scheme: "http", authority: "localhost", path: "/v1/jobs"),
+                              body: RequestBody(asyncSequence: chunks))
+        await #expect {
+            _ = try await JobRoutes.collect(request, limit: 1024, within: .milliseconds(200))
+        } throws: { error in
+            let answer = error as? APIError
+            return answer?.status == .requestTimeout && answer?.headers[.connection] == "close"
+        }
+    }
+
     @Test func unknownAndMalformedIDs() async throws {
         let fixture = try ServerFixture()
         try await fixture.test { client in

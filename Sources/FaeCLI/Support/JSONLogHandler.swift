@@ -25,8 +25,6 @@ struct JSONLogHandler: LogHandler {
     }
 
     static func timestamp() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date())
+        Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(Date())
     }
 }

@@ -9,6 +9,7 @@ struct JobRoutes {
     let queue: any JobQueue
     let limiter: SubmitRateLimiter
     let maxBodyBytes: Int
+    let bodyTimeout: Duration
 
     static let listLimit = 1...200
 
@@ -30,7 +31,7 @@ struct JobRoutes {
             error.headers[.retryAfter] = String(retryAfter)
             throw error
         }
-        var submission = try SubmitBody.decode(try await Self.collect(request, limit: maxBodyBytes))
+        var submission = try SubmitBody.decode(try await Self.collect(request, limit: maxBodyBytes, within: bodyTimeout))
         if let header = request.headers[HTTPField.Name("Idempotency-Key")!] {
             if let key = submission.key, key != header {
                 throw APIError(.badRequest, "the Idempotency-Key header and the key field differ", field: "key")
@@ -108,13 +109,25 @@ struct JobRoutes {
         contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
     }
 
-    /// The body, refused with 413 beyond `limit` bytes (by its declared length before reading it).
-    static func collect(_ request: Request, limit: Int) async throws -> Data {
+    /// The body, refused with 413 beyond `limit` bytes (by its declared length before reading it),
+    /// and with 408 when it has not all arrived `within` the deadline: the idle timeout alone lets a
+    /// client that sends a byte now and then hold a connection for as long as it likes.
+    static func collect(_ request: Request, limit: Int, within deadline: Duration) async throws -> Data {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             throw APIError(.contentTooLarge, "the body is \(length) bytes; the limit is \(limit)")
         }
         do {
-            let buffer = try await request.body.collect(upTo: limit)
+            let buffer = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+                group.addTask { try await request.body.collect(upTo: limit) }
+                group.addTask { try await Task.sleep(for: deadline); return nil }
+                defer { group.cancelAll() }
+                return try await group.next() ?? nil
+            }
+            guard let buffer else {
+                var error = APIError(.requestTimeout, "the body did not arrive within \(deadline.components.seconds) s")
+                error.headers[.connection] = "close"
+                throw error
+            }
             return Data(buffer.readableBytesView)
         } catch is NIOTooManyBytesError {
             throw APIError(.contentTooLarge, "the body is larger than \(limit) bytes")

@@ -62,9 +62,12 @@ extension Job: Encodable {
         try container.encode(images, forKey: .images)
     }
 
+    /// RFC 3339 in UTC with milliseconds. The format style is Swift code; building an
+    /// `ISO8601DateFormatter` per call (ICU underneath) took a third of the server's time on
+    /// `GET /v1/jobs/{id}`.
     public static func iso8601(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+        timestampStyle.format(date)
     }
+
+    static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 }
