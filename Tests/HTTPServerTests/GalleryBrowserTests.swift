@@ -384,7 +384,7 @@ import TestSupport
                 while process.isRunning, Date() < deadline { usleep(20_000) }
                 if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             }
-            process.waitUntilExit()
+            _ = CommandRunner.waitForExit(process)
             for pipe in [process.standardOutput, process.standardError] {
                 (pipe as? Pipe)?.fileHandleForReading.readabilityHandler = nil
             }

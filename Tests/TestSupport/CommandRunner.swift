@@ -42,9 +42,29 @@ public struct CommandRunner {
         DispatchQueue.global().async(group: group) { errData = err.readDataToEndOfFile() }
         let outData = out.readDataToEndOfFile()
         group.wait()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        return Output(status: Self.waitForExit(process), stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// The child's exit status (the signal number if a signal ended it, as `terminationStatus`).
+    /// Foundation's `waitUntilExit` can miss the exit of one of many children started at once: the
+    /// child stays a zombie and the wait never returns. So the child is reaped here with `waitpid`,
+    /// unless Foundation has reaped it first. Read the status from the result, not from `process`.
+    public static func waitForExit(_ process: Process) -> Int32 {
+        let pid = process.processIdentifier
+        while true {
+            var status: Int32 = 0
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid {
+                let signal = status & 0x7f
+                return signal == 0 ? (status >> 8) & 0xff : signal
+            }
+            if reaped == -1 && errno == ECHILD {  // Foundation reaped it and knows its status
+                process.waitUntilExit()
+                return process.terminationStatus
+            }
+            usleep(5_000)
+        }
     }
 
     /// Starts the binary in the background; output goes to /dev/null unless captured.

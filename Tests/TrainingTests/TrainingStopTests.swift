@@ -45,9 +45,9 @@ import Testing
         }
         kill(process.processIdentifier, SIGINT)
         seen += stderr.readDataToEndOfFile()
-        process.waitUntilExit()
+        let status = CommandRunner.waitForExit(process)
         let text = String(decoding: seen, as: UTF8.self)
-        #expect(process.terminationReason == .exit && process.terminationStatus == 130, "\(text)")
+        #expect(status == 130, "\(text)")
         let last = text.split(separator: "\n").last.map(String.init) ?? ""
         #expect(last.hasPrefix("train encoder: stopped at step ") && last.hasSuffix("/100000; resume with --resume"), "\(text)")
         #expect(!text.contains("Error"), "\(text)")

@@ -79,8 +79,7 @@ import TestSupport
         let deadline = Date().addingTimeInterval(20)
         while try queue.status(id).state != .running && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         kill(worker.processIdentifier, SIGTERM)
-        worker.waitUntilExit()
-        #expect(worker.terminationReason == .exit && worker.terminationStatus == 0)
+        #expect(CommandRunner.waitForExit(worker) == 0)
         let job = try queue.status(id)
         #expect(job.state == .queued && job.attempts == 0 && job.images.isEmpty)
     }
@@ -93,7 +92,7 @@ import TestSupport
         let deadline = Date().addingTimeInterval(20)
         while try queue.status(id).state != .running && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         #expect(try run(["cancel", id, "--db", db]).stdout.contains("cancel requested"))
-        worker.waitUntilExit()
+        _ = CommandRunner.waitForExit(worker)
         let job = try queue.status(id)
         #expect(job.state == .canceled && job.images.isEmpty)
     }
@@ -182,8 +181,7 @@ import TestSupport
         shell.standardError = pipe
         try shell.run()
         let stderr = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        shell.waitUntilExit()
-        #expect(shell.terminationStatus != 0)
+        #expect(CommandRunner.waitForExit(shell) != 0)
         #expect(stderr.contains("not valid UTF-8"))
         #expect(!FileManager.default.fileExists(atPath: db))
     }

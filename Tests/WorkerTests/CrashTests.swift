@@ -60,12 +60,12 @@ import TestSupport
             // pool thread busy (a task's sleep may resume long after it is due).
             Thread.sleep(forTimeInterval: Double.random(in: 0.1...0.3))
             kill(workers[0].processIdentifier, SIGKILL)
-            workers[0].waitUntilExit()
+            _ = CommandRunner.waitForExit(workers[0])
             kills += 1
             workers[0] = try runner.spawn(workerArguments("w0-\(kills)"))
             try await midway?(kills)
         }
-        for worker in workers { worker.waitUntilExit() }
+        for worker in workers { _ = CommandRunner.waitForExit(worker) }
 
         let jobs = try await queue.list(state: nil, limit: 1_000)
         #expect(jobs.count == submitted.count)

@@ -39,7 +39,7 @@ import TestSupport
         while mine.liveWorkers() < 2 && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
         #expect(mine.liveWorkers() == 2)
         kill(holder.processIdentifier, SIGKILL)   // SIGTERM may be blocked in processes the test runner starts
-        holder.waitUntilExit()
+        _ = CommandRunner.waitForExit(holder)
         #expect(mine.liveWorkers() == 1)
     }
 }

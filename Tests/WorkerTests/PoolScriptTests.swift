@@ -20,15 +20,17 @@ import TestSupport
                                script.path] + arguments)
     }
 
-    /// Waits for `process` to end, killing it (and failing) if it is still running after `seconds`.
-    func waitForExit(_ process: Process, seconds: Double) {
+    /// Waits for `process` to end, killing it (and failing) if it is still running after `seconds`;
+    /// returns its exit status.
+    @discardableResult
+    func waitForExit(_ process: Process, seconds: Double) -> Int32 {
         let deadline = Date().addingTimeInterval(seconds)
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         if process.isRunning {
             Issue.record("pool.sh still running after \(seconds) s")
             kill(process.processIdentifier, SIGKILL)
         }
-        process.waitUntilExit()
+        return CommandRunner.waitForExit(process)
     }
 
     @Test func poolRendersEveryJobAndStopsGracefully() throws {
@@ -43,8 +45,7 @@ import TestSupport
         }
         #expect(try ids.allSatisfy { try queue.status($0).state == .succeeded })
         kill(process.processIdentifier, SIGTERM)
-        waitForExit(process, seconds: 30)
-        #expect(process.terminationStatus == 0)
+        #expect(waitForExit(process, seconds: 30) == 0)
         let workers = Set(try ids.compactMap { try queue.status($0).worker })
         #expect(!workers.isEmpty && workers.allSatisfy { $0.contains("-pool-") })
     }
@@ -54,7 +55,7 @@ import TestSupport
         let db = folder.appendingPathComponent("queue.sqlite")
         try Data(repeating: 0x42, count: 4_096).write(to: db)
         let process = try pool(["2", "--", "--renderer", "reference", "--db", db.path])
-        waitForExit(process, seconds: 30)   // it must stop instead of restarting workers forever
-        #expect(process.terminationStatus == 1)
+        // It must stop instead of restarting workers forever.
+        #expect(waitForExit(process, seconds: 30) == 1)
     }
 }

@@ -76,7 +76,7 @@ import TestSupport
         #expect(try server.runSQL("SELECT 1") == "1")
 
         kill(child.processIdentifier, SIGKILL)
-        child.waitUntilExit()
+        _ = CommandRunner.waitForExit(child)
         let deadline = Date().addingTimeInterval(20)
         while FileManager.default.fileExists(atPath: server.folder.path) && Date() < deadline {
             try await Task.sleep(nanoseconds: 100_000_000)
