@@ -16,7 +16,7 @@ TARGET_CPU ?=
 RELEASE_FLAGS := -c release $(if $(TARGET_CPU),-Xswiftc -target-cpu -Xswiftc $(TARGET_CPU))
 APT_PACKAGES := libsqlite3-dev libopenblas-dev libjpeg-dev libpng-dev libsentencepiece-dev pkg-config
 
-.PHONY: deps deps-test build release test demo install clean bench bench-http tokenizer model-data model-fae model-generator model model-flow eval-fae ablation-fae ablation-generator fuzz test-cluster
+.PHONY: deps deps-test build release test demo install clean bench bench-http tokenizer model-data model-fae model-generator model model-flow eval-fae ablation-fae ablation-generator ablation-flow fuzz test-cluster
 
 # Training (`make model-fae`, `make model`): every stage resumes from its checkpoint when run again,
 # so an interrupted `make model` continues where it stopped. Work goes to MODEL_WORK; the trained
@@ -148,7 +148,7 @@ model: model-generator
 # constant rate with a final cool-down lets `make model-flow FLOW_STEPS=<more>` extend a finished
 # run from its checkpoint before the cool-down, without a warm restart.
 FLOW_WORK := $(MODEL_WORK)/flow
-FLOW_STEPS ?= 8000
+FLOW_STEPS ?= 12000
 model-flow: model-data
 	$(TRAIN) generator --family flow --data $(TRAIN_DATA) --val-data $(EVAL_DATA) --fae models/default --out $(FLOW_WORK) \
 		--steps $(FLOW_STEPS) --lr 5e-4 --warmup 300 --schedule constant --val-every 1000 --resume
@@ -183,5 +183,17 @@ ablation-generator: model-fae
 		for part in encoder fae_encoder feature_decoder pixel_decoder; do ln -sfn $(TRAINED)/$$part $$dir/$$part; done; \
 		$(TRAIN) generator --data $(ABLATION_DATA) --val-data $(EVAL_DATA) --out $$dir --target $$target --steps $(ABLATION_GEN_STEPS) \
 			--lr 5e-4 --warmup 100 --shift 1 --no-text-positions --val-every 1000 --resume || exit 1; \
+		$(BIN_RELEASE) eval shapebench --model $$dir --json > $$dir/eval.json || exit 1; \
+	done
+
+# The flow on each target at equal steps, with make model-flow's data, recipe and FAE parts (about
+# 25 minutes per target on 2 cores); docs/flow-model.md compares them with the diffusion generator.
+ABLATION_FLOW_STEPS ?= 2000
+ablation-flow: model-data
+	@for target in latent features pixels; do \
+		dir=$(ABLATION)/flow-$$target; mkdir -p $$dir; \
+		for part in encoder fae_encoder feature_decoder pixel_decoder; do ln -sfn $(CURDIR)/models/default/$$part $$dir/$$part; done; \
+		$(TRAIN) generator --family flow --target $$target --data $(TRAIN_DATA) --val-data $(EVAL_DATA) --fae models/default --out $$dir \
+			--steps $(ABLATION_FLOW_STEPS) --lr 5e-4 --warmup 300 --schedule constant --val-every 1000 --resume || exit 1; \
 		$(BIN_RELEASE) eval shapebench --model $$dir --json > $$dir/eval.json || exit 1; \
 	done

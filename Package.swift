@@ -68,6 +68,7 @@ let package = Package(
         ]),
         .target(name: "Training", dependencies: [
             "ModuleErrors", "TensorEngine", "Models", "Dataset", "ShapesWorld", "Sampler", "Tokenizer", "Digest", "Evaluation",
+            "TextToImage",
         ]),
         // The queue on a SQLite file (GRDB) or a PostgreSQL server (postgres-nio), behind one protocol.
         .target(name: "JobQueue", dependencies: [
@@ -110,7 +111,7 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TensorEngine", "TestSupport", "ShapesWorld", "ImageCodec"]),
         .testTarget(name: "SamplerTests", dependencies: ["Sampler", "Models", "TensorEngine", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Evaluation", "Models", "Dataset", "ShapesWorld", "TensorEngine", "TestSupport",
-                                                          "Sampler", "Tokenizer"]),
+                                                          "Sampler", "Tokenizer", "TextToImage"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "TestSupport"]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation"]),
         // Reads Sources/ and holds every import to the layers of docs/architecture.md.

@@ -6,10 +6,11 @@ import TensorEngine
 import TextToImage
 
 /// `eval flow`: the negative log-likelihood of held-out images under a model folder's normalizing
-/// flow, in bits per latent dimension. Each image goes through the folder's frozen FAE to its latent
-/// (64 x 16), is standardised with the folder's statistics and given the training noise
-/// (`noise_scale`, from a fixed seed: the density the flow was trained on), and the flow scores it
-/// given its caption. Lower is better; the figure is comparable between flows on the same FAE.
+/// flow, in bits per dimension. Each image goes through the folder's frozen FAE to what the flow
+/// generates (its target: the latent, 64 x 16, or the encoder's features or pixel patches), is
+/// standardised with the folder's statistics and given the training noise (`noise_scale`, from a
+/// fixed seed: the density the flow was trained on), and the flow scores it given its caption.
+/// Lower is better; the figure is comparable between flows on the same FAE and target.
 public struct FlowLikelihood {
     public let pipeline: TextToImagePipeline
     public let flow: TransformerFlow
@@ -36,7 +37,7 @@ public struct FlowLikelihood {
         let count = min(images, dataset.count)
         guard count > 0 else { throw EvaluationError(.invalidArgument, "\(dataset.url.path) holds no images") }
         let start = Date()
-        let side = autoencoder.config.imageSize, scale = Float(flow.config.noiseScale)
+        let side = autoencoder.config.imageSize, scale = Float(flow.config.noiseScale), target = pipeline.settings.target
         var rng = RandomGenerator(seed: seed)
         var total = 0.0, done = 0
         while done < count {
@@ -44,7 +45,8 @@ public struct FlowLikelihood {
             let indices = Array(done ..< done + rows)
             let pixels = Tensor(zeros: [rows, 3, side, side])
             try dataset.loadImages(indices: indices, into: pixels.buffer, threads: Engine.threads)
-            let latents = try autoencoder.latents(pixels)                      // (B, N, d)
+            let latents = Tensor(zeros: [rows, autoencoder.config.tokens, autoencoder.channels(of: target)])  // (B, N, c)
+            try autoencoder.encode(pixels, as: target, into: latents)
             try pipeline.statistics.normalize(latents)
             for i in 0 ..< latents.count { latents.pointer[i] += scale * rng.normal() }
             let (ids, mask) = pipeline.textBatchEncoder.encode(indices.map { dataset.caption(at: $0) })

@@ -67,8 +67,8 @@ public struct GeneratorConfiguration: Sendable, Equatable {
         if family == .flow {
             guard flowShallowBlocks >= 0, flowShallowLayers > 0 else { throw fail("--flow-blocks must be 0 or more and --flow-shallow-layers positive") }
             guard flowNoise >= 0, flowNoise.isFinite else { throw fail("--flow-noise must be 0 or more, got \(flowNoise)") }
-            guard target == .latent, bindingWeight == 0, layoutWeight == 0 else {
-                throw fail("the flow family trains on the FAE latent without auxiliary losses (--target latent, no --binding-loss or --layout-loss)")
+            guard bindingWeight == 0, layoutWeight == 0 else {
+                throw fail("the flow family trains without auxiliary losses (no --binding-loss or --layout-loss)")
             }
         }
         guard validationImages > 0, encodeBatchSize > 0 else { throw fail("validation and encoding batch sizes must be positive") }

@@ -3,6 +3,7 @@ import Foundation
 import Models
 import Sampler
 import TensorEngine
+import TextToImage
 
 /// Turns images into what the generator learns to produce (`GeneratorTarget`), with the frozen FAE
 /// parts: `latent` = FAE posterior mean (B, N, d), `features` = the encoder's patch tokens
@@ -22,26 +23,11 @@ public struct GeneratorTargetEncoder {
     public var gridSize: Int { fae.config.gridSize }
 
     /// Values per token.
-    public var channels: Int {
-        let c = fae.config
-        switch target {
-        case .latent: return c.latentChannels
-        case .features: return c.encoderWidth
-        case .pixels: return c.imageChannels * c.patchSize * c.patchSize
-        }
-    }
+    public var channels: Int { fae.channels(of: target) }
 
     /// images (B, 3, S, S) in [-1, 1] -> targets written into `out` (B, N, channels).
     public func encode(_ images: Tensor, into out: Tensor) throws {
-        precondition(out.count == images.dim(0) * tokens * channels, "target buffer \(out.shape) for \(images.shape)")
-        switch target {
-        case .latent: out.copy(from: try fae.latents(images))
-        case .features: out.copy(from: try fae.features(images))
-        case .pixels:
-            let c = fae.config
-            Ops.unpatchifyBackward(dMap: images, channels: c.imageChannels, patch: c.patchSize, gridHeight: gridSize,
-                                   gridWidth: gridSize, dTokens: out)
-        }
+        try fae.encode(images, as: target, into: out)
     }
 
     /// The targets of `dataset`'s images at `indices`, (indices.count, N, channels), encoded in

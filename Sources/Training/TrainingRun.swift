@@ -46,8 +46,10 @@ public final class TrainingRun {
             state = try TrainingCheckpoint.load(from: checkpoint, parameters: parameters, optimizer: optimizer, ema: ema,
                                                 expectedSettings: settings)
             // A constant-rate run made longer continues from before its cool-down, not from the cooled weights.
+            var savedRun = options
+            savedRun.steps = state.totalSteps
             let cooldownStart = options.schedule.cooldownStart, beforeCooldown = beforeCooldownDirectory
-            if options.steps > state.totalSteps, state.step > cooldownStart, TrainingCheckpoint.exists(at: beforeCooldown) {
+            if options.steps > state.totalSteps, state.step > savedRun.schedule.cooldownStart, TrainingCheckpoint.exists(at: beforeCooldown) {
                 let cooled = state.step
                 state = try TrainingCheckpoint.load(from: beforeCooldown, parameters: parameters, optimizer: optimizer, ema: ema,
                                                     expectedSettings: settings)

@@ -49,11 +49,13 @@ import Testing
         let queue = fixture.queue
         _ = try await queue.submit(JobRequest(prompt: "a circle", seed: 1))
         _ = try await queue.submit(JobRequest(prompt: "a square", seed: 1))
-        let claim = try #require(try await queue.claim(worker: "host-1", leaseSeconds: 30))
-        try await queue.complete(claim, images: [RenderedImage(index: 0, seed: 1, width: 64, height: 64, jpeg: Data([0xFF, 0xD8, 0xFF, 0xD9]))],
-                                 modelID: "reference", weightsHash: nil)
         try await fixture.test { client in
             #expect(try await client.send(.get, "/healthz").object["status"] as? String == "ok")
+            // Claimed just before the scrape: the gauge counts workers seen in the last minute, and
+            // starting the server on a loaded machine can take longer than that.
+            let claim = try #require(try await queue.claim(worker: "host-1", leaseSeconds: 30))
+            try await queue.complete(claim, images: [RenderedImage(index: 0, seed: 1, width: 64, height: 64, jpeg: Data([0xFF, 0xD8, 0xFF, 0xD9]))],
+                                     modelID: "reference", weightsHash: nil)
             let metrics = try await client.send(.get, "/metrics")
             #expect(metrics.status == .ok)
             #expect(metrics.headers[.contentType]?.hasPrefix("text/plain") == true)

@@ -55,7 +55,9 @@ import TensorEngine
         #expect(log.split(separator: "\n").count == 4)
     }
 
-    @Test func aConstantRunMadeLongerContinuesFromBeforeItsCooldown() throws {
+    /// Made longer, a run's new cool-down may begin before its old end (6 to 10 steps) or after it (4 to 10).
+    @Test(arguments: [(6, 3), (4, 2)])
+    func aConstantRunMadeLongerContinuesFromBeforeItsCooldown(shortSteps: Int, cooldownStart: Int) throws {
         var options = TrainingOptions(steps: 10, batchSize: 1, learningRate: 0.1, warmupSteps: 1)
         options.scheduleKind = .constant
         options.cooldownFraction = 0.5
@@ -69,19 +71,20 @@ import TensorEngine
         let straight = Line()
         try TrainingRun(name: "line", directory: dir1, parameters: straight.named, options: options, resume: false)
             .run(step: { _ in straight.step() })
-        // A 6-step run cools down from step 3 and keeps the checkpoint of that step.
+        // The short run cools down from `cooldownStart` and keeps the checkpoint of that step.
         var short = options
-        short.steps = 6
+        short.steps = shortSteps
         let first = Line()
         let shortRun = try TrainingRun(name: "line", directory: dir2, parameters: first.named, options: short, resume: false)
         try shortRun.run(step: { _ in first.step() })
         #expect(TrainingCheckpoint.exists(at: shortRun.beforeCooldownDirectory))
-        // Resumed with the same steps it is finished; with 10 it goes on from step 3 and ends as the 10-step run.
+        // Resumed with the same steps it is finished; with 10 it goes on from its cool-down's start
+        // and ends as the 10-step run.
         let same = Line()
-        #expect(try TrainingRun(name: "line", directory: dir2, parameters: same.named, options: short, resume: true).state.step == 6)
+        #expect(try TrainingRun(name: "line", directory: dir2, parameters: same.named, options: short, resume: true).state.step == shortSteps)
         let second = Line()
         let longer = try TrainingRun(name: "line", directory: dir2, parameters: second.named, options: options, resume: true)
-        #expect(longer.state.step == 3)
+        #expect(longer.state.step == cooldownStart)
         try longer.run(step: { _ in second.step() })
         #expect(second.w.value.values == straight.w.value.values)
     }

@@ -10,9 +10,9 @@ struct EvalFlowCommand: ParsableCommand {
         commandName: "flow",
         abstract: "Bits per dimension of a normalizing-flow model on held-out images.",
         discussion: """
-            Each image is encoded by the folder's FAE, standardised, given the flow's training noise \
-            (a fixed seed) and scored given its caption: the negative log-likelihood per latent \
-            dimension, in bits. The folder's generator must be a flow (train generator --family flow).
+            Each image is encoded by the folder's FAE into what the flow generates (its target), \
+            standardised, given the flow's training noise (a fixed seed) and scored given its caption: \
+            the negative log-likelihood per dimension, in bits. The folder's generator must be a flow (train generator --family flow).
             """)
 
     @OptionGroup var model: ModelOption
