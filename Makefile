@@ -186,8 +186,8 @@ ablation-generator: model-fae
 		$(BIN_RELEASE) eval shapebench --model $$dir --json > $$dir/eval.json || exit 1; \
 	done
 
-# The flow on each target at equal steps, with make model-flow's data, recipe and FAE parts (about
-# 25 minutes per target on 2 cores); docs/flow-model.md compares them with the diffusion generator.
+# The flow on each target at equal steps, with make model-flow's data, recipe and FAE parts (25-45
+# minutes per target on 2 cores); docs/flow-model.md compares them with the diffusion generator.
 ABLATION_FLOW_STEPS ?= 2000
 ablation-flow: model-data
 	@for target in latent features pixels; do \
