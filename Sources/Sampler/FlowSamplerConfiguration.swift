@@ -12,18 +12,23 @@ public struct FlowSamplerConfiguration: Codable, Equatable, Sendable {
     /// Time shift a of the grid; nil = RAE's rule from the model's tokens and channels (use the
     /// value training used).
     public var shift: Double? = nil
+    /// A normalizing flow's noise scale (`GenerationSettings.temperature`); nil = the model's, else 1.
+    public var temperature: Double? = nil
+
+    /// The temperatures a flow samples at: a positive scale of N(0, I), at most 2.
+    public static let temperatures: ClosedRange<Double> = 0.05...2
 
     enum CodingKeys: String, CodingKey {
-        case steps, method, shift
+        case steps, method, shift, temperature
         case guidanceScale = "guidance_scale"
         case guidanceMaxTime = "guidance_max_time"
     }
 
     public init(steps: Int = GenerationParameters.defaultSteps, method: SamplerMethod = .euler,
                 guidanceScale: Double = GenerationParameters.defaultGuidance, guidanceMaxTime: Double = 0.9,
-                shift: Double? = nil) {
+                shift: Double? = nil, temperature: Double? = nil) {
         self.steps = steps; self.method = method; self.guidanceScale = guidanceScale
-        self.guidanceMaxTime = guidanceMaxTime; self.shift = shift
+        self.guidanceMaxTime = guidanceMaxTime; self.shift = shift; self.temperature = temperature
     }
 
     /// The settings of a request: its steps, method and guidance weight.

@@ -1,13 +1,15 @@
 import Models
 import TensorEngine
 
-/// Sampler of the normalizing-flow generator: per seed Gaussian noise z (B, N, d), mapped to a
+/// Sampler of the normalizing-flow generator: per seed Gaussian noise z (B, N, d) times the
+/// temperature, mapped to a
 /// latent by the flow's inverse (`TransformerFlow.sample`, token by token, the conditional and the
 /// unconditional branch in one batch of 2B when guidance is not 1), then one score step removes the
 /// training noise (Tweedie's formula): x + s^2 grad log p(x | prompt), s = the flow's noise scale,
 /// the gradient through the whole flow. The result is mapped back from standardised latents.
 ///
-/// Of `configuration` only the guidance weight applies (at least 1); a flow has no time steps.
+/// Of `configuration` only the guidance weight (at least 1) and the temperature (nil: 1) apply; a
+/// flow has no time steps.
 /// Progress counts the flow's tokens x blocks, then the denoising step. Image i depends only on
 /// its seed, prompt and negative prompt.
 public final class NormalizingFlowSampler: LatentSampler {
@@ -33,12 +35,17 @@ public final class NormalizingFlowSampler: LatentSampler {
         guard guidance.isFinite, guidance >= 1 else {
             throw SamplerError(.invalidInput, "a normalizing flow's guidance must be at least 1 (1: none), got \(guidance)")
         }
+        let temperature = configuration.temperature ?? 1
+        guard FlowSamplerConfiguration.temperatures.contains(temperature) else {
+            throw SamplerError(.invalidInput, "a normalizing flow's temperature must be in \(FlowSamplerConfiguration.temperatures), got \(temperature)")
+        }
         let guided = guidance != 1, rows = guided ? 2 * b : b
         // Conditioning rows [cond_0 ... cond_{B-1}, uncond_0 ... uncond_{B-1}].
         let text = batchTextSlot.tensor(rows, prompt.tokens, prompt.width), mask = batchMaskSlot.tensor(rows, prompt.tokens)
         try TextCondition.fillBatch(prompt: prompt, negative: negative, images: b, guided: guided, hidden: text, mask: mask)
         let z = noiseSlot.tensor(b, n, d)
         FlowSampler.noise(seeds: seeds, into: z)
+        if temperature != 1 { Ops.scale(z, by: Float(temperature)) }
         let total = flow.blocks.count * n + 1
         let sampled: Tensor
         do {

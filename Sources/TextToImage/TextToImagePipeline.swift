@@ -84,10 +84,11 @@ public final class TextToImagePipeline {
         self.sampler = sampler
     }
 
-    /// The sampler settings `generate` uses for `configuration`: its shift, else the trained one.
+    /// The sampler settings `generate` uses for `configuration`: its shift and temperature, else the model's.
     public func samplerConfiguration(_ configuration: FlowSamplerConfiguration) -> FlowSamplerConfiguration {
         var c = configuration
         if c.shift == nil { c.shift = settings.shift }
+        if c.temperature == nil { c.temperature = settings.temperature }
         return c
     }
 

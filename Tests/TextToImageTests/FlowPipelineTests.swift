@@ -1,4 +1,5 @@
 import Foundation
+import ImageCodec
 import Models
 import Sampler
 import Testing
@@ -18,6 +19,30 @@ import TextToImage
         #expect(try pipeline.generate(prompts: ["a red circle"], seeds: [8], configuration: Self.guided) != a)
         #expect(try pipeline.generate(prompts: ["a blue square"], seeds: [7], configuration: Self.guided) != a)
         #expect(try pipeline.generate(prompts: ["a red circle"], seeds: [7], configuration: FlowSamplerConfiguration(guidanceScale: 1)) != a)
+    }
+
+    @Test func theTemperatureScalesTheNoiseAndTheModelFolderSetsItsDefault() throws {
+        let folder = try TinyModelFolder.make(family: .flow)
+        let pipeline = try TextToImagePipeline(directory: folder)
+        func render(_ p: TextToImagePipeline, _ temperature: Double?) throws -> [RGBImage] {
+            try p.generate(prompts: ["a red circle"], seeds: [7],
+                           configuration: FlowSamplerConfiguration(guidanceScale: 2, temperature: temperature))
+        }
+        let plain = try render(pipeline, nil), cool = try render(pipeline, 0.5)
+        #expect(try render(pipeline, 1) == plain)
+        #expect(cool != plain)
+        // generation.json's temperature is the default; a request's own still wins.
+        let generator = folder.appendingPathComponent(ModelLayout.generatorFolder)
+        var settings = try GenerationSettings.load(directory: generator)
+        settings.temperature = 0.5
+        try settings.save(directory: generator)
+        let tuned = try TextToImagePipeline(directory: folder)
+        #expect(try render(tuned, nil) == cool)
+        #expect(try render(tuned, 1) == plain)
+        #expect(throws: TextToImageError.self) { _ = try render(pipeline, 0) }
+        settings.temperature = 3
+        try settings.save(directory: generator)
+        #expect(throws: TextToImageError.self) { _ = try TextToImagePipeline(directory: folder) }
     }
 
     @Test func aBatchEqualsItsSingles() throws {

@@ -35,6 +35,7 @@ struct EvalShapeBenchCommand: ParsableCommand {
     @Option(help: "CFG applies only at times t <= this (1 = every step).") var guidanceMaxTime: Double = FlowSamplerConfiguration().guidanceMaxTime
     @Option(help: "Time shift of the sampling grid (default: the one the generator was trained with).") var shift: Double?
     @Option(help: "Sampler: \(SamplerMethod.names).") var sampler: String = SamplerMethod.euler.rawValue
+    @Option(help: "A normalizing flow's sampling temperature, the scale of its noise (default: the model's generation.json, else 1).") var temperature: Double?
     @Option(help: "Seed of the first image; image k of prompt p uses seed + p * samples + k.") var seed: UInt64 = 0
     @Option(help: "Also save the images here (<prompt index>-<sample>.png).") var out: String?
     @Option(help: "Also write one JSON line per image here: the verdict and the objects the scene parser found.") var details: String?
@@ -48,6 +49,9 @@ struct EvalShapeBenchCommand: ParsableCommand {
         guard guidance.isFinite else { throw CLIError("--guidance must be a finite number") }
         guard (0...1).contains(guidanceMaxTime) else { throw CLIError("--guidance-max-time must be between 0 and 1, got \(guidanceMaxTime)") }
         if let shift, !(shift > 0 && shift.isFinite) { throw CLIError("--shift must be a positive number, got \(shift)") }
+        if let temperature, !FlowSamplerConfiguration.temperatures.contains(temperature) {
+            throw CLIError("--temperature must be in \(FlowSamplerConfiguration.temperatures), got \(temperature)")
+        }
         guard SamplerMethod(rawValue: sampler) != nil else {
             throw CLIError("--sampler must be \(SamplerMethod.names), got '\(sampler)'")
         }
@@ -70,7 +74,8 @@ struct EvalShapeBenchCommand: ParsableCommand {
         }
         guard !benchPrompts.isEmpty else { throw CLIError("\(promptFile.path) holds no prompts") }
         let configuration = FlowSamplerConfiguration(steps: steps, method: SamplerMethod(rawValue: sampler)!,
-                                                     guidanceScale: guidance, guidanceMaxTime: guidanceMaxTime, shift: shift)
+                                                     guidanceScale: guidance, guidanceMaxTime: guidanceMaxTime, shift: shift,
+                                                     temperature: temperature)
         let encoder: Dinov2Model, images: ShapeBenchEvaluator.ImageSource
         do {
             encoder = try Dinov2Model.load(directory: directory.appendingPathComponent(ModelLayout.encoderFolder))
