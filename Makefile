@@ -151,7 +151,7 @@ FLOW_WORK := $(MODEL_WORK)/flow
 FLOW_STEPS ?= 12000
 model-flow: model-data
 	$(TRAIN) generator --family flow --data $(TRAIN_DATA) --val-data $(EVAL_DATA) --fae models/default --out $(FLOW_WORK) \
-		--steps $(FLOW_STEPS) --lr 5e-4 --warmup 300 --schedule constant --val-every 1000 --resume
+		--steps $(FLOW_STEPS) --lr 5e-4 --warmup 300 --schedule constant --val-every 1000 --flow-temperature 0.8 --resume
 	$(BIN_RELEASE) model pack --from $(FLOW_WORK) --model models/flow --parts text_encoder,generator,spiece.model
 	@for part in encoder fae_encoder feature_decoder pixel_decoder; do ln -sfn ../default/$$part models/flow/$$part; done
 	$(BIN_RELEASE) eval flow --model models/flow --data $(EVAL_DATA)

@@ -8,8 +8,8 @@ import TensorEngine
 /// training noise (Tweedie's formula): x + s^2 grad log p(x | prompt), s = the flow's noise scale,
 /// the gradient through the whole flow. The result is mapped back from standardised latents.
 ///
-/// Of `configuration` only the guidance weight (at least 1) and the temperature (nil: 1) apply; a
-/// flow has no time steps.
+/// Of `configuration` only the guidance weight (at least 1) and the temperature (nil: 1; callers
+/// pass one in `FlowSamplerConfiguration.temperatures`) apply; a flow has no time steps.
 /// Progress counts the flow's tokens x blocks, then the denoising step. Image i depends only on
 /// its seed, prompt and negative prompt.
 public final class NormalizingFlowSampler: LatentSampler {
@@ -36,9 +36,8 @@ public final class NormalizingFlowSampler: LatentSampler {
             throw SamplerError(.invalidInput, "a normalizing flow's guidance must be at least 1 (1: none), got \(guidance)")
         }
         let temperature = configuration.temperature ?? 1
-        guard FlowSamplerConfiguration.temperatures.contains(temperature) else {
-            throw SamplerError(.invalidInput, "a normalizing flow's temperature must be in \(FlowSamplerConfiguration.temperatures), got \(temperature)")
-        }
+        precondition(FlowSamplerConfiguration.temperatures.contains(temperature),
+                     "NormalizingFlowSampler.sample: temperature \(temperature) is outside \(FlowSamplerConfiguration.temperatures)")
         let guided = guidance != 1, rows = guided ? 2 * b : b
         // Conditioning rows [cond_0 ... cond_{B-1}, uncond_0 ... uncond_{B-1}].
         let text = batchTextSlot.tensor(rows, prompt.tokens, prompt.width), mask = batchMaskSlot.tensor(rows, prompt.tokens)

@@ -117,8 +117,12 @@ public final class TextToImagePipeline {
         for (name, list) in [("prompts", prompts), ("negative prompts", negatives)] where list.count != 1 && list.count != b {
             throw TextToImageError(.invalidInput, "\(list.count) \(name) for \(b) seeds; give 1 or \(b)")
         }
+        let sampling = samplerConfiguration(configuration)
+        if let t = sampling.temperature, !FlowSamplerConfiguration.temperatures.contains(t) {
+            throw TextToImageError(.invalidInput, "the temperature must be in \(FlowSamplerConfiguration.temperatures), got \(t)")
+        }
         let (prompt, negative, cut) = try encodeText(prompts, negatives)
-        sampler.configuration = samplerConfiguration(configuration)
+        sampler.configuration = sampling
         let latents: Tensor
         do {
             latents = try sampler.sample(seeds: seeds, prompt: prompt, negative: negative, progress: progress)

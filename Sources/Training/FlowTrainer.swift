@@ -65,7 +65,9 @@ public final class FlowTrainer {
                                                     cacheKey: inputs.cacheKey, featureCache: inputs.featureCache, threads: threads,
                                                     report: report)
         (trainTargets, statistics) = try targets.standardisedTrainingTargets(of: train)
-        generation = GenerationSettings(target: configuration.target, maxTextTokens: t, shift: 1)
+        // T = 1 stays out of the file: absent means 1.
+        generation = GenerationSettings(target: configuration.target, maxTextTokens: t, shift: 1,
+                                        temperature: configuration.flowTemperature == 1 ? nil : configuration.flowTemperature)
         textBatchEncoder = try TextBatchEncoder(tokenizer: inputs.tokenizer, maxTokens: t)
         (trainIDs, trainMask) = GeneratorTrainer.captionRows(of: train, encoder: textBatchEncoder, report: report)
         (emptyIDs, emptyMask) = textBatchEncoder.emptyRow

@@ -38,6 +38,9 @@ public struct GeneratorConfiguration: Sendable, Equatable {
     public var flowShallowBlocks = 3
     public var flowShallowLayers = 1
     public var flowNoise: Double = 0.3
+    /// The sampling temperature the flow's generation.json names (1: plain N(0, I)); it shapes the
+    /// exported model, not training, so a resumed run may change it.
+    public var flowTemperature: Double = 1
     /// Fraction of captions replaced by the empty prompt (classifier-free guidance dropout).
     public var textDropout: Float = 0.1
     /// Time shift a; nil: `FlowMatching.shift`'s rule for the target's size.
@@ -67,6 +70,9 @@ public struct GeneratorConfiguration: Sendable, Equatable {
         if family == .flow {
             guard flowShallowBlocks >= 0, flowShallowLayers > 0 else { throw fail("--flow-blocks must be 0 or more and --flow-shallow-layers positive") }
             guard flowNoise >= 0, flowNoise.isFinite else { throw fail("--flow-noise must be 0 or more, got \(flowNoise)") }
+            guard FlowSamplerConfiguration.temperatures.contains(flowTemperature) else {
+                throw fail("--flow-temperature must be in \(FlowSamplerConfiguration.temperatures), got \(flowTemperature)")
+            }
             guard bindingWeight == 0, layoutWeight == 0 else {
                 throw fail("the flow family trains without auxiliary losses (no --binding-loss or --layout-loss)")
             }

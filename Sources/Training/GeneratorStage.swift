@@ -96,7 +96,7 @@ public struct GeneratorStage {
     private func runFlow(inputs: GeneratorInputs, tokenizerURL: URL) throws {
         let trainer = try FlowTrainer(configuration: configuration, options: options, inputs: inputs, directory: runDirectory,
                                       resume: data.resume || exportOnly, threads: Engine.threads, report: TrainingOutput.note)
-        TrainingOutput.note("generator: normalizing flow, \(trainer.flow.parameterCount) parameters, \(inputs.train.count) training images, noise \(configuration.flowNoise)")
+        TrainingOutput.note("generator: normalizing flow, \(trainer.flow.parameterCount) parameters, \(inputs.train.count) training images, noise \(configuration.flowNoise), sampling temperature \(configuration.flowTemperature)")
         if shapeBenchValidation, !exportOnly {
             let prompts = try promptsDirectory()
             trainer.sampleValidation = try GeneratorShapeBench(trainer: trainer, tokenizer: inputs.tokenizer, fae: inputs.fae,

@@ -112,8 +112,11 @@ import Testing
         let documented = try Self.documented()
         let undocumented = Set(Self.scenarios.keys).subtracting(documented.keys).sorted()
         #expect(undocumented.isEmpty, "scenarios not in openapi.json: \(undocumented)")
-        // The health check's 503 needs a database server that stops: its own test below.
-        let untested = Set(documented.keys).subtracting(Self.scenarios.keys).subtracting(["GET /healthz 503"]).sorted()
+        // The health check's 503 needs a database server that stops: its own test below. A submit's
+        // 408 needs a body that stalls, which the test client cannot send: JobRouteTests'
+        // aBodyThatStallsIsRefusedWith408AndItsConnectionClosed.
+        let ownTests: Set = ["GET /healthz 503", "POST /v1/jobs 408"]
+        let untested = Set(documented.keys).subtracting(Self.scenarios.keys).subtracting(ownTests).sorted()
         #expect(untested.isEmpty, "documented but untested: \(untested)")
     }
 

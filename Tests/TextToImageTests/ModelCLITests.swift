@@ -120,6 +120,12 @@ import TestSupport
         let cut = try run(["render", long, "--out", out.path, "--model", model.path, "--seed", "3"])
         #expect(cut.status == 0, "\(cut.stderr)")
         #expect(cut.stderr.contains("warning: the model reads \(TinyModelFolder.maxTextTokens) text tokens; the last"), "\(cut.stderr)")
+
+        // render writes JPEG, so another extension is refused before any work.
+        let png = out.deletingPathExtension().appendingPathExtension("png")
+        let wrongName = try run(["render", "a red circle", "--out", png.path, "--model", model.path, "--seed", "3"])
+        #expect(wrongName.status != 0 && wrongName.stderr.contains("--out must end in .jpg or .jpeg"), "\(wrongName.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: png.path))
     }
 
     @Test func missingOrIncompleteModelFoldersAreNamed() throws {

@@ -47,6 +47,7 @@ import Tokenizer
         #expect(flow.config.latentChannels == 4 && flow.config.deepLayers == 2 && flow.config.shallowBlocks == 1)
         #expect(flow.config.noiseScale == 0.3 && flow.config.textWidth == 16)
         #expect(try LatentStatistics.load(directory: run.appendingPathComponent("generator")).channels == 4)
+        #expect(try GenerationSettings.load(directory: run.appendingPathComponent("generator")).temperature == nil)
         _ = try T5Encoder.load(directory: run.appendingPathComponent("text_encoder"))
         let log = try String(contentsOf: run.appendingPathComponent("log.jsonl"), encoding: .utf8)
         let validations = log.split(separator: "\n").filter { $0.contains("val_bits_per_dim") }
@@ -95,6 +96,9 @@ import Tokenizer
         configuration.bindingWeight = 0
         configuration.flowNoise = -1
         #expect(throws: TrainingError.self) { try configuration.validate() }
+        configuration.flowNoise = 0.3
+        configuration.flowTemperature = 0
+        #expect(throws: TrainingError.self) { try configuration.validate() }
     }
 }
 
@@ -112,9 +116,11 @@ extension TrainGeneratorCommandTests {
         let trained = try runner.run(["train", "generator", "--family", "flow", "--data", fixture.train.path, "--val-data", fixture.validation.path,
                                       "--out", model.path, "--width", "32", "--depth", "1", "--heads", "2", "--flow-blocks", "1",
                                       "--text-width", "16", "--text-layers", "1", "--text-heads", "2", "--text-tokens", "8",
-                                      "--batch-size", "5", "--steps", "2", "--val-every", "0", "--no-val-shapebench", "--threads", "2"])
+                                      "--batch-size", "5", "--steps", "2", "--val-every", "0", "--no-val-shapebench", "--flow-temperature", "0.8",
+                                      "--threads", "2"])
         #expect(trained.status == 0, "\(trained.stderr)")
         #expect(trained.stderr.contains("generator: normalizing flow"), "\(trained.stderr)")
+        #expect(try GenerationSettings.load(directory: model.appendingPathComponent(ModelLayout.generatorFolder)).temperature == 0.8)
         let log = try String(contentsOf: model.appendingPathComponent("runs/generator/log.jsonl"), encoding: .utf8)
         #expect(log.contains("\"val_bits_per_dim\""), "\(log)")
         let image = root.appendingPathComponent("x.jpg")

@@ -9,13 +9,20 @@ struct RenderCommand: ParsableCommand {
         commandName: "render", abstract: "Render a prompt straight to a JPEG file, without the queue.")
 
     @Argument(help: "What to draw.") var prompt: String
-    @Option(help: "Output JPEG file.") var out: String
+    @Option(help: "Output JPEG file (.jpg or .jpeg).") var out: String
     @Option(help: "Seed (default: random; printed).") var seed: Int64?
     @Option(help: "Renderer: \(RendererKind.allCases.map(\.rawValue).joined(separator: ", ")) (model: the --model folder).")
     var renderer: RendererKind = .model
     @OptionGroup var modelOption: ModelOption
     @OptionGroup var threadOption: ThreadOption
     @Flag(help: "Print machine-readable JSON.") var json = false
+
+    func validate() throws {
+        // The image and its metadata are written as JPEG; a .png name would hide that.
+        guard ["jpg", "jpeg"].contains(URL(fileURLWithPath: out).pathExtension.lowercased()) else {
+            throw ValidationError("--out must end in .jpg or .jpeg (render writes JPEG), got '\(out)'")
+        }
+    }
 
     /// The request as typed, validated; without `--seed` the seed is drawn here.
     func parameters() throws -> GenerationParameters {

@@ -45,6 +45,8 @@ struct TrainGeneratorCommand: ParsableCommand {
     @Option(name: .customLong("flow-shallow-layers"), help: "Flow: layers of each shallow block.") var flowShallowLayers = GeneratorConfiguration().flowShallowLayers
     @Option(name: .customLong("flow-noise"), help: "Flow: standard deviation of the noise added to the standardised training latents.")
     var flowNoise = GeneratorConfiguration().flowNoise
+    @Option(name: .customLong("flow-temperature"), help: "Flow: the sampling temperature (scale of the noise z) written into the exported generation.json.")
+    var flowTemperature = GeneratorConfiguration().flowTemperature
     @Option(help: "MMDiT attention heads.") var heads = 4
     @Option(name: .customLong("text-width"), help: "T5 text encoder width (d_model).") var textWidth = 128
     @Option(name: .customLong("text-layers"), help: "T5 text encoder layers.") var textLayers = 2
@@ -88,6 +90,7 @@ struct TrainGeneratorCommand: ParsableCommand {
         configuration.flowShallowBlocks = flowBlocks
         configuration.flowShallowLayers = flowShallowLayers
         configuration.flowNoise = flowNoise
+        configuration.flowTemperature = flowTemperature
         configuration.width = width; configuration.depth = depth; configuration.heads = heads
         configuration.textWidth = textWidth; configuration.textLayers = textLayers; configuration.textHeads = textHeads
         configuration.textTokens = textTokens
