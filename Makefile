@@ -37,10 +37,10 @@ deps:
 	fi
 
 # The tests' own packages: the PostgreSQL queue's tests start a throwaway server of their own
-# (scripts/postgres-server.sh); the gallery's test drives headless Chromium. A sub-make of `deps`,
-# so they are installed even after another
-# target has already run `deps`.
-TEST_APT_PACKAGES := postgresql chromium
+# (scripts/postgres-server.sh) and make its TLS certificates with openssl; the gallery's test
+# drives headless Chromium. A sub-make of `deps`, so they are installed even after another target
+# has already run `deps`.
+TEST_APT_PACKAGES := postgresql chromium openssl
 deps-test: deps
 	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(TEST_APT_PACKAGES)"
 

@@ -2,7 +2,7 @@
 # A throwaway PostgreSQL server kept in one folder, for the tests (Tests/TestSupport/PostgresTestServer.swift
 # calls this script), the benchmarks and by hand:
 #
-#   scripts/postgres-server.sh start [--listen ADDR] [--port PORT] [--durable] [--set NAME=VALUE]... [--watch PID] DIR
+#   scripts/postgres-server.sh start [--listen ADDR] [--port PORT] [--durable] [--set NAME=VALUE]... [--tls CERT KEY] [--watch PID] DIR
 #   scripts/postgres-server.sh stop [--immediate] [--remove] DIR
 #   scripts/postgres-server.sh crash DIR        (SIGKILLs the postmaster, as a crash would)
 #   scripts/postgres-server.sh psql DIR [PSQL ARGUMENTS]
@@ -20,6 +20,9 @@
 #
 # --set NAME=VALUE passes a server setting, e.g. `--durable --set synchronous_commit=off` for a
 # server that keeps its files safe but lets commits return before their WAL reaches the disk.
+#
+# --tls CERT KEY turns TLS on with that certificate (PEM, the chain after the server's own) and its
+# private key, copied into the cluster as server.crt and server.key.
 #
 # --watch PID leaves a watchdog behind that stops the server and deletes DIR once process PID has
 # ended, however it ended: the tests pass their own PID, so a SIGKILLed test run leaves no server.
@@ -172,8 +175,17 @@ init_cluster() {
         || die "initdb failed:\n$(tail -n 20 "$dir/initdb.log")"
 }
 
+# The server reads server.crt and server.key from its data folder; it refuses a key that others may read.
+install_tls() {
+    [ -r "$1" ] && [ -r "$2" ] || die "--tls: cannot read the certificate $1 or the key $2"
+    cp "$1" "$dir/data/server.crt"
+    cp "$2" "$dir/data/server.key"
+    chmod 600 "$dir/data/server.crt" "$dir/data/server.key"
+    [ "$(id -u)" -ne 0 ] || chown "$os_user:" "$dir/data/server.crt" "$dir/data/server.key"
+}
+
 cmd_start() {
-    local listen=127.0.0.1 port="" watch="" settings=""
+    local listen=127.0.0.1 port="" watch="" settings="" tls_cert="" tls_key=""
     durable=0
     while [ $# -gt 1 ]; do
         case $1 in
@@ -181,6 +193,7 @@ cmd_start() {
             --port) port=$2; shift 2 ;;
             --durable) durable=1; shift ;;
             --set) [[ $2 =~ ^[a-z_]+=[A-Za-z0-9_.]+$ ]] || die "--set takes NAME=VALUE, got '$2'"; settings+=" -c $2"; shift 2 ;;
+            --tls) [ $# -gt 3 ] || usage; tls_cert=$2; tls_key=$3; shift 3 ;;
             --watch) watch=$2; shift 2 ;;
             *) usage ;;
         esac
@@ -190,6 +203,10 @@ cmd_start() {
     bin=$(server_bindir)
     os_user=$(server_user)
     [ -d "$dir/data" ] || init_cluster
+    if [ -n "$tls_cert" ]; then
+        install_tls "$tls_cert" "$tls_key"
+        settings+=" -c ssl=on"
+    fi
 
     local host=$listen bind=$listen
     case $listen in 0.0.0.0|'*') host=127.0.0.1; bind=0.0.0.0 ;; esac

@@ -32,6 +32,16 @@ import TestSupport
         #expect(try PostgresURL(parsing: url.redacted) == url)
     }
 
+    @Test func theRootCertificatesAreReadAndKeptInTheRedactedURL() throws {
+        let url = try PostgresURL(parsing: "postgres://fae@db/queue?sslmode=verify-full&sslrootcert=/etc/fae%20t2i/ca%26b.pem")
+        #expect(url.sslMode == .verifyFull && url.sslMode.checksCertificate)
+        #expect(url.rootCertificates == "/etc/fae t2i/ca&b.pem")
+        #expect(try PostgresURL(parsing: url.redacted) == url)
+        let system = try PostgresURL(parsing: "postgres://fae@db/queue?sslmode=verify-ca&sslrootcert=system")
+        #expect(system.rootCertificates == PostgresURL.systemRootCertificates)
+        #expect(try PostgresURL(parsing: "postgres://fae@db/queue?sslmode=verify-ca").rootCertificates == nil)
+    }
+
     @Test func descriptionsLeaveThePasswordOut() throws {
         let location = try QueueLocation(parsing: "postgres://fae:s3cret@db:5433/queue?sslmode=require")
         #expect(location.description == "postgres://fae@db:5433/queue?sslmode=require")
@@ -48,7 +58,9 @@ import TestSupport
         ("postgres://fae:s3cret@db/queue/extra", "names no database"),
         ("postgres://fae:s3cret@db:0/queue", "port 0 is out of range"),
         ("postgres://fae:s3cret@db:70000/queue", "out of range"),
-        ("postgres://fae:s3cret@db/queue?sslmode=verify-full", "sslmode must be one of disable, prefer, require"),
+        ("postgres://fae:s3cret@db/queue?sslmode=verify", "sslmode must be one of disable, prefer, require, verify-ca, verify-full"),
+        ("postgres://fae:s3cret@db/queue?sslmode=require&sslrootcert=/ca.pem", "sslrootcert is only read with sslmode=verify-ca or verify-full"),
+        ("postgres://fae:s3cret@db/queue?sslmode=verify-full&sslrootcert=", "sslrootcert needs a certificate file, or system"),
         ("postgres://fae:s3cret@db/queue?sslmode", "sslmode must be one of"),
         ("postgres://fae:s3cret@db/queue?application_name=x", "unknown parameter 'application_name'"),
         ("postgres://fae:s3cret@db /queue", "not a well-formed URL"),

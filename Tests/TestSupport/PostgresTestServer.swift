@@ -35,6 +35,8 @@ public final class PostgresTestServer: Sendable {
     public let tuning: Tuning
     /// The process whose end stops the server: this one, unless a test of the watchdog said otherwise.
     public let watchedProcess: pid_t
+    /// The certificate the server offers TLS with; nil: no TLS.
+    public let tls: TestCertificates?
 
     /// A static `let` is initialised once, under a lock: concurrent first callers share one start,
     /// and its error, if it fails.
@@ -45,16 +47,18 @@ public final class PostgresTestServer: Sendable {
         get async throws { try await sharedStart.value }
     }
 
-    /// Starts a server of the caller's own, in a new folder.
-    public static func start(tuning: Tuning = .fast, watching watchedProcess: pid_t = getpid()) async throws -> PostgresTestServer {
+    /// Starts a server of the caller's own, in a new folder; with `tls`, it offers TLS with its
+    /// server certificate.
+    public static func start(tuning: Tuning = .fast, tls: TestCertificates? = nil,
+                             watching watchedProcess: pid_t = getpid()) async throws -> PostgresTestServer {
         try await offload {
             let folder = try TestPaths.temporaryDirectory("postgres")
-            let url = try script(["start"] + startOptions(tuning: tuning, watching: watchedProcess) + [folder.path])
-            return try PostgresTestServer(url: url, folder: folder, tuning: tuning, watchedProcess: watchedProcess)
+            let url = try script(["start"] + startOptions(tuning: tuning, tls: tls, watching: watchedProcess) + [folder.path])
+            return try PostgresTestServer(url: url, folder: folder, tuning: tuning, tls: tls, watchedProcess: watchedProcess)
         }
     }
 
-    private init(url: String, folder: URL, tuning: Tuning, watchedProcess: pid_t) throws {
+    private init(url: String, folder: URL, tuning: Tuning, tls: TestCertificates?, watchedProcess: pid_t) throws {
         let trimmed = url.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let components = URLComponents(string: trimmed), let host = components.host, let port = components.port,
               let user = components.user, let password = components.password else {
@@ -66,6 +70,7 @@ public final class PostgresTestServer: Sendable {
         self.password = password
         self.folder = folder
         self.tuning = tuning
+        self.tls = tls
         self.watchedProcess = watchedProcess
     }
 
@@ -118,11 +123,13 @@ public final class PostgresTestServer: Sendable {
     }
 
     private func startAgain() throws {
-        try Self.script(["start", "--port", String(port)] + Self.startOptions(tuning: tuning, watching: watchedProcess) + [folder.path])
+        try Self.script(["start", "--port", String(port)] + Self.startOptions(tuning: tuning, tls: tls, watching: watchedProcess)
+                        + [folder.path])
     }
 
-    private static func startOptions(tuning: Tuning, watching watchedProcess: pid_t) -> [String] {
-        (tuning == .durable ? ["--durable"] : []) + ["--watch", String(watchedProcess)]
+    private static func startOptions(tuning: Tuning, tls: TestCertificates?, watching watchedProcess: pid_t) -> [String] {
+        (tuning == .durable ? ["--durable"] : []) + (tls.map { ["--tls", $0.serverCertificate.path, $0.serverKey.path] } ?? [])
+            + ["--watch", String(watchedProcess)]
     }
 
     /// Runs scripts/postgres-server.sh and returns its standard output.

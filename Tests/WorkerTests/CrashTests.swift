@@ -58,7 +58,7 @@ import TestSupport
             if counts[.queued] == 0 && counts[.running] == 0 { break }
             // A blocking sleep: this loop must keep its pace while the other tests keep every
             // pool thread busy (a task's sleep may resume long after it is due).
-            Thread.sleep(forTimeInterval: Double.random(in: 0.1...0.3))
+            usleep(useconds_t(Double.random(in: 0.1...0.3) * 1_000_000))
             kill(workers[0].processIdentifier, SIGKILL)
             _ = CommandRunner.waitForExit(workers[0])
             kills += 1

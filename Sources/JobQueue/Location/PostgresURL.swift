@@ -1,13 +1,22 @@
 import Foundation
 
-/// `postgres://user[:password]@host[:port]/dbname[?sslmode=...]`, read once where it enters.
-/// Its `description` never shows the password.
+/// `postgres://user[:password]@host[:port]/dbname[?sslmode=...&sslrootcert=...]`, read once where
+/// it enters. Its `description` never shows the password.
 public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
-    /// libpq's modes that fae-t2i supports: `disable` never uses TLS, `prefer` (the default) uses it
-    /// when the server offers it, `require` refuses a server without it.
+    /// libpq's modes: `disable` never uses TLS, `prefer` (the default) uses it when the server
+    /// offers it, `require` refuses a server without it; neither checks the server's certificate.
+    /// `verify-ca` also refuses a certificate that no authority of `sslrootcert` signed, and
+    /// `verify-full` one that does not name the host as well.
     public enum SSLMode: String, Sendable, CaseIterable {
         case disable, prefer, require
+        case verifyCA = "verify-ca"
+        case verifyFull = "verify-full"
+
+        public var checksCertificate: Bool { self == .verifyCA || self == .verifyFull }
     }
+
+    /// `sslrootcert`'s value for the system's certificate authorities (as libpq spells it).
+    public static let systemRootCertificates = "system"
 
     public var user: String
     public var password: String?
@@ -15,22 +24,26 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
     public var port: Int
     public var database: String
     public var sslMode: SSLMode
+    /// The authorities a `verify-*` mode trusts: a PEM file, or `systemRootCertificates`; nil:
+    /// libpq's default file, `~/.postgresql/root.crt`.
+    public var rootCertificates: String?
 
     public init(user: String, password: String? = nil, host: String, port: Int = 5432, database: String,
-                sslMode: SSLMode = .prefer) {
+                sslMode: SSLMode = .prefer, rootCertificates: String? = nil) {
         self.user = user
         self.password = password
         self.host = host
         self.port = port
         self.database = database
         self.sslMode = sslMode
+        self.rootCertificates = rootCertificates
     }
 
     public init(parsing text: String) throws {
         func reject(_ why: String) -> QueueError {
             // The URL is not echoed: it may hold a password.
             QueueError(.invalidLocation, "the PostgreSQL URL cannot be used: \(why) "
-                       + "(expected postgres://user[:password]@host[:port]/dbname[?sslmode=disable|prefer|require])")
+                       + "(expected postgres://user[:password]@host[:port]/dbname[?sslmode=MODE[&sslrootcert=FILE]])")
         }
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
               scheme == "postgres" || scheme == "postgresql" else {
@@ -45,6 +58,7 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
             throw reject("it names no database (the path after the host)")
         }
         var sslMode = SSLMode.prefer
+        var rootCertificates: String?
         for item in components.queryItems ?? [] {
             switch item.name {
             case "sslmode":
@@ -52,20 +66,33 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
                     throw reject("sslmode must be one of \(SSLMode.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 sslMode = mode
+            case "sslrootcert":
+                guard let file = item.value, !file.isEmpty else {
+                    throw reject("sslrootcert needs a certificate file, or \(Self.systemRootCertificates)")
+                }
+                rootCertificates = file
             default:
                 throw reject("unknown parameter '\(item.name)'")
             }
+        }
+        if rootCertificates != nil, !sslMode.checksCertificate {
+            throw reject("sslrootcert is only read with sslmode=verify-ca or verify-full")
         }
         // URLComponents keeps the percent-escapes of user and password (e.g. %40 for @).
         self.init(user: components.percentEncodedUser?.removingPercentEncoding ?? user,
                   password: components.percentEncodedPassword?.removingPercentEncoding,
                   host: host, port: port, database: String(path.dropFirst()).removingPercentEncoding ?? String(path.dropFirst()),
-                  sslMode: sslMode)
+                  sslMode: sslMode, rootCertificates: rootCertificates)
     }
 
     /// The URL as given, its password left out.
     public var redacted: String {
-        let query = sslMode == .prefer ? "" : "?sslmode=\(sslMode.rawValue)"
+        var parameters = sslMode == .prefer ? [] : ["sslmode=\(sslMode.rawValue)"]
+        if let rootCertificates {
+            let allowed = CharacterSet.urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+#"))
+            parameters.append("sslrootcert=" + (rootCertificates.addingPercentEncoding(withAllowedCharacters: allowed) ?? rootCertificates))
+        }
+        let query = parameters.isEmpty ? "" : "?" + parameters.joined(separator: "&")
         let shownHost = host.contains(":") ? "[\(host)]" : host
         return "postgres://\(user)@\(shownHost):\(port)/\(database)\(query)"
     }

@@ -11,20 +11,43 @@ struct PostgresConnector: Sendable {
     let readOnly: Bool
     let connectTimeout: Duration
     let logger: Logger
+    /// TLS as `sslmode` asks; nil for `disable`.
+    let tlsConfiguration: TLSConfiguration?
 
-    init(url: PostgresURL, readOnly: Bool, connectTimeout: Duration, logger: Logger) {
+    /// Throws `invalidLocation` when a `verify-*` mode's certificate authorities cannot be read.
+    init(url: PostgresURL, readOnly: Bool, connectTimeout: Duration, logger: Logger,
+         environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         self.url = url
-        self.password = url.resolvedPassword()
+        self.password = url.resolvedPassword(environment: environment)
         self.readOnly = readOnly
         self.connectTimeout = connectTimeout
         self.logger = logger
+        self.tlsConfiguration = try Self.tlsConfiguration(for: url, environment: environment)
     }
 
-    /// libpq's `prefer` and `require` encrypt without checking the certificate, and so do these:
-    /// a URL that names a host asks for no more. (`verify-full` is not offered.)
-    static var tlsConfiguration: TLSConfiguration {
+    /// As libpq: `prefer` and `require` encrypt without checking the certificate; `verify-ca`
+    /// checks that one of the trusted authorities signed it, `verify-full` also that it names the
+    /// URL's host or the address connected to (NIOSSL matches a certificate's IP addresses so).
+    static func tlsConfiguration(for url: PostgresURL, environment: [String: String]) throws -> TLSConfiguration? {
         var configuration = TLSConfiguration.makeClientConfiguration()
-        configuration.certificateVerification = .none
+        switch url.sslMode {
+        case .disable: return nil
+        case .prefer, .require: configuration.certificateVerification = .none
+        case .verifyCA: configuration.certificateVerification = .noHostnameVerification
+        case .verifyFull: configuration.certificateVerification = .fullVerification
+        }
+        guard url.sslMode.checksCertificate else { return configuration }
+        if url.rootCertificates == PostgresURL.systemRootCertificates {
+            configuration.trustRoots = .default
+            return configuration
+        }
+        let file = url.rootCertificates ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.postgresql/root.crt"
+        guard FileManager.default.isReadableFile(atPath: file) else {
+            throw QueueError(.invalidLocation,
+                "sslmode=\(url.sslMode.rawValue) checks the server's certificate against the authorities in \(file), which cannot be read "
+                + "(name a PEM file with sslrootcert=FILE, or trust the system's with sslrootcert=system)")
+        }
+        configuration.trustRoots = .file(file)
         return configuration
     }
 
@@ -37,10 +60,10 @@ struct PostgresConnector: Sendable {
 
     func clientConfiguration(maximumConnections: Int) -> PostgresClient.Configuration {
         let tls: PostgresClient.Configuration.TLS
-        switch url.sslMode {
-        case .disable: tls = .disable
-        case .prefer: tls = .prefer(Self.tlsConfiguration)
-        case .require: tls = .require(Self.tlsConfiguration)
+        switch (url.sslMode, tlsConfiguration) {
+        case (.prefer, let configuration?): tls = .prefer(configuration)
+        case (_, let configuration?): tls = .require(configuration)
+        case (_, nil): tls = .disable
         }
         var configuration = PostgresClient.Configuration(host: url.host, port: url.port, username: url.user, password: password,
                                                          database: url.database, tls: tls)
@@ -60,13 +83,14 @@ struct PostgresConnector: Sendable {
     func connectionConfiguration() throws -> PostgresConnection.Configuration {
         let tls: PostgresConnection.Configuration.TLS
         do {
-            switch url.sslMode {
-            case .disable: tls = .disable
-            case .prefer: tls = .prefer(try NIOSSLContext(configuration: Self.tlsConfiguration))
-            case .require: tls = .require(try NIOSSLContext(configuration: Self.tlsConfiguration))
+            switch (url.sslMode, tlsConfiguration) {
+            case (.prefer, let configuration?): tls = .prefer(try NIOSSLContext(configuration: configuration))
+            case (_, let configuration?): tls = .require(try NIOSSLContext(configuration: configuration))
+            case (_, nil): tls = .disable
             }
         } catch {
-            throw QueueError(.invalidLocation, "cannot set up TLS for PostgreSQL at \(url.host):\(url.port): \(error)", cause: error)
+            let hint = url.sslMode.checksCertificate ? " (sslrootcert must name a PEM file of certificates)" : ""
+            throw QueueError(.invalidLocation, "cannot set up TLS for PostgreSQL at \(url.host):\(url.port)\(hint): \(error)", cause: error)
         }
         var configuration = PostgresConnection.Configuration(host: url.host, port: url.port, username: url.user, password: password,
                                                              database: url.database, tls: tls)

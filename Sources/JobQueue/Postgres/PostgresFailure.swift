@@ -80,12 +80,20 @@ enum PostgresFailure {
                               cause: psql)
         case .sslUnsupported:
             return QueueError(.invalidLocation,
-                "PostgreSQL at \(server) does not offer TLS, which sslmode=require demands; enable ssl on the server "
-                + "or use sslmode=prefer", cause: psql)
+                "PostgreSQL at \(server) does not offer TLS, which sslmode=\(url.sslMode.rawValue) demands; enable ssl on the "
+                + "server or use sslmode=prefer", cause: psql)
         case .failedToAddSSLHandler:
             return QueueError(.invalidLocation, "cannot set up TLS for PostgreSQL at \(server)", cause: psql)
         default:
             if let underlying = psql.underlying, isTLSFailure(underlying) {
+                if url.sslMode.checksCertificate, isCertificateRefusal(underlying) {
+                    let demand = url.sslMode == .verifyFull ? "be signed by a trusted authority and name \(url.host)"
+                                                            : "be signed by a trusted authority"
+                    let authorities = url.rootCertificates ?? "~/.postgresql/root.crt"
+                    return QueueError(.invalidLocation,
+                        "PostgreSQL at \(server) offered a certificate that sslmode=\(url.sslMode.rawValue) refuses: it must \(demand) "
+                        + "(the authorities of sslrootcert=\(authorities))", cause: psql)
+                }
                 return QueueError(.invalidLocation, "TLS with PostgreSQL at \(server) failed: \(underlying)", cause: psql)
             }
             return QueueError(.unavailable, "cannot reach PostgreSQL at \(server): \(reason(psql, timeout: timeout))", cause: psql)
@@ -93,7 +101,14 @@ enum PostgresFailure {
     }
 
     static func isTLSFailure(_ error: Error) -> Bool {
-        error is NIOSSLError || error is BoringSSLError
+        error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError
+    }
+
+    /// The server's certificate failed the check of a `verify-*` mode: no trusted authority
+    /// signed it (BoringSSL's verdict in the handshake), or it names another host (NIOSSL's).
+    static func isCertificateRefusal(_ error: Error) -> Bool {
+        if let error = error as? NIOSSLExtraError { return error == .failedToValidateHostname }
+        return "\(error)".contains("CERTIFICATE_VERIFY_FAILED")
     }
 
     /// What went wrong on the way to the server, in a few words.

@@ -58,7 +58,7 @@ public final class PostgresJobQueue: Sendable {
         url: PostgresURL, migrations: [Migration], readOnly: Bool, retryBackoff: RetryBackoff, clock: (@Sendable () -> Double)?,
         logger: Logger, connectTimeout: Duration, operationTimeout: Duration, createIfMissing: Bool
     ) async throws -> PostgresJobQueue {
-        let connector = PostgresConnector(url: url, readOnly: readOnly, connectTimeout: connectTimeout, logger: logger)
+        let connector = try PostgresConnector(url: url, readOnly: readOnly, connectTimeout: connectTimeout, logger: logger)
         let connection = try await connector.connect()
         let queueClock: @Sendable () -> Double
         do {
