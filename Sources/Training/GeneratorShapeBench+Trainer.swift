@@ -12,10 +12,13 @@ extension GeneratorShapeBench {
                       settings: trainer.generation, tokenizer: tokenizer, fae: fae, world: world, prompts: prompts)
     }
 
-    /// ShapeBench on a flow trainer's own flow and T5.
+    /// ShapeBench on a flow trainer's own flow and T5, sampled at temperature 1 whatever the export
+    /// will name: the curve follows the model's own distribution, comparable across runs.
     public convenience init(trainer: FlowTrainer, tokenizer: SentencePieceTokenizer, fae: FAEAutoencoder,
                             world: ShapesWorld, prompts: [ShapeBenchPrompt]) throws {
+        var settings = trainer.generation
+        settings.temperature = nil
         try self.init(flow: trainer.flow, textEncoder: trainer.textEncoder, statistics: trainer.statistics,
-                      settings: trainer.generation, tokenizer: tokenizer, fae: fae, world: world, prompts: prompts)
+                      settings: settings, tokenizer: tokenizer, fae: fae, world: world, prompts: prompts)
     }
 }

@@ -37,8 +37,10 @@ import TestSupport
         #expect(url.sslMode == .verifyFull && url.sslMode.checksCertificate)
         #expect(url.rootCertificates == "/etc/fae t2i/ca&b.pem")
         #expect(try PostgresURL(parsing: url.redacted) == url)
-        let system = try PostgresURL(parsing: "postgres://fae@db/queue?sslmode=verify-ca&sslrootcert=system")
-        #expect(system.rootCertificates == PostgresURL.systemRootCertificates)
+        // The system's authorities imply verify-full, as in libpq.
+        let system = try PostgresURL(parsing: "postgres://fae@db/queue?sslrootcert=system")
+        #expect(system.rootCertificates == PostgresURL.systemRootCertificates && system.sslMode == .verifyFull)
+        #expect(system.rootCertificatesFile() == nil)
         #expect(try PostgresURL(parsing: "postgres://fae@db/queue?sslmode=verify-ca").rootCertificates == nil)
     }
 
@@ -61,6 +63,8 @@ import TestSupport
         ("postgres://fae:s3cret@db/queue?sslmode=verify", "sslmode must be one of disable, prefer, require, verify-ca, verify-full"),
         ("postgres://fae:s3cret@db/queue?sslmode=require&sslrootcert=/ca.pem", "sslrootcert is only read with sslmode=verify-ca or verify-full"),
         ("postgres://fae:s3cret@db/queue?sslmode=verify-full&sslrootcert=", "sslrootcert needs a certificate file, or system"),
+        ("postgres://fae:s3cret@db/queue?sslmode=verify-ca&sslrootcert=system", "sslrootcert=system needs sslmode=verify-full"),
+        ("postgres://fae:s3cret@db/queue?sslrootcert=/ca.pem", "sslrootcert is only read with sslmode=verify-ca or verify-full"),
         ("postgres://fae:s3cret@db/queue?sslmode", "sslmode must be one of"),
         ("postgres://fae:s3cret@db/queue?application_name=x", "unknown parameter 'application_name'"),
         ("postgres://fae:s3cret@db /queue", "not a well-formed URL"),

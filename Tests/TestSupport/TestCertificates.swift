@@ -2,17 +2,13 @@ import Foundation
 
 /// A certificate authority, a server certificate it signed for the host name localhost (and no IP
 /// address), its key, and a second authority that signed nothing: made with the openssl command
-/// in a fresh temporary folder, for tests of TLS against a real server. ECDSA P-256 keys, valid
-/// for two days.
+/// in a fresh temporary folder, for tests of TLS against a real server (`PostgresTestServer`).
+/// ECDSA P-256 keys, valid for two days; the authorities' keys are deleted once they have signed.
 public struct TestCertificates: Sendable {
     public let authority: URL
     public let otherAuthority: URL
     public let serverCertificate: URL
     public let serverKey: URL
-
-    public struct Failure: Error, CustomStringConvertible {
-        public let description: String
-    }
 
     public static func make() throws -> TestCertificates {
         let folder = try TestPaths.temporaryDirectory("certificates")
@@ -27,6 +23,9 @@ public struct TestCertificates: Sendable {
         try openssl(["req"] + key + ["-keyout", file("server.key"), "-out", file("server.csr"), "-subj", "/CN=localhost"])
         try openssl(["x509", "-req", "-in", file("server.csr"), "-CA", file("ca.crt"), "-CAkey", file("ca.key"), "-CAcreateserial",
                      "-days", "2", "-extfile", file("server.ext"), "-out", file("server.crt")])
+        for name in ["ca.key", "other.key", "ca.srl", "server.csr", "server.ext"] {
+            try? FileManager.default.removeItem(atPath: file(name))
+        }
         return TestCertificates(authority: URL(fileURLWithPath: file("ca.crt")), otherAuthority: URL(fileURLWithPath: file("other.crt")),
                                 serverCertificate: URL(fileURLWithPath: file("server.crt")), serverKey: URL(fileURLWithPath: file("server.key")))
     }
@@ -37,10 +36,10 @@ public struct TestCertificates: Sendable {
         do {
             output = try runner.run(["openssl"] + arguments)
         } catch {
-            throw Failure(description: "cannot run openssl (install the openssl package: make deps-test): \(error)")
+            throw PostgresTestServer.Failure(description: "cannot run openssl (install the openssl package: make deps-test): \(error)")
         }
         guard output.status == 0 else {
-            throw Failure(description: "`openssl \(arguments.joined(separator: " "))` failed (\(output.status)): \(output.stderr)")
+            throw PostgresTestServer.Failure(description: "`openssl \(arguments.joined(separator: " "))` failed (\(output.status)): \(output.stderr)")
         }
     }
 }

@@ -97,6 +97,8 @@ import Tokenizer
         configuration.flowNoise = -1
         #expect(throws: TrainingError.self) { try configuration.validate() }
         configuration.flowNoise = 0.3
+        configuration.flowTemperature = 0.8
+        try configuration.validate()
         configuration.flowTemperature = 0
         #expect(throws: TrainingError.self) { try configuration.validate() }
     }

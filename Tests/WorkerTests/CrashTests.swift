@@ -57,7 +57,8 @@ import TestSupport
             let counts = try await Self.waitingOutRestarts { try await queue.counts() }
             if counts[.queued] == 0 && counts[.running] == 0 { break }
             // A blocking sleep: this loop must keep its pace while the other tests keep every
-            // pool thread busy (a task's sleep may resume long after it is due).
+            // pool thread busy (a task's sleep may resume long after it is due). usleep, since
+            // Thread.sleep is unavailable from async code.
             usleep(useconds_t(Double.random(in: 0.1...0.3) * 1_000_000))
             kill(workers[0].processIdentifier, SIGKILL)
             _ = CommandRunner.waitForExit(workers[0])

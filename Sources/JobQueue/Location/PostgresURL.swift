@@ -15,7 +15,9 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
         public var checksCertificate: Bool { self == .verifyCA || self == .verifyFull }
     }
 
-    /// `sslrootcert`'s value for the system's certificate authorities (as libpq spells it).
+    /// `sslrootcert`'s value for the system's certificate authorities (as libpq spells it). Any
+    /// name can get a certificate from one of them, so, as in libpq, it implies `verify-full` and
+    /// no weaker mode may go with it.
     public static let systemRootCertificates = "system"
 
     public var user: String
@@ -25,7 +27,7 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
     public var database: String
     public var sslMode: SSLMode
     /// The authorities a `verify-*` mode trusts: a PEM file, or `systemRootCertificates`; nil:
-    /// libpq's default file, `~/.postgresql/root.crt`.
+    /// libpq's default file (`rootCertificatesFile`).
     public var rootCertificates: String?
 
     public init(user: String, password: String? = nil, host: String, port: Int = 5432, database: String,
@@ -35,6 +37,7 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
         self.host = host
         self.port = port
         self.database = database
+        precondition(rootCertificates == nil || sslMode.checksCertificate, "sslrootcert needs a verify-* sslmode")
         self.sslMode = sslMode
         self.rootCertificates = rootCertificates
     }
@@ -57,7 +60,7 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
         guard path.hasPrefix("/"), path.count > 1, !path.dropFirst().contains("/") else {
             throw reject("it names no database (the path after the host)")
         }
-        var sslMode = SSLMode.prefer
+        var sslMode: SSLMode?
         var rootCertificates: String?
         for item in components.queryItems ?? [] {
             switch item.name {
@@ -75,14 +78,27 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
                 throw reject("unknown parameter '\(item.name)'")
             }
         }
-        if rootCertificates != nil, !sslMode.checksCertificate {
+        if rootCertificates == Self.systemRootCertificates {
+            guard sslMode == nil || sslMode == .verifyFull else {
+                throw reject("sslrootcert=system needs sslmode=verify-full (the system's authorities sign certificates for any name)")
+            }
+            sslMode = .verifyFull
+        }
+        if rootCertificates != nil, sslMode?.checksCertificate != true {
             throw reject("sslrootcert is only read with sslmode=verify-ca or verify-full")
         }
         // URLComponents keeps the percent-escapes of user and password (e.g. %40 for @).
         self.init(user: components.percentEncodedUser?.removingPercentEncoding ?? user,
                   password: components.percentEncodedPassword?.removingPercentEncoding,
                   host: host, port: port, database: String(path.dropFirst()).removingPercentEncoding ?? String(path.dropFirst()),
-                  sslMode: sslMode, rootCertificates: rootCertificates)
+                  sslMode: sslMode ?? .prefer, rootCertificates: rootCertificates)
+    }
+
+    /// The PEM file of the authorities a `verify-*` mode trusts: `rootCertificates`, else libpq's
+    /// `~/.postgresql/root.crt`; nil for the system's.
+    public func rootCertificatesFile(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if rootCertificates == Self.systemRootCertificates { return nil }
+        return rootCertificates ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.postgresql/root.crt"
     }
 
     /// The URL as given, its password left out.

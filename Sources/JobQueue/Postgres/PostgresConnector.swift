@@ -25,9 +25,10 @@ struct PostgresConnector: Sendable {
         self.tlsConfiguration = try Self.tlsConfiguration(for: url, environment: environment)
     }
 
-    /// As libpq: `prefer` and `require` encrypt without checking the certificate; `verify-ca`
-    /// checks that one of the trusted authorities signed it, `verify-full` also that it names the
-    /// URL's host or the address connected to (NIOSSL matches a certificate's IP addresses so).
+    /// `prefer` and `require` encrypt without checking the certificate; `verify-ca` checks that
+    /// one of the trusted authorities signed it, `verify-full` also that it names the URL's host
+    /// or, unlike libpq, the address connected to (NIOSSL matches a certificate's IP addresses
+    /// against the socket's).
     static func tlsConfiguration(for url: PostgresURL, environment: [String: String]) throws -> TLSConfiguration? {
         var configuration = TLSConfiguration.makeClientConfiguration()
         switch url.sslMode {
@@ -37,11 +38,10 @@ struct PostgresConnector: Sendable {
         case .verifyFull: configuration.certificateVerification = .fullVerification
         }
         guard url.sslMode.checksCertificate else { return configuration }
-        if url.rootCertificates == PostgresURL.systemRootCertificates {
+        guard let file = url.rootCertificatesFile(environment: environment) else {
             configuration.trustRoots = .default
             return configuration
         }
-        let file = url.rootCertificates ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.postgresql/root.crt"
         guard FileManager.default.isReadableFile(atPath: file) else {
             throw QueueError(.invalidLocation,
                 "sslmode=\(url.sslMode.rawValue) checks the server's certificate against the authorities in \(file), which cannot be read "

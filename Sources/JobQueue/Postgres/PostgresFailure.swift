@@ -81,7 +81,7 @@ enum PostgresFailure {
         case .sslUnsupported:
             return QueueError(.invalidLocation,
                 "PostgreSQL at \(server) does not offer TLS, which sslmode=\(url.sslMode.rawValue) demands; enable ssl on the "
-                + "server or use sslmode=prefer", cause: psql)
+                + "server" + (url.sslMode == .require ? " or use sslmode=prefer" : ""), cause: psql)
         case .failedToAddSSLHandler:
             return QueueError(.invalidLocation, "cannot set up TLS for PostgreSQL at \(server)", cause: psql)
         default:
@@ -89,10 +89,10 @@ enum PostgresFailure {
                 if url.sslMode.checksCertificate, isCertificateRefusal(underlying) {
                     let demand = url.sslMode == .verifyFull ? "be signed by a trusted authority and name \(url.host)"
                                                             : "be signed by a trusted authority"
-                    let authorities = url.rootCertificates ?? "~/.postgresql/root.crt"
+                    let authorities = url.rootCertificatesFile() ?? "the system's"
                     return QueueError(.invalidLocation,
                         "PostgreSQL at \(server) offered a certificate that sslmode=\(url.sslMode.rawValue) refuses: it must \(demand) "
-                        + "(the authorities of sslrootcert=\(authorities))", cause: psql)
+                        + "(trusted: the authorities in \(authorities))", cause: psql)
                 }
                 return QueueError(.invalidLocation, "TLS with PostgreSQL at \(server) failed: \(underlying)", cause: psql)
             }
