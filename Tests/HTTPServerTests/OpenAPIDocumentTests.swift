@@ -112,9 +112,8 @@ import Testing
         let documented = try Self.documented()
         let undocumented = Set(Self.scenarios.keys).subtracting(documented.keys).sorted()
         #expect(undocumented.isEmpty, "scenarios not in openapi.json: \(undocumented)")
-        // The health check's 503 needs a database server that stops: its own test below. A submit's
-        // 408 needs a body that stalls, which the test client cannot send: JobRouteTests'
-        // aBodyThatStallsIsRefusedWith408AndItsConnectionClosed.
+        // Their own tests below: the health check's 503 needs a database server that stops, a
+        // submit's 408 a body that stalls, which the router client cannot send.
         let ownTests: Set = ["GET /healthz 503", "POST /v1/jobs 408"]
         let untested = Set(documented.keys).subtracting(Self.scenarios.keys).subtracting(ownTests).sorted()
         #expect(untested.isEmpty, "documented but untested: \(untested)")
@@ -141,6 +140,54 @@ import Testing
                 if expectedType == "application/json" {
                     #expect((try? JSONSerialization.jsonObject(with: Data(response.text.utf8))) != nil)
                 }
+            }
+        }
+    }
+
+    /// Over a real socket: the headers and part of the body, then nothing.
+    @Test func aSubmitWhoseBodyStallsIsAnswered408() async throws {
+        let expectedType = try #require(try Self.documented()["POST /v1/jobs 408"] ?? nil)
+        let fixture = try ServerFixture(token: "t0ken") { $0.port = 0; $0.bodyTimeoutSeconds = 1 }
+        try await fixture.server.makeApplication().test(.live) { client in
+            let port = try #require(client.port)
+            let reply = try await Self.exchange(port: port, sending: "POST /v1/jobs HTTP/1.1\r\nHost: localhost\r\n"
+                + "Authorization: Bearer t0ken\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"prompt\": ")
+            let parts = reply.components(separatedBy: "\r\n\r\n")
+            let head = parts[0].lowercased(), body = parts.dropFirst().joined(separator: "\r\n\r\n")
+            #expect(head.hasPrefix("http/1.1 408"), "\(reply)")
+            #expect(head.contains("content-type: \(expectedType)") && head.contains("connection: close"), "\(head)")
+            #expect(body.contains("did not arrive within 1 s"), "\(body)")
+        }
+        #expect(try await fixture.queue.list().isEmpty)
+    }
+
+    /// Connects to 127.0.0.1:`port`, sends `request` and returns all the server sends until it
+    /// closes the connection (at most 10 s), off the test's own threads.
+    static func exchange(port: Int, sending request: String) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                guard socket >= 0 else { return continuation.resume(throwing: POSIXError(.init(rawValue: errno) ?? .EIO)) }
+                defer { close(socket) }
+                var timeout = timeval(tv_sec: 10, tv_usec: 0)
+                setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                var address = sockaddr_in()
+                address.sin_family = sa_family_t(AF_INET)
+                address.sin_port = in_port_t(UInt16(port).bigEndian)
+                address.sin_addr.s_addr = inet_addr("127.0.0.1")
+                let connected = withUnsafePointer(to: &address) { pointer in
+                    pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+                }
+                guard connected, Array(request.utf8).withUnsafeBytes({ send(socket, $0.baseAddress, $0.count, 0) }) == request.utf8.count else {
+                    return continuation.resume(throwing: POSIXError(.init(rawValue: errno) ?? .EIO))
+                }
+                var received = [UInt8](), chunk = [UInt8](repeating: 0, count: 4096)
+                while true {
+                    let n = chunk.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+                    if n <= 0 { break }
+                    received += chunk[0 ..< n]
+                }
+                continuation.resume(returning: String(decoding: received, as: UTF8.self))
             }
         }
     }
