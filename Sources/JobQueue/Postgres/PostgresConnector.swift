@@ -13,6 +13,9 @@ struct PostgresConnector: Sendable {
     let logger: Logger
     /// TLS as `sslmode` asks; nil for `disable`.
     let tlsConfiguration: TLSConfiguration?
+    /// The single connections' TLS, its context made once: it reads the authorities' file, and
+    /// the work watcher connects again after every loss of its connection.
+    let connectionTLS: PostgresConnection.Configuration.TLS
 
     /// Throws `invalidLocation` when a `verify-*` mode's certificate authorities cannot be read.
     init(url: PostgresURL, readOnly: Bool, connectTimeout: Duration, logger: Logger,
@@ -22,7 +25,18 @@ struct PostgresConnector: Sendable {
         self.readOnly = readOnly
         self.connectTimeout = connectTimeout
         self.logger = logger
-        self.tlsConfiguration = try Self.tlsConfiguration(for: url, environment: environment)
+        let tlsConfiguration = try Self.tlsConfiguration(for: url, environment: environment)
+        self.tlsConfiguration = tlsConfiguration
+        do {
+            switch (url.sslMode, tlsConfiguration) {
+            case (.prefer, let configuration?): connectionTLS = .prefer(try NIOSSLContext(configuration: configuration))
+            case (_, let configuration?): connectionTLS = .require(try NIOSSLContext(configuration: configuration))
+            case (_, nil): connectionTLS = .disable
+            }
+        } catch {
+            let hint = url.sslMode.checksCertificate ? " (sslrootcert must name a PEM file of certificates)" : ""
+            throw QueueError(.invalidLocation, "cannot set up TLS for PostgreSQL at \(url.host):\(url.port)\(hint): \(error)", cause: error)
+        }
     }
 
     /// `prefer` and `require` encrypt without checking the certificate; `verify-ca` checks that
@@ -80,20 +94,9 @@ struct PostgresConnector: Sendable {
         return configuration
     }
 
-    func connectionConfiguration() throws -> PostgresConnection.Configuration {
-        let tls: PostgresConnection.Configuration.TLS
-        do {
-            switch (url.sslMode, tlsConfiguration) {
-            case (.prefer, let configuration?): tls = .prefer(try NIOSSLContext(configuration: configuration))
-            case (_, let configuration?): tls = .require(try NIOSSLContext(configuration: configuration))
-            case (_, nil): tls = .disable
-            }
-        } catch {
-            let hint = url.sslMode.checksCertificate ? " (sslrootcert must name a PEM file of certificates)" : ""
-            throw QueueError(.invalidLocation, "cannot set up TLS for PostgreSQL at \(url.host):\(url.port)\(hint): \(error)", cause: error)
-        }
+    func connectionConfiguration() -> PostgresConnection.Configuration {
         var configuration = PostgresConnection.Configuration(host: url.host, port: url.port, username: url.user, password: password,
-                                                             database: url.database, tls: tls)
+                                                             database: url.database, tls: connectionTLS)
         configuration.options.connectTimeout = .nanoseconds(Int64(connectTimeout.components.seconds) * 1_000_000_000
                                                             + connectTimeout.components.attoseconds / 1_000_000_000)
         configuration.options.additionalStartupParameters = startupParameters
@@ -112,7 +115,7 @@ struct PostgresConnector: Sendable {
     /// One connection of its own, or a one-line `QueueError` within about `connectTimeout`: the
     /// server out of reach, the password refused, the database missing, TLS refused.
     func connect() async throws -> PostgresConnection {
-        let configuration = try connectionConfiguration()
+        let configuration = connectionConfiguration()
         let id = Self.connectionIDs.withLock { id -> Int in
             id += 1
             return id
